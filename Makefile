@@ -1,0 +1,44 @@
+# Each target sets up what it needs: a fresh machine with Python 3.11+ is enough.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB := build/demo.db
+DEMO_AS_OF := 2024-06-20
+
+.PHONY: demo test lint format bench docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-app
+
+## demo: load the bundled demo events into a fresh database of its own and show the status
+demo: $(VENV)/.installed-app
+	@mkdir -p build
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/signals --db $(DEMO_DB) import data/demo/events.csv
+	$(BIN)/signals --db $(DEMO_DB) status --as-of $(DEMO_AS_OF)
+
+## test: run the test suite
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest -q
+
+## lint: ruff (check and format) and mypy (strict on the core)
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check signals tests benchmarks
+	$(BIN)/ruff format --check signals tests benchmarks
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix signals tests benchmarks
+	$(BIN)/ruff format signals tests benchmarks
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""signals: an indicators-and-warnings tracker for analysts."""

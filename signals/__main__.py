@@ -1,0 +1,3 @@
+from signals.cli.app import main
+
+main()

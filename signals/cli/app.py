@@ -1,0 +1,280 @@
+"""The `signals` command: global options, the error boundary, and the top-level commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Literal, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from signals.cli import catalogue_cmd, db_cmd, events_cmd, transfer_cmd
+from signals.cli.context import Session, parse_date, session
+from signals.cli.output import error, message, print_json
+
+
+class SignalsGroup(TyperGroup):
+    """One exit point: core errors become one sentence and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from signals.errors import CatalogueError, SignalsError
+
+        try:
+            return super().invoke(ctx)
+        except SignalsError as problem:
+            error(str(problem))
+            if isinstance(problem, CatalogueError):
+                for line in problem.problems:
+                    message(f"  - {line}")
+            raise click.exceptions.Exit(problem.exit_code) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            error("interrupted.")
+            raise click.exceptions.Exit(130) from None
+        except Exception as problem:
+            obj = ctx.obj
+            if isinstance(obj, Session) and obj.debug:
+                raise
+            error(
+                f"unexpected {type(problem).__name__}: {problem}."
+                " Run again with --debug for the traceback."
+            )
+            raise click.exceptions.Exit(1) from None
+        finally:
+            if isinstance(ctx.obj, Session):
+                ctx.obj.close()
+
+
+app = typer.Typer(
+    cls=SignalsGroup,
+    name="signals",
+    help="Track indicators and warnings: log graded observations against a catalogue and see"
+    " how far the signals of genuine intent have progressed.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(events_cmd.app, name="events")
+app.add_typer(catalogue_cmd.app, name="catalogue")
+app.add_typer(db_cmd.app, name="db")
+transfer_cmd.register(app)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"signals {version('signals')}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", envvar="SIGNALS_DB", help="The database file.", dir_okay=False),
+    ] = None,
+    catalogue: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalogue",
+            envvar="SIGNALS_CATALOGUE",
+            help="A catalogue TOML file instead of the default one.",
+            dir_okay=False,
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = Session(db_path=db, catalogue_path=catalogue, debug=debug)
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the database (if needed) and check the catalogue loads."""
+    current = session(ctx)
+    catalogue = current.catalogue()
+    store = current.store()
+    message(
+        f"Database ready at {store.path} ({store.count()} events);"
+        f" catalogue '{catalogue.catalogue.id}' v{catalogue.catalogue.version}"
+        f" with {len(catalogue.indicators)} indicators."
+    )
+
+
+@app.command()
+def indicators(
+    ctx: typer.Context,
+    kind: Annotated[
+        Literal["intent", "counter", "context"] | None,
+        typer.Option("--kind", help="Only indicators of this kind."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the catalogue's indicators."""
+    from signals.catalogue import Kind
+
+    catalogue = session(ctx).catalogue()
+    wanted = Kind(kind) if kind else None
+    if as_json:
+        print_json(
+            [
+                i.model_dump(mode="json", exclude_none=True)
+                for i in catalogue.indicators
+                if wanted is None or i.kind is wanted
+            ]
+        )
+        return
+    from signals.cli.output import stdout_console
+    from signals.render.terminal import indicators_table
+
+    stdout_console().print(indicators_table(catalogue, wanted))
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    indicator: Annotated[str, typer.Argument(help="The indicator id, e.g. declaration-intent.")],
+    summary: Annotated[str, typer.Argument(help="What happened, in one sentence.")],
+    observed: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--observed",
+            parser=parse_date,
+            metavar="DATE",
+            help="When it happened (default today).",
+        ),
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Who reported it.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where it was reported.")] = None,
+    reliability: Annotated[
+        str,
+        typer.Option(
+            "--reliability",
+            "-r",
+            help="Source reliability, A (completely reliable) to F (cannot be judged).",
+        ),
+    ] = "F",
+    credibility: Annotated[
+        str,
+        typer.Option(
+            "--credibility",
+            "-c",
+            help="Information credibility, 1 (confirmed) to 6 (cannot be judged).",
+        ),
+    ] = "6",
+    status: Annotated[
+        Literal["reported", "confirmed", "refuted"],
+        typer.Option(help="Evidence status."),
+    ] = "reported",
+    location: Annotated[str | None, typer.Option(help="Where it happened.")] = None,
+    analyst: Annotated[
+        str | None, typer.Option(envvar="SIGNALS_ANALYST", help="Who is logging it.")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Free-text notes.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the stored event as JSON.")
+    ] = False,
+) -> None:
+    """Log an observed event against an indicator."""
+    from signals.events import parse_event
+
+    current = session(ctx)
+    catalogue = current.catalogue()
+    catalogue.indicator(indicator.strip().lower())
+    event = parse_event(
+        {
+            "indicator": indicator,
+            "summary": summary,
+            "observed_at": (observed or dt.date.today()).isoformat(),
+            "source": source,
+            "url": url,
+            "reliability": reliability,
+            "credibility": credibility,
+            "status": status,
+            "location": location,
+            "analyst": analyst,
+            "tags": tag or [],
+            "notes": notes,
+        },
+        catalogue,
+    )
+    stored = current.store().log(event)
+    if as_json:
+        print_json(stored.public())
+    else:
+        message(
+            f"Logged event #{stored.id}: {stored.indicator} ({stored.grade}, {stored.status.value})."
+        )
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--as-of",
+            parser=parse_date,
+            metavar="DATE",
+            help="Score as of this date (default today).",
+        ),
+    ] = None,
+    as_known: Annotated[
+        bool, typer.Option("--as-known", help="Only what had been logged by the as-of date.")
+    ] = False,
+    prior: Annotated[
+        float | None,
+        typer.Option(
+            "--prior", min=0.001, max=0.999, help="Override the catalogue's prior probability."
+        ),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show how every figure was computed.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show how far the signals have progressed: checklist, progress and probability."""
+    from signals.render.documents import score_document
+    from signals.scoring import score
+
+    current = session(ctx)
+    catalogue = current.catalogue()
+    day = as_of or dt.date.today()
+    result = score(
+        catalogue,
+        current.store().evidence(day, as_known=as_known),
+        day,
+        prior=prior,
+        as_known=as_known,
+    )
+    if as_json:
+        print_json(score_document(result, catalogue, explain=explain))
+        return
+    from signals.cli.output import stdout_console
+    from signals.render.terminal import status_view
+
+    console = stdout_console()
+    for part in status_view(result, catalogue, explain=explain):
+        console.print(part)
+
+
+def main() -> None:
+    # Analysts' notes are sensitive: never print local variables in a traceback.
+    os.environ.setdefault("_TYPER_STANDARD_TRACEBACK", "1")
+    app()

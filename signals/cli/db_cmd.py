@@ -1,0 +1,55 @@
+"""`signals db ...`: integrity checks and online backups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from signals.cli.context import session
+from signals.cli.output import message, print_json
+
+app = typer.Typer(help="Check and back up the database.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Run SQLite's integrity check and signals' own consistency checks."""
+    from signals.errors import SignalsError
+    from signals.maintenance import check_database
+
+    current = session(ctx)
+    try:
+        catalogue = current.catalogue()
+    except SignalsError:
+        catalogue = None
+    findings = check_database(current.store(), catalogue)
+    if as_json:
+        print_json(
+            {"ok": not findings.problems, "problems": findings.problems, "facts": findings.facts}
+        )
+    else:
+        for fact in findings.facts:
+            message(fact)
+        for problem in findings.problems:
+            message(f"PROBLEM: {problem}")
+        message("ok" if not findings.problems else f"{len(findings.problems)} problem(s) found")
+    if findings.problems:
+        raise typer.Exit(1)
+
+
+@app.command("backup")
+def backup(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Where to write the backup.", dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Copy the database with SQLite's online backup, safe while others write."""
+    from signals.maintenance import backup_database
+
+    pages = backup_database(session(ctx).store(), path, force=force)
+    message(f"Backed up {pages} pages to {path}.")

@@ -1,0 +1,129 @@
+"""The terminal side of an import: progress, the error table, the rejects file, the summary."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from signals.catalogue import Catalogue
+from signals.cli.files import atomic_text_file
+from signals.cli.output import message, stderr_console
+from signals.errors import UsageError
+from signals.importer import ERRORS_KEPT, ImportAborted, ImportReport, import_events, open_input
+from signals.storage import Store
+
+
+@contextmanager
+def _rejects_writer(
+    path: Path | None,
+) -> Iterator[Callable[[int, dict[str, str], str], None] | None]:
+    if path is None:
+        yield None
+        return
+    with atomic_text_file(path) as out:
+        writer: csv.DictWriter[str] | None = None
+
+        def write(line: int, raw: dict[str, str], reason: str) -> None:
+            nonlocal writer
+            row = {
+                "line": str(line),
+                **{k: v for k, v in raw.items() if k != "__width__"},
+                "reason": reason,
+            }
+            if writer is None:
+                writer = csv.DictWriter(
+                    out, fieldnames=list(row), lineterminator="\n", extrasaction="ignore"
+                )
+                writer.writeheader()
+            writer.writerow(row)
+
+        yield write
+
+
+@contextmanager
+def _progress(enabled: bool, text: IO[str]) -> Iterator[Callable[[int], None] | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("importing {task.fields[rows]} rows"),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("import", rows=0)
+        yield lambda rows: progress.update(task, rows=rows)
+
+
+def _print_errors(report: ImportReport) -> None:
+    if not report.errors:
+        return
+    from rich.table import Table
+
+    table = Table(title="Invalid rows", title_justify="left")
+    for column in ("line", "column", "value", "reason"):
+        table.add_column(column)
+    for error in report.errors:
+        table.add_row(str(error.line), error.column, error.value, error.reason)
+    console = stderr_console()
+    console.print(table)
+    if report.rejected > len(report.errors) or len(report.errors) == ERRORS_KEPT:
+        console.print(
+            f"(first {len(report.errors)} problems shown; {report.rejected} rows invalid in all)"
+        )
+
+
+def run_import(
+    store: Store,
+    catalogue: Catalogue,
+    file: str,
+    *,
+    dry_run: bool,
+    skip_invalid: bool,
+    rejects: Path | None,
+    map_file: Path | None,
+    encoding: str | None,
+    quiet: bool,
+) -> ImportReport:
+    if rejects is not None and not skip_invalid and not dry_run:
+        raise UsageError(
+            "--rejects goes with --skip-invalid (or --dry-run): without it nothing is imported."
+        )
+    mapping = None
+    if map_file is not None:
+        from signals.mapping import load_mapping
+
+        mapping = load_mapping(map_file)
+    text = open_input(file, encoding or (mapping.encoding if mapping else None))
+    show_progress = not quiet and sys.stderr.isatty()
+    try:
+        with _rejects_writer(rejects) as on_reject, _progress(show_progress, text) as on_progress:
+            report = import_events(
+                store,
+                catalogue,
+                text,
+                mapping=mapping,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                on_reject=on_reject,
+                on_progress=on_progress,
+            )
+    except ImportAborted as aborted:
+        _print_errors(aborted.report)
+        raise
+    finally:
+        if file != "-":
+            text.close()
+    if report.rejected:
+        _print_errors(report)
+    if not quiet:
+        prefix = "dry run: " if dry_run else ""
+        message(prefix + report.summary)
+    return report

@@ -1,0 +1,129 @@
+"""`signals import` and `signals export`: events in and out as files, for scripts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from signals.cli.context import parse_date, session
+from signals.cli.output import message, print_json
+
+
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="A CSV file, or - for standard input.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+    ] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the valid rows even if some are invalid.")
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(help="Write the invalid rows here, with a reason column.", dir_okay=False),
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            help="A TOML mapping for another tool's format (e.g. GDELT, ACLED).",
+            dir_okay=False,
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="The file's encoding if it is not UTF-8, e.g. cp1252.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+) -> None:
+    """Import events from CSV: all rows or none, and never the same row twice."""
+    from signals.cli.importing import run_import
+
+    current = session(ctx)
+    report = run_import(
+        current.store(),
+        current.catalogue(),
+        file,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        map_file=map_file,
+        encoding=encoding,
+        quiet=quiet,
+    )
+    if as_json:
+        print_json(
+            {
+                "rows": report.rows,
+                "inserted": report.inserted,
+                "duplicates": report.duplicates,
+                "rejected": report.rejected,
+                "not_tracked": report.not_tracked,
+                "dry_run": report.dry_run,
+                "errors": [error.__dict__ for error in report.errors],
+            }
+        )
+
+
+def export_command(
+    ctx: typer.Context,
+    format: Annotated[
+        Literal["csv", "json", "ndjson"],
+        typer.Option("--format", "-f", help="Output format."),
+    ] = "csv",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
+        ),
+    ] = None,
+    indicator: Annotated[str | None, typer.Option(help="Only events of this indicator.")] = None,
+    since: Annotated[
+        dt.date | None,
+        typer.Option(parser=parse_date, metavar="DATE", help="Observed on or after."),
+    ] = None,
+    until: Annotated[
+        dt.date | None,
+        typer.Option(parser=parse_date, metavar="DATE", help="Observed on or before."),
+    ] = None,
+    search: Annotated[str | None, typer.Option(help="Only events mentioning this.")] = None,
+    include_retracted: Annotated[
+        bool, typer.Option("--include-retracted", help="Also export retracted events.")
+    ] = False,
+) -> None:
+    """Export events as CSV (spreadsheet-safe), JSON or NDJSON."""
+    from signals.exporter import WRITERS
+    from signals.storage import EventFilter
+
+    current = session(ctx)
+    if indicator:
+        current.catalogue().indicator(indicator)
+    events = current.store().list(
+        EventFilter(
+            indicator=indicator,
+            since=since,
+            until=until,
+            search=search,
+            include_retracted=include_retracted,
+        )
+    )
+    writer = WRITERS[format]
+    if output is None:
+        writer(events, sys.stdout)
+        return
+    from signals.cli.files import atomic_text_file
+
+    with atomic_text_file(output) as out:
+        count = writer(events, out)
+    message(f"Exported {count} events to {output}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("export")(export_command)

@@ -1,0 +1,293 @@
+"""The event model: one rule set for `log`, `import` and `edit`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from signals.catalogue import Catalogue, Credibility, Reliability, Status
+from signals.errors import SignalsError
+
+EVENT_FIELDS = (
+    "indicator",
+    "summary",
+    "observed_at",
+    "source",
+    "url",
+    "reliability",
+    "credibility",
+    "status",
+    "location",
+    "analyst",
+    "tags",
+    "notes",
+    "external_id",
+)
+REQUIRED_FIELDS = ("indicator", "summary", "observed_at")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
+def _clean_text(value: Any) -> Any:
+    """Strip, refuse control characters, and treat an empty cell as no value."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return value
+    if _CONTROL.search(value):
+        raise ValueError("contains control characters")
+    stripped = value.strip()
+    return stripped or None
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _as_text(value: Any) -> Any:
+    # Credibility grades are digits; a CSV or JSON may give them as numbers.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _parse_tags(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.split(";")
+    if isinstance(value, list | tuple):
+        tags: list[str] = []
+        for tag in value:
+            cleaned = _clean_text(tag) if isinstance(tag, str) else tag
+            if cleaned and cleaned not in tags:
+                tags.append(cleaned)
+        return tags
+    return value
+
+
+def _check_url(value: str | None) -> str | None:
+    if value is not None and not _URL.match(value):
+        raise ValueError("must be an http:// or https:// address")
+    return value
+
+
+def _check_tag(value: list[str]) -> list[str]:
+    for tag in value:
+        if len(tag) > 50:
+            raise ValueError(f"tag '{tag[:20]}…' is longer than 50 characters")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_clean_text)]
+OptionalText = Annotated[str | None, BeforeValidator(_clean_text)]
+
+
+class EventInput(BaseModel):
+    """What an analyst or a file says about one observation, validated once for every path in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=10_000)
+
+    indicator: Annotated[str, BeforeValidator(_lower)] = Field(min_length=1, max_length=80)
+    summary: Text = Field(min_length=3, max_length=2_000)
+    observed_at: dt.date
+    source: OptionalText = Field(default=None, max_length=200)
+    url: Annotated[OptionalText, AfterValidator(_check_url)] = Field(default=None, max_length=2_000)
+    reliability: Annotated[Reliability, BeforeValidator(_upper)] = Reliability.F
+    credibility: Annotated[Credibility, BeforeValidator(_as_text)] = Credibility.CANNOT_JUDGE
+    status: Annotated[Status, BeforeValidator(_lower)] = Status.REPORTED
+    location: OptionalText = Field(default=None, max_length=200)
+    analyst: OptionalText = Field(default=None, max_length=100)
+    tags: Annotated[list[str], BeforeValidator(_parse_tags), AfterValidator(_check_tag)] = Field(
+        default_factory=list, max_length=20
+    )
+    notes: OptionalText = Field(default=None, max_length=10_000)
+    external_id: OptionalText = Field(default=None, max_length=200)
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, value: str, info: ValidationInfo) -> str:
+        catalogue = info.context.get("catalogue") if info.context else None
+        if isinstance(catalogue, Catalogue) and value not in catalogue.by_id:
+            suggestions = catalogue.suggest(value)
+            hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+            raise ValueError(f"unknown indicator '{value}'{hint}")
+        return value
+
+    @field_validator("observed_at", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                return dt.date.fromisoformat(text[:10] if "T" in text else text)
+            except ValueError:
+                raise ValueError("must be a date as YYYY-MM-DD") from None
+        return value
+
+    @field_validator("observed_at")
+    @classmethod
+    def _plausible_date(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        today = (info.context or {}).get("today") or dt.date.today()
+        if value < EARLIEST_DATE:
+            raise ValueError(f"is before {EARLIEST_DATE.isoformat()}")
+        if value > today + dt.timedelta(days=1):
+            raise ValueError("is in the future: an event is logged once it has been observed")
+        return value
+
+    def fingerprint(self) -> str:
+        """Identify the same observation across imports when no external id is given."""
+        parts = (
+            self.indicator,
+            " ".join(self.summary.split()).casefold(),
+            self.observed_at.isoformat(),
+            (self.source or "").casefold(),
+            self.url or "",
+        )
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+    def row(self) -> dict[str, Any]:
+        """The columns this input fills in the events table."""
+        return {
+            "indicator": self.indicator,
+            "summary": self.summary,
+            "observed_at": self.observed_at.isoformat(),
+            "source": self.source,
+            "url": self.url,
+            "reliability": self.reliability.value,
+            "credibility": self.credibility.value,
+            "status": self.status.value,
+            "location": self.location,
+            "analyst": self.analyst,
+            "tags": ";".join(self.tags) if self.tags else None,
+            "notes": self.notes,
+            "external_id": self.external_id,
+            "fingerprint": self.fingerprint(),
+        }
+
+
+class Retraction(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    reason: str
+    retracted_at: str
+    analyst: str | None = None
+
+
+class Event(BaseModel):
+    """An event as stored: its current revision, and its retraction if withdrawn."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    indicator: str
+    summary: str
+    observed_at: dt.date
+    source: str | None
+    url: str | None
+    reliability: Reliability
+    credibility: Credibility
+    status: Status
+    location: str | None
+    analyst: str | None
+    tags: list[str]
+    notes: str | None
+    external_id: str | None
+    logged_at: str
+    revision: int
+    revised_at: str
+    retraction: Retraction | None = None
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _split_tags(cls, value: Any) -> Any:
+        return _parse_tags(value)
+
+    @property
+    def grade(self) -> str:
+        return f"{self.reliability.value}{self.credibility.value}"
+
+    def as_input(self) -> dict[str, Any]:
+        """This event's fields as `EventInput` takes them, for an edit to start from."""
+        data = self.model_dump(include=set(EVENT_FIELDS))
+        data["observed_at"] = self.observed_at.isoformat()
+        return data
+
+    def public(self) -> dict[str, Any]:
+        """The JSON shape of an event: the CSV columns plus id and logged_at."""
+        data: dict[str, Any] = {"id": self.id}
+        data.update(self.model_dump(mode="json", include=set(EVENT_FIELDS)))
+        data["logged_at"] = self.logged_at
+        data["revision"] = self.revision
+        data["retracted"] = self.retraction is not None
+        return data
+
+
+class EventRevision(BaseModel):
+    """An earlier revision of an event, kept when it was corrected."""
+
+    model_config = ConfigDict(frozen=True)
+
+    revision: int
+    revised_at: str
+    replaced_at: str
+    fields: dict[str, Any]
+
+
+def field_problems(error: ValidationError) -> list[tuple[str, str]]:
+    """(field, reason) for each problem, worded for the person who typed the value."""
+    problems: list[tuple[str, str]] = []
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else "event"
+        reason = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            reason = "is not a field of an event"
+        elif item["type"] == "enum":
+            reason = _enum_reason(name)
+        problems.append((name, reason))
+    return problems
+
+
+def _enum_reason(name: str) -> str:
+    return {
+        "reliability": "must be a reliability grade A to F",
+        "credibility": "must be a credibility grade 1 to 6",
+        "status": "must be reported, confirmed or refuted",
+    }.get(name, "is not one of the allowed values")
+
+
+def parse_event(
+    data: dict[str, Any], catalogue: Catalogue, today: dt.date | None = None
+) -> EventInput:
+    """Validate one event's fields against the model and the catalogue."""
+    try:
+        return EventInput.model_validate(data, context={"catalogue": catalogue, "today": today})
+    except ValidationError as error:
+        problems = field_problems(error)
+        raise InvalidEventError(problems) from None
+
+
+class InvalidEventError(SignalsError):
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        described = "; ".join(f"{name}: {reason}" for name, reason in problems)
+        super().__init__(f"Invalid event: {described}.")

@@ -1,0 +1,283 @@
+"""CSV import: every row validated by the event model, all rows written or none.
+
+Rows are streamed: the file is never held in memory. The whole import runs in one
+write transaction, so a crash or an invalid row leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, Protocol
+
+from signals.catalogue import Catalogue
+from signals.errors import SignalsError, UsageError
+from signals.exporter import restore
+from signals.events import EVENT_FIELDS, REQUIRED_FIELDS, EventInput, InvalidEventError, parse_event
+from signals.storage import Store
+
+BATCH_SIZE = 5_000
+MAX_FIELD_BYTES = 64 * 1024 * 1024
+ERRORS_KEPT = 20
+csv.field_size_limit(MAX_FIELD_BYTES)
+
+
+class RowMapping(Protocol):
+    """Turns a foreign file's rows into event fields (see `signals.mapping`)."""
+
+    delimiter: str | None
+    columns: list[str] | None
+
+    def check_header(self, header: list[str]) -> None: ...
+
+    def apply(self, row: dict[str, str]) -> dict[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    inserted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    not_tracked: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+
+    @property
+    def summary(self) -> str:
+        verb = "would insert" if self.dry_run else "inserted"
+        text = f"{verb} {self.inserted}, duplicates {self.duplicates}, rejected {self.rejected}"
+        if self.not_tracked:
+            text += f", not tracked {self.not_tracked}"
+        return text
+
+
+class ImportAborted(SignalsError):
+    """The file had invalid rows and nothing was written."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        super().__init__(
+            f"{report.rejected} of {report.rows} rows are invalid; nothing was imported"
+            " (use --skip-invalid to import the valid rows)."
+        )
+
+
+def decode(binary: IO[bytes], encoding: str | None) -> IO[str]:
+    """Text from bytes: UTF-8 with or without BOM unless told otherwise."""
+    name = encoding or "utf-8-sig"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise UsageError(f"Unknown encoding '{name}'.") from None
+    return io.TextIOWrapper(binary, encoding=name, errors="strict", newline="")
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    return "\t" if first_line.count("\t") > first_line.count(",") else ","
+
+
+def read_rows(
+    text: IO[str], mapping: RowMapping | None = None
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and an iterator of (line number, row) for a CSV stream."""
+    try:
+        first = text.readline()
+    except UnicodeDecodeError as error:
+        raise _encoding_error(1, error) from None
+    if not first.strip():
+        raise SignalsError("The file is empty: it has no header row.")
+    delimiter = (mapping.delimiter if mapping else None) or _sniff_delimiter(first)
+    columns = mapping.columns if mapping else None
+    if columns:
+        header = list(columns)
+        pending = [first]
+    else:
+        header = next(csv.reader([first], delimiter=delimiter))
+        header = [name.strip().lstrip("\ufeff") for name in header]
+        pending = []
+    if mapping:
+        mapping.check_header(header)
+    else:
+        _check_header(header)
+
+    def lines() -> Iterator[str]:
+        yield from pending
+        yield from text
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        reader = csv.reader(_checked(lines()), delimiter=delimiter, strict=False)
+        line = 1 if not columns else 0
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise SignalsError(
+                    f"Line {reader.line_num + (1 if not columns else 0)}: the CSV is malformed ({error})."
+                ) from None
+            line = reader.line_num + (1 if not columns else 0)
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(header):
+                yield line, {"__width__": f"{len(values)} cells for {len(header)} columns"}
+                continue
+            yield line, dict(zip(header, values, strict=True))
+
+    return header, rows()
+
+
+def _checked(lines: Iterator[str]) -> Iterator[str]:
+    number = 1
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as error:
+            raise _encoding_error(number, error) from None
+        number += 1
+        yield line
+
+
+def _encoding_error(line: int, error: UnicodeDecodeError) -> SignalsError:
+    return SignalsError(
+        f"The file is not valid {error.encoding.upper().replace('-SIG', '')} near line {line};"
+        " save it as UTF-8 or name its encoding with --encoding (e.g. --encoding cp1252)."
+    )
+
+
+def _check_header(header: list[str]) -> None:
+    lowered = [name.lower() for name in header]
+    unknown = [name for name in header if name.lower() not in EVENT_FIELDS]
+    if unknown:
+        raise SignalsError(
+            f"Unknown column{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)};"
+            f" expected some of {', '.join(EVENT_FIELDS)} (or give --map to read another format)."
+        )
+    missing = [name for name in REQUIRED_FIELDS if name not in lowered]
+    if missing:
+        raise SignalsError(
+            f"Missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}."
+        )
+    duplicated = {name for name in lowered if lowered.count(name) > 1}
+    if duplicated:
+        raise SignalsError(f"Column {', '.join(sorted(duplicated))} appears more than once.")
+
+
+def _fields(row: dict[str, str]) -> dict[str, Any]:
+    return {name.lower(): restore(value) for name, value in row.items()}
+
+
+def import_events(
+    store: Store,
+    catalogue: Catalogue,
+    text: IO[str],
+    *,
+    mapping: RowMapping | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    on_reject: Callable[[int, dict[str, str], str], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    today: dt.date | None = None,
+    now: str | None = None,
+) -> ImportReport:
+    """Validate and insert every row of `text`, in one transaction.
+
+    Without `skip_invalid`, one invalid row means nothing is written: the transaction
+    is rolled back after every row has been checked, so all errors are reported at once."""
+    from signals.storage import utc_now
+
+    header, rows = read_rows(text, mapping)
+    report = ImportReport(dry_run=dry_run)
+    stamp = now or utc_now()
+    batch: list[EventInput] = []
+    with store.write(rollback=dry_run) as connection:
+        for line, raw in rows:
+            report.rows += 1
+            if on_progress is not None and report.rows % 1000 == 0:
+                on_progress(report.rows)
+            try:
+                fields = _row_fields(raw, mapping)
+                if fields is None:
+                    report.not_tracked += 1
+                    continue
+                event = parse_event(fields, catalogue, today)
+            except InvalidEventError as invalid:
+                _reject(report, line, raw, invalid.problems, on_reject)
+                continue
+            if report.rejected and not skip_invalid:
+                continue
+            batch.append(event)
+            if len(batch) >= BATCH_SIZE:
+                report.inserted += store.insert_batch(connection, batch, stamp)
+                batch.clear()
+        if batch and (skip_invalid or not report.rejected):
+            report.inserted += store.insert_batch(connection, batch, stamp)
+        report.duplicates = report.rows - report.rejected - report.not_tracked - report.inserted
+        if report.rejected and not skip_invalid:
+            report.duplicates = 0
+            report.inserted = 0
+            raise ImportAborted(report)
+    report.written = not dry_run
+    return report
+
+
+def _row_fields(raw: dict[str, str], mapping: RowMapping | None) -> dict[str, Any] | None:
+    if "__width__" in raw:
+        raise InvalidEventError([("row", f"has {raw['__width__']}")])
+    if mapping is None:
+        return _fields(raw)
+    try:
+        return mapping.apply(raw)
+    except ValueError as error:
+        raise InvalidEventError([("row", str(error))]) from None
+
+
+def _reject(
+    report: ImportReport,
+    line: int,
+    raw: dict[str, str],
+    problems: list[tuple[str, str]],
+    on_reject: Callable[[int, dict[str, str], str], None] | None,
+) -> None:
+    report.rejected += 1
+    for column, reason in problems:
+        if len(report.errors) < ERRORS_KEPT:
+            value = raw.get(column, raw.get(column.lower(), ""))
+            report.errors.append(RowError(line, column, _preview(value), reason))
+    if on_reject is not None:
+        on_reject(line, raw, "; ".join(f"{column}: {reason}" for column, reason in problems))
+
+
+def _preview(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def open_input(path: str, encoding: str | None) -> IO[str]:
+    if path == "-":
+        return decode(sys.stdin.buffer, encoding)
+    try:
+        return decode(open(path, "rb"), encoding)  # noqa: SIM115 - closed by the caller
+    except FileNotFoundError:
+        raise SignalsError(f"File {path} does not exist.") from None
+    except IsADirectoryError:
+        raise SignalsError(f"{path} is a directory, not a CSV file.") from None
+    except OSError as error:
+        raise SignalsError(f"Cannot read {path}: {error.strerror}.") from None

@@ -1,0 +1,86 @@
+"""Checking and backing up a database."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from signals.catalogue import Catalogue
+from signals.errors import SignalsError
+from signals.migrations import KNOWN_MIGRATIONS
+from signals.storage import Store
+
+
+@dataclass
+class Findings:
+    facts: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
+    findings = Findings()
+    connection = store.connection
+    integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    if integrity != ["ok"]:
+        findings.problems.extend(f"integrity: {line}" for line in integrity)
+    for row in connection.execute("PRAGMA foreign_key_check"):
+        findings.problems.append(
+            f"foreign key: table {row[0]} row {row[1]} points at a missing {row[2]}"
+        )
+    applied = store.schema_version()
+    findings.facts.append(f"schema: {', '.join(applied) or 'none'}")
+    if tuple(applied) != KNOWN_MIGRATIONS:
+        findings.problems.append(f"schema is {applied}, expected {list(KNOWN_MIGRATIONS)}")
+    events = store.count()
+    findings.facts.append(f"events: {events}")
+    orphans = connection.execute(
+        "SELECT count(*) FROM event_revisions v WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = v.event_id)"
+    ).fetchone()[0]
+    if orphans:
+        findings.problems.append(f"{orphans} revisions belong to no event")
+    gaps = connection.execute(
+        "SELECT count(*) FROM events e WHERE e.revision - 1 <>"
+        " (SELECT count(*) FROM event_revisions v WHERE v.event_id = e.id)"
+    ).fetchone()[0]
+    if gaps:
+        findings.problems.append(f"{gaps} events are missing earlier revisions")
+    if catalogue is not None:
+        known = set(catalogue.by_id)
+        for indicator, count in connection.execute(
+            "SELECT indicator, count(*) FROM events GROUP BY indicator"
+        ):
+            if indicator not in known:
+                findings.problems.append(
+                    f"{count} events point at indicator '{indicator}', which catalogue"
+                    f" '{catalogue.catalogue.id}' does not have"
+                )
+    return findings
+
+
+def backup_database(store: Store, path: Path, *, force: bool = False) -> int:
+    if path.exists() and not force:
+        raise SignalsError(f"{path} already exists; use --force to overwrite it.")
+    if not path.parent.is_dir():
+        raise SignalsError(f"The directory {path.parent} does not exist.")
+    if path.resolve() == store.path.resolve():
+        raise SignalsError("The backup cannot overwrite the database itself.")
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.unlink(missing_ok=True)
+    pages = 0
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        nonlocal pages
+        pages = total
+
+    try:
+        target = sqlite3.connect(temporary)
+        try:
+            store.connection.backup(target, pages=1024, progress=progress)
+        finally:
+            target.close()
+        temporary.replace(path)
+    except sqlite3.Error as error:
+        temporary.unlink(missing_ok=True)
+        raise SignalsError(f"Backup failed: {error}.") from None
+    return pages

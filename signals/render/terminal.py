@@ -1,0 +1,302 @@
+"""Rich renderings for the terminal: indicators, events, and the status checklist."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from signals.catalogue import CREDIBILITY_MEANING, RELIABILITY_MEANING, Catalogue, Kind
+from signals.events import Event, EventRevision
+from signals.scoring import IndicatorScore, ScoreResult, State
+
+STATE_STYLE = {
+    State.PRESENT: ("●", "bold green"),
+    State.EMERGING: ("◐", "yellow"),
+    State.LAPSED: ("○", "dim cyan"),
+    State.REFUTED: ("✕", "red"),
+    State.ABSENT: ("·", "dim"),
+}
+KIND_HEADING = {Kind.COUNTER: "Counter-indicators", Kind.CONTEXT: "Context (never scored)"}
+
+
+def state_text(state: State) -> Text:
+    symbol, style = STATE_STYLE[state]
+    return Text(f"{symbol} {state.value}", style=style)
+
+
+def indicators_table(catalogue: Catalogue, kind: Kind | None) -> Table:
+    table = Table(title=catalogue.catalogue.title, title_justify="left", expand=False)
+    table.add_column("id", style="bold", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("stage", justify="right")
+    table.add_column("title")
+    table.add_column("LR", justify="right")
+    table.add_column("half-life", justify="right")
+    for indicator in catalogue.indicators:
+        if kind is not None and indicator.kind is not kind:
+            continue
+        table.add_row(
+            indicator.id,
+            indicator.kind.value,
+            str(indicator.stage or ""),
+            indicator.title,
+            f"{indicator.likelihood_ratio:g}" if indicator.likelihood_ratio else "",
+            f"{indicator.half_life_days} d",
+        )
+    return table
+
+
+def events_table(events: Sequence[Event]) -> Table:
+    table = Table(expand=False)
+    table.add_column("id", justify="right")
+    table.add_column("observed", no_wrap=True)
+    table.add_column("indicator", no_wrap=True)
+    table.add_column("grade")
+    table.add_column("status")
+    table.add_column("summary")
+    table.add_column("source")
+    for event in events:
+        retracted = event.retraction is not None
+        table.add_row(
+            str(event.id),
+            event.observed_at.isoformat(),
+            event.indicator,
+            event.grade,
+            "retracted" if retracted else event.status.value,
+            Text(event.summary, style="strike dim" if retracted else ""),
+            event.source or "",
+        )
+    return table
+
+
+def event_detail(
+    event: Event, revisions: Sequence[EventRevision], catalogue: Catalogue | None
+) -> RenderableType:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    title = (
+        catalogue.by_id[event.indicator].title
+        if catalogue and event.indicator in catalogue.by_id
+        else ""
+    )
+    rows = [
+        ("event", f"#{event.id} (revision {event.revision})"),
+        ("indicator", f"{event.indicator}" + (f" — {title}" if title else "")),
+        ("summary", event.summary),
+        ("observed", event.observed_at.isoformat()),
+        (
+            "logged",
+            event.logged_at + (f", revised {event.revised_at}" if event.revision > 1 else ""),
+        ),
+        ("source", event.source or ""),
+        ("url", event.url or ""),
+        (
+            "grade",
+            f"{event.grade}: {RELIABILITY_MEANING[event.reliability.value]},"
+            f" {CREDIBILITY_MEANING[event.credibility.value]}",
+        ),
+        ("status", event.status.value),
+        ("location", event.location or ""),
+        ("analyst", event.analyst or ""),
+        ("tags", "; ".join(event.tags)),
+        ("notes", event.notes or ""),
+        ("external id", event.external_id or ""),
+    ]
+    for label, value in rows:
+        if value:
+            table.add_row(label, Text(value))
+    parts: list[RenderableType] = [table]
+    if event.retraction is not None:
+        who = f" by {event.retraction.analyst}" if event.retraction.analyst else ""
+        parts.append(
+            Text(
+                f"\nRetracted {event.retraction.retracted_at}{who}: {event.retraction.reason}",
+                style="bold red",
+            )
+        )
+    if revisions:
+        history = Table(title="Earlier revisions", title_justify="left")
+        history.add_column("rev", justify="right")
+        history.add_column("from")
+        history.add_column("until")
+        history.add_column("changed")
+        current = event.as_input()
+        for revision in reversed(revisions):
+            changed = [
+                f"{name}: {revision.fields[name]!s}"
+                for name in current
+                if str(revision.fields.get(name) or "") != _as_cell(current[name])
+            ]
+            history.add_row(
+                str(revision.revision),
+                revision.revised_at,
+                revision.replaced_at,
+                Text("\n".join(changed) or "(no field differs from the current revision)"),
+            )
+        parts.extend([Text(""), history])
+    return Group(*parts)
+
+
+def _as_cell(value: object) -> str:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _percent(probability: float) -> str:
+    return f"{100 * probability:.0f}%"
+
+
+def headline_text(result: ScoreResult, catalogue: Catalogue) -> Text:
+    headline = result.headline
+    stages = len(catalogue.stages())
+    text = Text()
+    text.append(f"Progress {headline.progress:.0f}/100", style="bold")
+    text.append(f" · stage {headline.stage} of {stages}")
+    text.append(" · P(genuine intent) ")
+    text.append(_percent(headline.p_genuine), style="bold")
+    text.append(f" — {headline.estimative}", style="bold")
+    text.append(f" (prior {_percent(headline.prior)})")
+    if headline.out_of_sequence:
+        text.append(
+            "\n⚠ Out of sequence: a later stage appeared before the earlier ones;"
+            " it is credited at a discount.",
+            style="bold yellow",
+        )
+    if headline.intent_capped:
+        text.append(
+            f"\nIntent evidence reached the ceiling of {_percent(catalogue.catalogue.ceiling)}:"
+            " even these steps could be a deceptive ploy.",
+            style="yellow",
+        )
+    return text
+
+
+def _indicator_table(rows: Sequence[IndicatorScore], title: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", expand=False)
+    table.add_column("state", no_wrap=True)
+    table.add_column("indicator", no_wrap=True)
+    table.add_column("title")
+    table.add_column("strength", justify="right")
+    table.add_column("log-odds", justify="right")
+    table.add_column("events", justify="right")
+    table.add_column("last seen", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            state_text(row.state),
+            row.id,
+            row.title,
+            f"{row.strength:.2f}" if row.events else "",
+            f"{row.contribution:+.2f}" if row.contribution else "",
+            str(row.events) if row.events else "",
+            row.last_observed.isoformat() if row.last_observed else "",
+        )
+    return table
+
+
+def checklist(result: ScoreResult, catalogue: Catalogue) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    for stage in result.headline.stages:
+        rows = [i for i in result.indicators if i.kind is Kind.INTENT and i.stage == stage.stage]
+        present = sum(1 for i in rows if i.state is State.PRESENT)
+        title = (
+            f"Stage {stage.stage} — {catalogue.stage_name(stage.stage)}"
+            f" ({present} of {len(rows)} present, {100 * stage.credited:.0f}% credited)"
+        )
+        parts.append(_indicator_table(rows, title))
+    for kind in (Kind.COUNTER, Kind.CONTEXT):
+        rows = [i for i in result.indicators if i.kind is kind]
+        if rows:
+            parts.append(_indicator_table(rows, KIND_HEADING[kind]))
+    return parts
+
+
+def status_view(
+    result: ScoreResult, catalogue: Catalogue, *, explain: bool
+) -> list[RenderableType]:
+    heading = Text(f"{catalogue.catalogue.title} — as of {result.as_of.isoformat()}", style="bold")
+    if result.as_known:
+        heading.append(" (as known then)", style="italic")
+    parts: list[RenderableType] = [heading, headline_text(result, catalogue), Text("")]
+    parts.extend(checklist(result, catalogue))
+    if explain:
+        parts.append(explanation(result, catalogue))
+    return parts
+
+
+def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
+    """Every number of the headline, traced back to the events behind it."""
+    scoring = catalogue.scoring
+    lines = Text()
+    lines.append("How the score was computed\n", style="bold underline")
+    lines.append(
+        f"Event strength = reliability × credibility × status weight × 0.5^(age / half-life).\n"
+        f"Indicator support combines its events strongest first, each further one at"
+        f" {scoring.corroboration_discount:g}× the weight of the one before (noisy-or).\n"
+        f"Contribution = (support − against) × ln(likelihood ratio).\n\n"
+    )
+    for indicator in result.indicators:
+        if not indicator.evidence:
+            continue
+        lines.append(f"{indicator.id}", style="bold")
+        lines.append(
+            f" ({indicator.kind.value}, half-life {catalogue.by_id[indicator.id].half_life_days} d)\n"
+        )
+        for item in indicator.evidence:
+            weights = (
+                f"{scoring.reliability[item.grade[0]].weight:g}"  # type: ignore[index]
+                f" × {scoring.credibility[item.grade[1]].weight:g}"  # type: ignore[index]
+                f" × {scoring.status[item.status].weight:g}"  # type: ignore[index]
+            )
+            lines.append(
+                f"  #{item.event_id} {item.grade} {item.status:<9} {item.observed_at}"
+                f" age {item.age_days:>4} d: {weights} = {item.base:.3f}"
+                f" × decay {item.decay:.3f} = {item.strength:.3f}"
+                + (" (against)" if item.against else "")
+                + "\n"
+            )
+        lines.append(
+            f"  support {indicator.support:.3f}, against {indicator.against:.3f},"
+            f" if fresh {indicator.fresh_support:.3f} → {indicator.state.value}"
+        )
+        if indicator.likelihood_ratio is not None:
+            lines.append(
+                f"; ({indicator.support:.3f} − {indicator.against:.3f}) × ln {indicator.likelihood_ratio:g}"
+                f" = {indicator.contribution:+.3f}"
+            )
+        lines.append("\n")
+    headline = result.headline
+    capped = min(headline.intent_log_odds, headline.intent_cap)
+    lines.append("\nProbability of genuine intent\n", style="bold")
+    lines.append(
+        f"  prior {headline.prior:.2f} → log-odds {headline.prior_log_odds:+.3f}\n"
+        f"  + intent {headline.intent_log_odds:+.3f}"
+        + (
+            f", capped at {headline.intent_cap:+.3f} (ceiling {catalogue.catalogue.ceiling:.2f})"
+            if headline.intent_capped
+            else f" (cap {headline.intent_cap:+.3f} not reached)"
+        )
+        + f" → {capped:+.3f}\n"
+        f"  + counter {headline.counter_log_odds:+.3f}\n"
+        f"  = {headline.posterior_log_odds:+.3f} → p = 1 / (1 + e^{-headline.posterior_log_odds:+.3f})"
+        f" = {headline.p_genuine:.4f} ({headline.estimative})\n"
+    )
+    lines.append("\nProgress\n", style="bold")
+    for stage in headline.stages:
+        lines.append(
+            f"  stage {stage.stage}: completion {stage.completion:.3f}"
+            f" (present 1, lapsed {scoring.lapsed_credit:g}, emerging {scoring.emerging_credit:g})"
+            + (
+                ""
+                if math.isclose(stage.completion, stage.credited)
+                else f", out of sequence × {scoring.out_of_sequence_credit:g}"
+            )
+            + f" → {stage.credited:.3f}\n"
+        )
+    lines.append(f"  progress = 100 × mean of credited = {headline.progress:.1f}\n")
+    return lines

@@ -1,0 +1,330 @@
+"""The score: pure functions from (catalogue, evidence, as-of date) to an explained result.
+
+Nothing here reads a database or prints. Every figure in the result can be traced to
+the events behind it, and `signals status --explain` shows that trace.
+
+The model, in order:
+1. An event's strength is its reliability weight x credibility weight x status weight,
+   halved every `half_life_days` of age at the as-of date.
+2. An indicator's support combines its supporting events strongest first, each further
+   one discounted by `corroboration_discount` more than the last, so repeated reports
+   saturate. Refuted events combine the same way into evidence against it.
+3. Its state follows from support, evidence against, and what support would be if the
+   evidence were fresh (to tell `lapsed` from `emerging`).
+4. Progress credits each stage's indicators by state; a stage reached before the earlier
+   ones is credited at `out_of_sequence_credit` and flagged.
+5. The probability starts from the prior's log-odds and adds, per scored indicator,
+   (support - against) x ln(likelihood ratio). Intent contributions together may not lift
+   it above the catalogue's ceiling; counter-indicators are added after that cap, so
+   they always show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from signals.catalogue import Catalogue, Indicator, Kind, Status
+
+
+class State(StrEnum):
+    ABSENT = "absent"
+    EMERGING = "emerging"
+    PRESENT = "present"
+    LAPSED = "lapsed"
+    REFUTED = "refuted"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the scorer needs of one event: grades, status and dates, no text."""
+
+    event_id: int
+    indicator: str
+    reliability: str
+    credibility: str
+    status: str
+    observed_at: dt.date
+
+
+@dataclass(frozen=True)
+class WeighedEvidence:
+    event_id: int
+    grade: str
+    status: str
+    observed_at: dt.date
+    age_days: int
+    base: float
+    decay: float
+    strength: float
+    against: bool
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    id: str
+    title: str
+    kind: Kind
+    stage: int | None
+    state: State
+    support: float
+    against: float
+    fresh_support: float
+    likelihood_ratio: float | None
+    contribution: float
+    events: int
+    last_observed: dt.date | None
+    evidence: tuple[WeighedEvidence, ...]
+
+    @property
+    def strength(self) -> float:
+        """The indicator's strength in [0, 1]: of the evidence against it when refuted."""
+        return self.against if self.state is State.REFUTED else self.support
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    stage: int
+    indicators: int
+    completion: float
+    reached: bool
+    credited: float
+
+
+@dataclass(frozen=True)
+class Headline:
+    progress: float
+    stage: int
+    p_genuine: float
+    prior: float
+    estimative: str
+    out_of_sequence: bool
+    prior_log_odds: float
+    intent_log_odds: float
+    intent_cap: float
+    intent_capped: bool
+    counter_log_odds: float
+    posterior_log_odds: float
+    stages: tuple[StageProgress, ...]
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    as_of: dt.date
+    as_known: bool
+    headline: Headline
+    indicators: tuple[IndicatorScore, ...] = field(default_factory=tuple)
+
+    def indicator(self, indicator_id: str) -> IndicatorScore:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+
+# ICD 203 estimative language, with each band's upper bound.
+ESTIMATIVE_BANDS: tuple[tuple[float, str], ...] = (
+    (0.05, "almost no chance"),
+    (0.20, "very unlikely"),
+    (0.45, "unlikely"),
+    (0.55, "roughly even chance"),
+    (0.80, "likely"),
+    (0.95, "very likely"),
+)
+
+
+def estimative(probability: float) -> str:
+    """The ICD 203 words for a probability."""
+    for upper, words in ESTIMATIVE_BANDS:
+        if probability < upper or (upper == 0.55 and probability <= upper):
+            return words
+    return "almost certain"
+
+
+def logit(probability: float) -> float:
+    return math.log(probability / (1 - probability))
+
+
+def logistic(log_odds: float) -> float:
+    if log_odds >= 0:
+        return 1 / (1 + math.exp(-log_odds))
+    exp = math.exp(log_odds)
+    return exp / (1 + exp)
+
+
+def combine(strengths: Iterable[float], discount: float) -> float:
+    """Combine independent-looking reports so that repetition saturates.
+
+    The strongest counts in full, the next at `discount` of its strength, the one after
+    at `discount`**2, and so on, as a noisy-or. Many weak reports stay weak: n reports of
+    strength s never exceed about s / (1 - discount)."""
+    remaining = 1.0
+    factor = 1.0
+    for strength in sorted(strengths, reverse=True):
+        remaining *= 1 - factor * strength
+        factor *= discount
+    return 1 - remaining
+
+
+def weigh(
+    evidence: Evidence, indicator: Indicator, catalogue: Catalogue, as_of: dt.date
+) -> WeighedEvidence:
+    scoring = catalogue.scoring
+    base = (
+        scoring.reliability[evidence.reliability].weight  # type: ignore[index]
+        * scoring.credibility[evidence.credibility].weight  # type: ignore[index]
+        * scoring.status[evidence.status].weight  # type: ignore[index]
+    )
+    age = (as_of - evidence.observed_at).days
+    decay = 0.5 ** (age / indicator.half_life_days)
+    return WeighedEvidence(
+        event_id=evidence.event_id,
+        grade=f"{evidence.reliability}{evidence.credibility}",
+        status=evidence.status,
+        observed_at=evidence.observed_at,
+        age_days=age,
+        base=base,
+        decay=decay,
+        strength=base * decay,
+        against=evidence.status == Status.REFUTED.value,
+    )
+
+
+def _state(support: float, against: float, fresh_support: float, catalogue: Catalogue) -> State:
+    scoring = catalogue.scoring
+    if against > support and against >= scoring.emerging_threshold:
+        return State.REFUTED
+    if support >= scoring.present_threshold:
+        return State.PRESENT
+    if fresh_support >= scoring.present_threshold:
+        return State.LAPSED
+    if support >= scoring.emerging_threshold:
+        return State.EMERGING
+    return State.ABSENT
+
+
+def score_indicator(
+    indicator: Indicator, evidence: list[Evidence], catalogue: Catalogue, as_of: dt.date
+) -> IndicatorScore:
+    discount = catalogue.scoring.corroboration_discount
+    weighed = sorted(
+        (weigh(e, indicator, catalogue, as_of) for e in evidence),
+        key=lambda w: (-w.strength, w.observed_at, w.event_id),
+    )
+    supporting = [w for w in weighed if not w.against]
+    support = combine((w.strength for w in supporting), discount)
+    against = combine((w.strength for w in weighed if w.against), discount)
+    fresh_support = combine((w.base for w in supporting), discount)
+    state = _state(support, against, fresh_support, catalogue)
+    ratio = indicator.likelihood_ratio
+    contribution = (support - against) * math.log(ratio) if ratio is not None else 0.0
+    return IndicatorScore(
+        id=indicator.id,
+        title=indicator.title,
+        kind=indicator.kind,
+        stage=indicator.stage,
+        state=state,
+        support=support,
+        against=against,
+        fresh_support=fresh_support,
+        likelihood_ratio=ratio,
+        contribution=contribution,
+        events=len(evidence),
+        last_observed=max((e.observed_at for e in evidence), default=None),
+        evidence=tuple(weighed),
+    )
+
+
+def _credit(state: State, catalogue: Catalogue) -> float:
+    if state is State.PRESENT:
+        return 1.0
+    if state is State.LAPSED:
+        return catalogue.scoring.lapsed_credit
+    if state is State.EMERGING:
+        return catalogue.scoring.emerging_credit
+    return 0.0
+
+
+def _progress(
+    indicators: list[IndicatorScore], catalogue: Catalogue
+) -> tuple[tuple[StageProgress, ...], float, int, bool]:
+    stages = catalogue.stages()
+    completion: dict[int, float] = {}
+    reached: dict[int, bool] = {}
+    for stage in stages:
+        members = [i for i in indicators if i.stage == stage]
+        completion[stage] = sum(_credit(i.state, catalogue) for i in members) / len(members)
+        reached[stage] = any(i.state in (State.PRESENT, State.LAPSED) for i in members)
+    progress_rows: list[StageProgress] = []
+    out_of_sequence = False
+    for stage in stages:
+        earlier_missing = any(not reached[s] for s in stages if s < stage)
+        early = earlier_missing and completion[stage] > 0
+        out_of_sequence = out_of_sequence or (early and reached[stage])
+        credited = completion[stage] * (catalogue.scoring.out_of_sequence_credit if early else 1)
+        progress_rows.append(
+            StageProgress(
+                stage=stage,
+                indicators=sum(1 for i in indicators if i.stage == stage),
+                completion=completion[stage],
+                reached=reached[stage],
+                credited=credited,
+            )
+        )
+    progress = 100 * sum(row.credited for row in progress_rows) / len(stages) if stages else 0.0
+    highest = 0
+    for stage in stages:
+        if not reached[stage]:
+            break
+        highest = stage
+    return tuple(progress_rows), progress, highest, out_of_sequence
+
+
+def score(
+    catalogue: Catalogue,
+    evidence: Iterable[Evidence],
+    as_of: dt.date,
+    *,
+    prior: float | None = None,
+    as_known: bool = False,
+) -> ScoreResult:
+    """Score the evidence observed up to `as_of` against the catalogue."""
+    by_indicator: dict[str, list[Evidence]] = {i.id: [] for i in catalogue.indicators}
+    for item in evidence:
+        if item.observed_at <= as_of and item.indicator in by_indicator:
+            by_indicator[item.indicator].append(item)
+    indicators = [
+        score_indicator(indicator, by_indicator[indicator.id], catalogue, as_of)
+        for indicator in catalogue.indicators
+    ]
+    stages, progress, stage, out_of_sequence = _progress(
+        [i for i in indicators if i.kind is Kind.INTENT], catalogue
+    )
+
+    prior_p = catalogue.catalogue.prior if prior is None else prior
+    prior_log_odds = logit(prior_p)
+    intent_log_odds = sum(i.contribution for i in indicators if i.kind is Kind.INTENT)
+    intent_cap = max(0.0, logit(catalogue.catalogue.ceiling) - prior_log_odds)
+    intent_capped = intent_log_odds > intent_cap
+    counter_log_odds = sum(i.contribution for i in indicators if i.kind is Kind.COUNTER)
+    posterior = prior_log_odds + min(intent_log_odds, intent_cap) + counter_log_odds
+    p_genuine = logistic(posterior)
+
+    headline = Headline(
+        progress=progress,
+        stage=stage,
+        p_genuine=p_genuine,
+        prior=prior_p,
+        estimative=estimative(p_genuine),
+        out_of_sequence=out_of_sequence,
+        prior_log_odds=prior_log_odds,
+        intent_log_odds=intent_log_odds,
+        intent_cap=intent_cap,
+        intent_capped=intent_capped,
+        counter_log_odds=counter_log_odds,
+        posterior_log_odds=posterior,
+        stages=stages,
+    )
+    return ScoreResult(
+        as_of=as_of, as_known=as_known, headline=headline, indicators=tuple(indicators)
+    )

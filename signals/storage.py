@@ -1,0 +1,390 @@
+"""The one module that speaks SQL: opening, migrating, writing and querying the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from signals.errors import DatabaseError, EventNotFoundError, SignalsError
+from signals.events import EVENT_FIELDS, Event, EventInput, EventRevision, Retraction
+from signals.migrations import KNOWN_MIGRATIONS, MIGRATION_SET, MIGRATIONS_TABLE, migrations
+from signals.scoring import Evidence
+
+BUSY_TIMEOUT_SECONDS = 30.0
+CONTENT_COLUMNS = (*EVENT_FIELDS, "fingerprint")
+EVENT_COLUMNS = ("id", *EVENT_FIELDS, "logged_at", "revision", "revised_at")
+_SELECT_EVENT = (
+    "SELECT "
+    + ", ".join(f"e.{column}" for column in EVENT_COLUMNS)
+    + ", r.reason, r.retracted_at, r.analyst AS retracted_by"
+    + " FROM events e LEFT JOIN retractions r ON r.event_id = e.id"
+)
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def end_of_day(day: dt.date) -> str:
+    """The first timestamp after `day`, for comparing ISO timestamps as text."""
+    return (day + dt.timedelta(days=1)).isoformat()
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    indicator: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    search: str | None = None
+    include_retracted: bool = False
+
+
+class Store:
+    """An open signals database. Writers take the lock up front, so concurrent analysts wait
+    their turn instead of failing half-way."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    # -- transactions -----------------------------------------------------
+
+    @contextmanager
+    def write(self, *, rollback: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction holding the lock from its start; `rollback` makes it a rehearsal."""
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise _database_error(self.path, error) from None
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        else:
+            if rollback:
+                self.connection.execute("ROLLBACK")
+                return
+            try:
+                self.connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                self.connection.execute("ROLLBACK")
+                raise _database_error(self.path, error) from None
+
+    def close(self) -> None:
+        self.connection.close()
+
+    # -- events -----------------------------------------------------------
+
+    def log(self, event: EventInput, *, now: str | None = None) -> Event:
+        with self.write() as connection:
+            event_id = self._insert(connection, event, now or utc_now())
+        return self.get(event_id)
+
+    def _insert(self, connection: sqlite3.Connection, event: EventInput, now: str) -> int:
+        row = event.row()
+        self._refuse_duplicate(connection, row, exclude_id=None)
+        columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
+        values = [row[column] for column in CONTENT_COLUMNS] + [now, 1, now]
+        cursor = connection.execute(
+            f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            values,
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _refuse_duplicate(
+        self, connection: sqlite3.Connection, row: dict[str, Any], exclude_id: int | None
+    ) -> None:
+        if row["external_id"] is not None:
+            sql, key, label = "external_id = ?", row["external_id"], "external id"
+        else:
+            sql, key, label = (
+                "fingerprint = ? AND external_id IS NULL",
+                row["fingerprint"],
+                "content",
+            )
+        found = connection.execute(
+            f"SELECT id FROM events WHERE {sql} AND id IS NOT ?", (key, exclude_id)
+        ).fetchone()
+        if found:
+            raise SignalsError(f"An event with the same {label} is already logged as #{found[0]}.")
+
+    def get(self, event_id: int) -> Event:
+        row = self.connection.execute(f"{_SELECT_EVENT} WHERE e.id = ?", (event_id,)).fetchone()
+        if row is None:
+            raise EventNotFoundError(event_id)
+        return _event_from_row(row)
+
+    def revisions(self, event_id: int) -> list[EventRevision]:
+        self.get(event_id)
+        rows = self.connection.execute(
+            f"SELECT revision, revised_at, replaced_at, {', '.join(EVENT_FIELDS)} "
+            "FROM event_revisions WHERE event_id = ? ORDER BY revision",
+            (event_id,),
+        ).fetchall()
+        return [
+            EventRevision(
+                revision=row[0],
+                revised_at=row[1],
+                replaced_at=row[2],
+                fields=dict(zip(EVENT_FIELDS, row[3:], strict=True)),
+            )
+            for row in rows
+        ]
+
+    def list(self, where: EventFilter = EventFilter(), limit: int | None = None) -> list[Event]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if where.indicator:
+            clauses.append("e.indicator = ?")
+            params.append(where.indicator)
+        if where.since:
+            clauses.append("e.observed_at >= ?")
+            params.append(where.since.isoformat())
+        if where.until:
+            clauses.append("e.observed_at <= ?")
+            params.append(where.until.isoformat())
+        if where.search:
+            clauses.append(
+                "(e.summary LIKE ? ESCAPE '\\' OR e.notes LIKE ? ESCAPE '\\'"
+                " OR e.source LIKE ? ESCAPE '\\')"
+            )
+            pattern = "%" + _escape_like(where.search) + "%"
+            params.extend([pattern, pattern, pattern])
+        if not where.include_retracted:
+            clauses.append("r.event_id IS NULL")
+        sql = _SELECT_EVENT
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY e.observed_at, e.id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_event_from_row(row) for row in self.connection.execute(sql, params)]
+
+    def edit(self, event_id: int, event: EventInput, *, now: str | None = None) -> Event:
+        now = now or utc_now()
+        with self.write() as connection:
+            current = self.get(event_id)
+            if current.retraction is not None:
+                raise SignalsError(f"Event #{event_id} is retracted and cannot be edited.")
+            row = event.row()
+            old = connection.execute(
+                f"SELECT {', '.join(CONTENT_COLUMNS)}, revision, revised_at FROM events WHERE id = ?",
+                (event_id,),
+            ).fetchone()
+            if tuple(old[: len(CONTENT_COLUMNS)]) == tuple(row[c] for c in CONTENT_COLUMNS):
+                raise SignalsError(f"The edit changes nothing in event #{event_id}.")
+            self._refuse_duplicate(connection, row, exclude_id=event_id)
+            connection.execute(
+                f"INSERT INTO event_revisions (event_id, {', '.join(CONTENT_COLUMNS)}, revision,"
+                f" revised_at, replaced_at) VALUES (?, {', '.join('?' * len(CONTENT_COLUMNS))},"
+                " ?, ?, ?)",
+                (event_id, *old, now),
+            )
+            assignments = ", ".join(f"{column} = ?" for column in CONTENT_COLUMNS)
+            connection.execute(
+                f"UPDATE events SET {assignments}, revision = revision + 1, revised_at = ?"
+                " WHERE id = ?",
+                (*(row[column] for column in CONTENT_COLUMNS), now, event_id),
+            )
+        return self.get(event_id)
+
+    def retract(
+        self, event_id: int, reason: str, *, analyst: str | None = None, now: str | None = None
+    ) -> Event:
+        reason = reason.strip()
+        if not reason:
+            raise SignalsError("A retraction needs a reason.")
+        with self.write() as connection:
+            current = self.get(event_id)
+            if current.retraction is not None:
+                raise SignalsError(
+                    f"Event #{event_id} was already retracted on {current.retraction.retracted_at}."
+                )
+            connection.execute(
+                "INSERT INTO retractions (event_id, reason, retracted_at, analyst) VALUES (?, ?, ?, ?)",
+                (event_id, reason, now or utc_now(), analyst),
+            )
+        return self.get(event_id)
+
+    def insert_batch(
+        self, connection: sqlite3.Connection, events: Sequence[EventInput], now: str
+    ) -> int:
+        """Insert within the caller's transaction; rows already known (by external id, or by
+        content when they have none) are skipped. Returns how many were inserted."""
+        columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
+        before = connection.total_changes
+        connection.executemany(
+            f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            " ON CONFLICT DO NOTHING",
+            [
+                (*(row[c] for c in CONTENT_COLUMNS), now, 1, now)
+                for row in map(EventInput.row, events)
+            ],
+        )
+        return connection.total_changes - before
+
+    def count(self) -> int:
+        return int(self.connection.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    # -- what the scorer reads ------------------------------------------------
+
+    def evidence(self, as_of: dt.date, *, as_known: bool = False) -> list[Evidence]:
+        """The grades and dates of every event that counts at `as_of`.
+
+        With `as_known`, the database is read as it stood at the end of that day: events
+        logged later are left out, an event corrected later counts as its revision of the
+        time, and a retraction made later has not happened yet."""
+        observed_by = as_of.isoformat()
+        if not as_known:
+            rows = self.connection.execute(
+                "SELECT e.id, e.indicator, e.reliability, e.credibility, e.status, e.observed_at"
+                " FROM events e WHERE e.observed_at <= ?"
+                " AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.id)",
+                (observed_by,),
+            )
+        else:
+            known_by = end_of_day(as_of)
+            rows = self.connection.execute(
+                """
+                SELECT id, indicator, reliability, credibility, status, observed_at
+                FROM (
+                    SELECT e.id, e.indicator, e.reliability, e.credibility, e.status,
+                           e.observed_at
+                    FROM events e WHERE e.revised_at < :known
+                    UNION ALL
+                    SELECT v.event_id, v.indicator, v.reliability, v.credibility, v.status,
+                           v.observed_at
+                    FROM event_revisions v
+                    WHERE v.revised_at < :known AND v.replaced_at >= :known
+                ) AS known
+                WHERE observed_at <= :observed
+                  AND NOT EXISTS (SELECT 1 FROM retractions r
+                                  WHERE r.event_id = known.id AND r.retracted_at < :known)
+                """,
+                {"known": known_by, "observed": observed_by},
+            )
+        return [
+            Evidence(
+                event_id=row[0],
+                indicator=row[1],
+                reliability=row[2],
+                credibility=row[3],
+                status=row[4],
+                observed_at=dt.date.fromisoformat(row[5]),
+            )
+            for row in rows
+        ]
+
+    # -- maintenance ---------------------------------------------------------
+
+    def schema_version(self) -> list[str]:
+        return _applied_migrations(self.connection)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _event_from_row(row: Sequence[Any]) -> Event:
+    data = dict(zip(EVENT_COLUMNS, row[: len(EVENT_COLUMNS)], strict=True))
+    reason, retracted_at, retracted_by = row[len(EVENT_COLUMNS) :]
+    if retracted_at is not None:
+        data["retraction"] = Retraction(
+            reason=reason, retracted_at=retracted_at, analyst=retracted_by
+        )
+    return Event.model_validate(data)
+
+
+def _database_error(path: Path, error: sqlite3.Error) -> DatabaseError:
+    text = str(error)
+    if "file is not a database" in text or "malformed" in text:
+        return DatabaseError(f"{path} is not a signals database (it is not a valid SQLite file).")
+    if "readonly" in text:
+        return DatabaseError(f"{path} is read-only: signals cannot write to it.")
+    if "locked" in text or "busy" in text:
+        return DatabaseError(f"{path} is locked by another writer; try again in a moment.")
+    if "unable to open" in text:
+        return DatabaseError(f"Cannot open the database {path}.")
+    return DatabaseError(f"Database error in {path}: {text}.")
+
+
+def _applied_migrations(connection: sqlite3.Connection) -> list[str]:
+    exists = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone()
+    if not exists:
+        return []
+    return [
+        row[0]
+        for row in connection.execute(
+            f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+            (MIGRATION_SET,),
+        )
+    ]
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    applied = _applied_migrations(connection)
+    unknown = [name for name in applied if name not in KNOWN_MIGRATIONS]
+    if unknown:
+        raise DatabaseError(
+            f"{path} was written by a newer version of signals (schema {unknown[-1]});"
+            " upgrade signals to use it."
+        )
+    if len(applied) == len(KNOWN_MIGRATIONS):
+        return
+    # Only a new or older database pays for importing sqlite-utils.
+    from sqlite_utils import Database
+
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        migrations().apply(Database(connection))
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def open_store(path: Path, *, create_parent: bool = False) -> Store:
+    """Open (creating if needed) and migrate the database at `path`."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file.")
+    if not path.parent.exists():
+        if not create_parent:
+            raise DatabaseError(f"The directory {path.parent} does not exist.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as error:
+        raise _database_error(path, error) from None
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal" and path.exists() and not _is_writable(path):
+            raise DatabaseError(f"{path} is read-only: signals cannot write to it.")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        _migrate(connection, path)
+    except sqlite3.Error as error:
+        connection.close()
+        raise _database_error(path, error) from None
+    except BaseException:
+        connection.close()
+        raise
+    return Store(connection, path)
+
+
+def _is_writable(path: Path) -> bool:
+    import os
+
+    return os.access(path, os.W_OK)
