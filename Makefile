@@ -19,12 +19,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-app
 
-## demo: load the bundled demo events into a fresh database of its own and show the status
+## demo: load the bundled demo events into a fresh database of its own; show status and the weekly report
 demo: $(VENV)/.installed-app
 	@mkdir -p build
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/signals --db $(DEMO_DB) import data/demo/events.csv
 	$(BIN)/signals --db $(DEMO_DB) status --as-of $(DEMO_AS_OF)
+	$(BIN)/signals --db $(DEMO_DB) report --as-of $(DEMO_AS_OF)
 
 ## test: run the test suite
 test: $(VENV)/.installed-dev

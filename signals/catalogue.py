@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import tomllib
 from enum import StrEnum
 from pathlib import Path
@@ -163,10 +164,10 @@ class Catalogue(_Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
-        seen: set[str] = set()
-        duplicates = [i.id for i in self.indicators if i.id in seen or seen.add(i.id)]
+        counts = Counter(i.id for i in self.indicators)
+        duplicates = sorted(name for name, count in counts.items() if count > 1)
         if duplicates:
-            raise ValueError(f"duplicate indicator ids: {', '.join(sorted(set(duplicates)))}")
+            raise ValueError(f"duplicate indicator ids: {', '.join(duplicates)}")
         return self
 
     @property

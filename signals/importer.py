@@ -17,8 +17,8 @@ from typing import IO, Any, Protocol
 
 from signals.catalogue import Catalogue
 from signals.errors import SignalsError, UsageError
-from signals.exporter import restore
 from signals.events import EVENT_FIELDS, REQUIRED_FIELDS, EventInput, InvalidEventError, parse_event
+from signals.exporter import restore
 from signals.storage import Store
 
 BATCH_SIZE = 5_000
@@ -203,7 +203,7 @@ def import_events(
     is rolled back after every row has been checked, so all errors are reported at once."""
     from signals.storage import utc_now
 
-    header, rows = read_rows(text, mapping)
+    _header, rows = read_rows(text, mapping)
     report = ImportReport(dry_run=dry_run)
     stamp = now or utc_now()
     batch: list[EventInput] = []
@@ -274,7 +274,7 @@ def open_input(path: str, encoding: str | None) -> IO[str]:
     if path == "-":
         return decode(sys.stdin.buffer, encoding)
     try:
-        return decode(open(path, "rb"), encoding)  # noqa: SIM115 - closed by the caller
+        return decode(open(path, "rb"), encoding)
     except FileNotFoundError:
         raise SignalsError(f"File {path} does not exist.") from None
     except IsADirectoryError:

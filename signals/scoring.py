@@ -40,7 +40,11 @@ class State(StrEnum):
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the scorer needs of one event: grades, status and dates, no text."""
+    """What the scorer needs of one revision of an event: grades, status and dates, no text.
+
+    `known_from` and `known_until` bound when this revision was on record (ISO timestamps;
+    `known_until` is None for the current revision of an event that was never retracted),
+    so one read of the database serves every as-known date."""
 
     event_id: int
     indicator: str
@@ -48,6 +52,18 @@ class Evidence:
     credibility: str
     status: str
     observed_at: dt.date
+    known_from: str = ""
+    known_until: str | None = None
+
+    def counts(self, as_of: dt.date, known_by: str | None) -> bool:
+        """Whether this revision counts at `as_of`; with `known_by`, as the record stood then."""
+        if self.observed_at > as_of:
+            return False
+        if known_by is None:
+            return self.known_until is None
+        return self.known_from < known_by and (
+            self.known_until is None or self.known_until >= known_by
+        )
 
 
 @dataclass(frozen=True)
@@ -290,8 +306,9 @@ def score(
 ) -> ScoreResult:
     """Score the evidence observed up to `as_of` against the catalogue."""
     by_indicator: dict[str, list[Evidence]] = {i.id: [] for i in catalogue.indicators}
+    known_by = (as_of + dt.timedelta(days=1)).isoformat() if as_known else None
     for item in evidence:
-        if item.observed_at <= as_of and item.indicator in by_indicator:
+        if item.indicator in by_indicator and item.counts(as_of, known_by):
             by_indicator[item.indicator].append(item)
     indicators = [
         score_indicator(indicator, by_indicator[indicator.id], catalogue, as_of)

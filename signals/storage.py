@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +28,6 @@ _SELECT_EVENT = (
 
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def end_of_day(day: dt.date) -> str:
-    """The first timestamp after `day`, for comparing ISO timestamps as text."""
-    return (day + dt.timedelta(days=1)).isoformat()
 
 
 @dataclass(frozen=True)
@@ -138,7 +133,7 @@ class Store:
             for row in rows
         ]
 
-    def list(self, where: EventFilter = EventFilter(), limit: int | None = None) -> list[Event]:
+    def find(self, where: EventFilter = EventFilter(), limit: int | None = None) -> list[Event]:
         clauses: list[str] = []
         params: list[Any] = []
         if where.indicator:
@@ -236,40 +231,34 @@ class Store:
 
     # -- what the scorer reads ------------------------------------------------
 
-    def evidence(self, as_of: dt.date, *, as_known: bool = False) -> list[Evidence]:
-        """The grades and dates of every event that counts at `as_of`.
+    def evidence(self, as_of: dt.date, *, history: bool = False) -> list[Evidence]:
+        """The grades and dates of the events observed by `as_of`, for the scorer.
 
-        With `as_known`, the database is read as it stood at the end of that day: events
-        logged later are left out, an event corrected later counts as its revision of the
-        time, and a retraction made later has not happened yet."""
+        Without `history`, the current revision of every event still counting. With it,
+        every revision ever on record with the interval it was on record for, so that the
+        scorer can read the database as it stood on any day (`--as-known`)."""
         observed_by = as_of.isoformat()
-        if not as_known:
+        if not history:
             rows = self.connection.execute(
-                "SELECT e.id, e.indicator, e.reliability, e.credibility, e.status, e.observed_at"
-                " FROM events e WHERE e.observed_at <= ?"
+                "SELECT e.id, e.indicator, e.reliability, e.credibility, e.status, e.observed_at,"
+                " e.revised_at, NULL FROM events e WHERE e.observed_at <= ?"
                 " AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.id)",
                 (observed_by,),
             )
         else:
-            known_by = end_of_day(as_of)
             rows = self.connection.execute(
                 """
-                SELECT id, indicator, reliability, credibility, status, observed_at
-                FROM (
-                    SELECT e.id, e.indicator, e.reliability, e.credibility, e.status,
-                           e.observed_at
-                    FROM events e WHERE e.revised_at < :known
-                    UNION ALL
-                    SELECT v.event_id, v.indicator, v.reliability, v.credibility, v.status,
-                           v.observed_at
-                    FROM event_revisions v
-                    WHERE v.revised_at < :known AND v.replaced_at >= :known
-                ) AS known
-                WHERE observed_at <= :observed
-                  AND NOT EXISTS (SELECT 1 FROM retractions r
-                                  WHERE r.event_id = known.id AND r.retracted_at < :known)
+                SELECT e.id, e.indicator, e.reliability, e.credibility, e.status, e.observed_at,
+                       e.revised_at, r.retracted_at
+                FROM events e LEFT JOIN retractions r ON r.event_id = e.id
+                WHERE e.observed_at <= :observed
+                UNION ALL
+                SELECT v.event_id, v.indicator, v.reliability, v.credibility, v.status,
+                       v.observed_at, v.revised_at, v.replaced_at
+                FROM event_revisions v
+                WHERE v.observed_at <= :observed
                 """,
-                {"known": known_by, "observed": observed_by},
+                {"observed": observed_by},
             )
         return [
             Evidence(
@@ -279,9 +268,46 @@ class Store:
                 credibility=row[3],
                 status=row[4],
                 observed_at=dt.date.fromisoformat(row[5]),
+                known_from=row[6],
+                known_until=row[7],
             )
             for row in rows
         ]
+
+    def events_of_week(
+        self, first: dt.date, last: dt.date, *, known_by: str | None = None
+    ) -> list[Event]:
+        """Events observed or logged between `first` and `last`, as they then stood when
+        `known_by` (an ISO timestamp) is given: logged before it, in the revision of the time,
+        and not yet retracted."""
+        window = {"first": first.isoformat(), "after": (last + dt.timedelta(days=1)).isoformat()}
+        in_week = (
+            "((e.observed_at >= :first AND e.observed_at < :after)"
+            " OR (e.logged_at >= :first AND e.logged_at < :after))"
+        )
+        if known_by is None:
+            sql = f"{_SELECT_EVENT} WHERE {in_week} AND r.event_id IS NULL ORDER BY e.observed_at, e.id"
+            return [_event_from_row(row) for row in self.connection.execute(sql, window)]
+        current = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+        earlier = ", ".join(
+            f"v.{c}" if c in EVENT_FIELDS or c in ("revision", "revised_at") else f"e.{c}"
+            for c in EVENT_COLUMNS
+        )
+        sql = f"""
+            SELECT * FROM (
+                SELECT {current} FROM events e
+                WHERE e.revised_at < :known
+                UNION ALL
+                SELECT {earlier} FROM event_revisions v JOIN events e ON e.id = v.event_id
+                WHERE v.revised_at < :known AND v.replaced_at >= :known
+            ) AS e
+            WHERE e.logged_at < :known AND {in_week}
+              AND NOT EXISTS (SELECT 1 FROM retractions r
+                              WHERE r.event_id = e.id AND r.retracted_at < :known)
+            ORDER BY e.observed_at, e.id
+        """
+        rows = self.connection.execute(sql, {**window, "known": known_by})
+        return [_event_from_row((*row, None, None, None)) for row in rows]
 
     # -- maintenance ---------------------------------------------------------
 

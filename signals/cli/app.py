@@ -6,13 +6,13 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, Any
+from typing import Annotated, Any, Literal
 
-import click
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import Abort, Exit, TyperException
 
-from signals.cli import catalogue_cmd, db_cmd, events_cmd, transfer_cmd
+from signals.cli import catalogue_cmd, db_cmd, events_cmd, report_cmd, transfer_cmd
 from signals.cli.context import Session, parse_date, session
 from signals.cli.output import error, message, print_json
 
@@ -20,7 +20,7 @@ from signals.cli.output import error, message, print_json
 class SignalsGroup(TyperGroup):
     """One exit point: core errors become one sentence and an exit code, never a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         from signals.errors import CatalogueError, SignalsError
 
         try:
@@ -30,12 +30,12 @@ class SignalsGroup(TyperGroup):
             if isinstance(problem, CatalogueError):
                 for line in problem.problems:
                     message(f"  - {line}")
-            raise click.exceptions.Exit(problem.exit_code) from None
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise Exit(problem.exit_code) from None
+        except (Exit, Abort, TyperException):
             raise
         except KeyboardInterrupt:
             error("interrupted.")
-            raise click.exceptions.Exit(130) from None
+            raise Exit(130) from None
         except Exception as problem:
             obj = ctx.obj
             if isinstance(obj, Session) and obj.debug:
@@ -44,7 +44,7 @@ class SignalsGroup(TyperGroup):
                 f"unexpected {type(problem).__name__}: {problem}."
                 " Run again with --debug for the traceback."
             )
-            raise click.exceptions.Exit(1) from None
+            raise Exit(1) from None
         finally:
             if isinstance(ctx.obj, Session):
                 ctx.obj.close()
@@ -63,7 +63,6 @@ app = typer.Typer(
 app.add_typer(events_cmd.app, name="events")
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(db_cmd.app, name="db")
-transfer_cmd.register(app)
 
 
 def _version(value: bool) -> None:
@@ -258,7 +257,7 @@ def status(
     day = as_of or dt.date.today()
     result = score(
         catalogue,
-        current.store().evidence(day, as_known=as_known),
+        current.store().evidence(day, history=as_known),
         day,
         prior=prior,
         as_known=as_known,
@@ -272,6 +271,10 @@ def status(
     console = stdout_console()
     for part in status_view(result, catalogue, explain=explain):
         console.print(part)
+
+
+app.command("report")(report_cmd.report_command)
+transfer_cmd.register(app)
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -40,7 +40,7 @@ def list_events(
     current = session(ctx)
     if indicator:
         current.catalogue().indicator(indicator)
-    events = current.store().list(
+    events = current.store().find(
         EventFilter(
             indicator=indicator,
             since=since,

@@ -104,7 +104,7 @@ def export_command(
     current = session(ctx)
     if indicator:
         current.catalogue().indicator(indicator)
-    events = current.store().list(
+    events = current.store().find(
         EventFilter(
             indicator=indicator,
             since=since,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from signals.catalogue import Catalogue
+from signals.report import WeeklyReport
 from signals.scoring import IndicatorScore, ScoreResult
 
 
@@ -85,3 +86,45 @@ def score_document(
         "score": headline_document(result),
         "indicators": [indicator_document(i, explain=explain) for i in result.indicators],
     }
+
+
+def report_document(report: WeeklyReport) -> dict[str, Any]:
+    """`report --json`: the status document plus previous, new_events, changed and trend."""
+    document = score_document(report.current, report.catalogue)
+    document["week"] = report.week.label
+    document["previous"] = {
+        "as_of": report.previous.as_of.isoformat(),
+        **headline_document(report.previous),
+    }
+    document["change"] = {
+        "progress": _round(report.progress_change, 1),
+        "p_genuine": _round(report.p_change),
+    }
+    document["new_events"] = [event.public() for event in report.new_events]
+    document["changed"] = [
+        {"id": c.id, "kind": c.kind.value, "from": c.before.value, "to": c.after.value}
+        for c in report.changed
+    ]
+    document["counter_indicators"] = [indicator_document(i) for i in report.counters_seen]
+    document["watch_next"] = {
+        "stage": report.watch_stage,
+        "indicators": [
+            {
+                "id": w.indicator.id,
+                "title": w.indicator.title,
+                "state": w.state.value,
+                "evidence": w.indicator.evidence,
+            }
+            for w in report.watch_next
+        ],
+    }
+    document["trend"] = [
+        {
+            "week": point.week,
+            "as_of": point.as_of.isoformat(),
+            "progress": _round(point.progress, 1),
+            "p_genuine": _round(point.p_genuine),
+        }
+        for point in report.trend
+    ]
+    return document

@@ -1,0 +1,109 @@
+"""The weekly report as Markdown, to paste into a brief."""
+
+from __future__ import annotations
+
+from signals.catalogue import Kind
+from signals.report import WeeklyReport, sparkline
+from signals.scoring import IndicatorScore
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _signed(value: float, unit: str = "", places: int = 0) -> str:
+    return f"{value:+.{places}f}{unit}"
+
+
+def _indicator_rows(rows: list[IndicatorScore]) -> list[str]:
+    lines = [
+        "| State | Indicator | Title | Strength | Log-odds | Events | Last seen |",
+        "|---|---|---|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.state.value} | `{row.id}` | {_cell(row.title)} |"
+            f" {f'{row.strength:.2f}' if row.events else ''} |"
+            f" {f'{row.contribution:+.2f}' if row.contribution else ''} |"
+            f" {row.events or ''} | {row.last_observed or ''} |"
+        )
+    return lines
+
+
+def report_markdown(report: WeeklyReport) -> str:
+    catalogue = report.catalogue
+    current = report.current
+    headline = current.headline
+    lines: list[str] = [
+        f"# {catalogue.catalogue.title} — week {report.week.label}",
+        "",
+        f"As of {current.as_of.isoformat()}{' (as known then)' if current.as_known else ''}.",
+        "",
+        f"**Progress {headline.progress:.0f}/100** ({_signed(report.progress_change)} on the week before),"
+        f" stage {headline.stage} of {len(catalogue.stages())}.",
+        f"**Probability of genuine intent {100 * headline.p_genuine:.0f}% — {headline.estimative}**"
+        f" ({_signed(100 * report.p_change, ' pts')} on the week before; prior {100 * headline.prior:.0f}%).",
+    ]
+    if headline.out_of_sequence:
+        lines += ["", "> ⚠ **Out of sequence:** a later stage appeared before the earlier ones."]
+    if headline.intent_capped:
+        lines += [
+            "",
+            f"> Intent evidence reached the ceiling of {100 * catalogue.catalogue.ceiling:.0f}%.",
+        ]
+    lines += ["", "## Stage checklist"]
+    for stage in headline.stages:
+        rows = [i for i in current.indicators if i.kind is Kind.INTENT and i.stage == stage.stage]
+        lines += ["", f"### Stage {stage.stage} — {catalogue.stage_name(stage.stage)}", ""]
+        lines += _indicator_rows(rows)
+    lines += ["", "## Counter-indicators seen", ""]
+    lines += _indicator_rows(list(report.counters_seen)) if report.counters_seen else ["None."]
+    lines += ["", "## What changed this week", ""]
+    if report.changed:
+        lines += ["| Indicator | Kind | From | To |", "|---|---|---|---|"]
+        lines += [
+            f"| `{c.id}` | {c.kind.value} | {c.before.value} | {c.after.value} |"
+            for c in report.changed
+        ]
+    else:
+        lines.append("No indicator changed state.")
+    lines += ["", "## New events this week", ""]
+    if report.new_events:
+        lines += [
+            "| # | Observed | Indicator | Grade | Status | Summary | Source |",
+            "|---:|---|---|---|---|---|---|",
+        ]
+        for event in report.new_events:
+            source = (
+                f"[{_cell(event.source or event.url or 'link')}]({event.url})"
+                if event.url
+                else _cell(event.source or "")
+            )
+            lines.append(
+                f"| {event.id} | {event.observed_at} | `{event.indicator}` | {event.grade} |"
+                f" {event.status.value} | {_cell(event.summary)} | {source} |"
+            )
+    else:
+        lines.append("No events were observed or logged this week.")
+    lines += ["", "## Watch next", ""]
+    if report.watch_next:
+        lines.append(
+            f"Stage {report.watch_stage} — {catalogue.stage_name(report.watch_stage or 0)}:"
+        )
+        lines.append("")
+        lines += [
+            f"- **`{w.indicator.id}`** ({w.state.value}): {w.indicator.evidence}"
+            for w in report.watch_next
+        ]
+    else:
+        lines.append("Every stage is complete.")
+    lines += ["", f"## Trend, last {len(report.trend)} weeks", ""]
+    lines += [
+        f"Progress `{sparkline([p.progress for p in report.trend], 0, 100)}`"
+        f" · probability `{sparkline([p.p_genuine for p in report.trend])}`",
+        "",
+        "| Week | Progress | P(genuine) |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {p.week} | {p.progress:.0f} | {100 * p.p_genuine:.0f}% |" for p in report.trend]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,90 @@
+"""Shared fixtures: every test gets its own database file and a pinned terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from signals.catalogue import Catalogue, load_catalogue
+from signals.cli.app import app
+from signals.paths import data_dir, default_catalogue_path
+
+DEMO_CSV = data_dir() / "demo" / "events.csv"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point signals at a database in tmp_path and pin the terminal, so outputs compare whole."""
+    db = tmp_path / "signals.db"
+    monkeypatch.setenv("SIGNALS_DB", str(db))
+    monkeypatch.delenv("SIGNALS_CATALOGUE", raising=False)
+    monkeypatch.delenv("SIGNALS_ANALYST", raising=False)
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+    return db
+
+
+@pytest.fixture
+def db_path(isolated_environment: Path) -> Path:
+    return isolated_environment
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue(default_catalogue_path())
+
+
+class Signals:
+    """Runs the real CLI in-process and returns the result."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    def json(self, *args: str) -> object:
+        result = self(*args, "--json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def signals() -> Signals:
+    return Signals()
+
+
+@pytest.fixture
+def snapshot(db_path: Path) -> Callable[[], list[tuple[object, ...]]]:
+    """Everything stored, so a test can prove a failed command changed nothing."""
+
+    def take() -> list[tuple[object, ...]]:
+        if not db_path.exists():
+            return []
+        connection = sqlite3.connect(db_path)
+        try:
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            ]
+            rows: list[tuple[object, ...]] = []
+            for table in tables:
+                rows.append((table,))
+                rows.extend(connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid'))
+            return rows
+        finally:
+            connection.close()
+
+    return take
+
+
+TODAY = dt.date.today()
