@@ -7,12 +7,12 @@ filters by date, so no week costs another pass over the database.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from signals.catalogue import Catalogue, Indicator, Kind
 from signals.events import Event
-from signals.scoring import Evidence, IndicatorScore, ScoreResult, State, score
+from signals.scoring import EvidenceClass, IndicatorScore, ScoreResult, State, score_classes
 
 TREND_WEEKS = 12
 
@@ -124,7 +124,7 @@ def _watch_next(
 
 def build_report(
     catalogue: Catalogue,
-    evidence: Sequence[Evidence],
+    classes_at: Callable[[dt.date], Sequence[EvidenceClass]],
     events_this_week: Sequence[Event],
     as_of: dt.date,
     *,
@@ -132,11 +132,11 @@ def build_report(
     prior: float | None = None,
     trend_weeks: int = TREND_WEEKS,
 ) -> WeeklyReport:
-    """Assemble the week's report from evidence read once (with history when `as_known`)."""
+    """Assemble the week's report; `classes_at` gives the evidence counting on a day."""
     week = Week.holding(as_of)
 
     def score_at(day: dt.date) -> ScoreResult:
-        return score(catalogue, evidence, day, prior=prior, as_known=as_known)
+        return score_classes(catalogue, classes_at(day), day, prior=prior, as_known=as_known)
 
     current = score_at(as_of)
     previous = score_at(as_of - dt.timedelta(days=7))

@@ -6,9 +6,13 @@ the events behind it, and `signals status --explain` shows that trace.
 The model, in order:
 1. An event's strength is its reliability weight x credibility weight x status weight,
    halved every `half_life_days` of age at the as-of date.
-2. An indicator's support combines its supporting events strongest first, each further
-   one discounted by `corroboration_discount` more than the last, so repeated reports
-   saturate. Refuted events combine the same way into evidence against it.
+2. Events of one indicator with the same grade and status form a class, weighed by its
+   freshest event: the same report again, from a source of the same standing, adds
+   nothing (corroboration is what the credibility grade is for). An indicator's support
+   combines its classes strongest first, each further one discounted by
+   `corroboration_discount` more than the last, so repeated reports saturate. Refuted
+   classes combine the same way into evidence against it. Because only the freshest event
+   of a class matters, the database can hand the scorer one row per class.
 3. Its state follows from support, evidence against, and what support would be if the
    evidence were fresh (to tell `lapsed` from `emerging`).
 4. Progress credits each stage's indicators by state; a stage reached before the earlier
@@ -67,8 +71,64 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class EvidenceClass:
+    """The counting events of one indicator with one grade and status, by their freshest."""
+
+    indicator: str
+    reliability: str
+    credibility: str
+    status: str
+    latest: dt.date
+    latest_event_id: int
+    events: int
+
+
+def classify(
+    evidence: Iterable[Evidence], as_of: dt.date, known_by: str | None = None
+) -> list[EvidenceClass]:
+    """Group the events that count at `as_of` into classes (see the module docstring)."""
+    groups: dict[tuple[str, str, str, str], tuple[dt.date, int, int]] = {}
+    for item in evidence:
+        if not item.counts(as_of, known_by):
+            continue
+        key = (item.indicator, item.reliability, item.credibility, item.status)
+        latest, event_id, count = groups.get(key, (dt.date.min, 0, 0))
+        if (item.observed_at, item.event_id) > (latest, event_id):
+            latest, event_id = item.observed_at, item.event_id
+        groups[key] = (latest, event_id, count + 1)
+    return [
+        EvidenceClass(*key, latest=latest, latest_event_id=event_id, events=count)
+        for key, (latest, event_id, count) in groups.items()
+    ]
+
+
+def merge_classes(slices: Iterable[EvidenceClass]) -> list[EvidenceClass]:
+    """Join classes read in slices (say, one per week) into one class per grade and status."""
+    merged: dict[tuple[str, str, str, str], EvidenceClass] = {}
+    for item in slices:
+        key = (item.indicator, item.reliability, item.credibility, item.status)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = item
+            continue
+        fresher = (
+            item
+            if (item.latest, item.latest_event_id) > (seen.latest, seen.latest_event_id)
+            else seen
+        )
+        merged[key] = EvidenceClass(
+            *key,
+            latest=fresher.latest,
+            latest_event_id=fresher.latest_event_id,
+            events=seen.events + item.events,
+        )
+    return list(merged.values())
+
+
+@dataclass(frozen=True)
 class WeighedEvidence:
     event_id: int
+    events: int
     grade: str
     status: str
     observed_at: dt.date
@@ -183,7 +243,7 @@ def combine(strengths: Iterable[float], discount: float) -> float:
 
 
 def weigh(
-    evidence: Evidence, indicator: Indicator, catalogue: Catalogue, as_of: dt.date
+    evidence: EvidenceClass, indicator: Indicator, catalogue: Catalogue, as_of: dt.date
 ) -> WeighedEvidence:
     scoring = catalogue.scoring
     base = (
@@ -191,13 +251,14 @@ def weigh(
         * scoring.credibility[evidence.credibility].weight  # type: ignore[index]
         * scoring.status[evidence.status].weight  # type: ignore[index]
     )
-    age = (as_of - evidence.observed_at).days
+    age = (as_of - evidence.latest).days
     decay = 0.5 ** (age / indicator.half_life_days)
     return WeighedEvidence(
-        event_id=evidence.event_id,
+        event_id=evidence.latest_event_id,
+        events=evidence.events,
         grade=f"{evidence.reliability}{evidence.credibility}",
         status=evidence.status,
-        observed_at=evidence.observed_at,
+        observed_at=evidence.latest,
         age_days=age,
         base=base,
         decay=decay,
@@ -220,7 +281,7 @@ def _state(support: float, against: float, fresh_support: float, catalogue: Cata
 
 
 def score_indicator(
-    indicator: Indicator, evidence: list[Evidence], catalogue: Catalogue, as_of: dt.date
+    indicator: Indicator, evidence: list[EvidenceClass], catalogue: Catalogue, as_of: dt.date
 ) -> IndicatorScore:
     discount = catalogue.scoring.corroboration_discount
     weighed = sorted(
@@ -245,8 +306,8 @@ def score_indicator(
         fresh_support=fresh_support,
         likelihood_ratio=ratio,
         contribution=contribution,
-        events=len(evidence),
-        last_observed=max((e.observed_at for e in evidence), default=None),
+        events=sum(e.events for e in evidence),
+        last_observed=max((e.latest for e in evidence), default=None),
         evidence=tuple(weighed),
     )
 
@@ -296,6 +357,11 @@ def _progress(
     return tuple(progress_rows), progress, highest, out_of_sequence
 
 
+def known_by(as_of: dt.date) -> str:
+    """The first timestamp after `as_of`: what was logged before it was known that day."""
+    return (as_of + dt.timedelta(days=1)).isoformat()
+
+
 def score(
     catalogue: Catalogue,
     evidence: Iterable[Evidence],
@@ -304,11 +370,23 @@ def score(
     prior: float | None = None,
     as_known: bool = False,
 ) -> ScoreResult:
-    """Score the evidence observed up to `as_of` against the catalogue."""
-    by_indicator: dict[str, list[Evidence]] = {i.id: [] for i in catalogue.indicators}
-    known_by = (as_of + dt.timedelta(days=1)).isoformat() if as_known else None
-    for item in evidence:
-        if item.indicator in by_indicator and item.counts(as_of, known_by):
+    """Score the events observed up to `as_of` (and, `as_known`, logged by then)."""
+    classes = classify(evidence, as_of, known_by(as_of) if as_known else None)
+    return score_classes(catalogue, classes, as_of, prior=prior, as_known=as_known)
+
+
+def score_classes(
+    catalogue: Catalogue,
+    classes: Iterable[EvidenceClass],
+    as_of: dt.date,
+    *,
+    prior: float | None = None,
+    as_known: bool = False,
+) -> ScoreResult:
+    """Score evidence classes that already count at `as_of` (see `classify`)."""
+    by_indicator: dict[str, list[EvidenceClass]] = {i.id: [] for i in catalogue.indicators}
+    for item in classes:
+        if item.indicator in by_indicator and item.latest <= as_of:
             by_indicator[item.indicator].append(item)
     indicators = [
         score_indicator(indicator, by_indicator[indicator.id], catalogue, as_of)

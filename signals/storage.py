@@ -13,7 +13,7 @@ from typing import Any
 from signals.errors import DatabaseError, EventNotFoundError, SignalsError
 from signals.events import EVENT_FIELDS, Event, EventInput, EventRevision, Retraction
 from signals.migrations import KNOWN_MIGRATIONS, MIGRATION_SET, MIGRATIONS_TABLE, migrations
-from signals.scoring import Evidence
+from signals.scoring import Evidence, EvidenceClass
 
 BUSY_TIMEOUT_SECONDS = 30.0
 CONTENT_COLUMNS = (*EVENT_FIELDS, "fingerprint")
@@ -270,6 +270,41 @@ class Store:
                 observed_at=dt.date.fromisoformat(row[5]),
                 known_from=row[6],
                 known_until=row[7],
+            )
+            for row in rows
+        ]
+
+    def evidence_classes(self, days: Sequence[dt.date]) -> list[tuple[int, EvidenceClass]]:
+        """One row per indicator, grade, status and period: the period's freshest event and
+        how many there were. Periods end on each of `days` (ascending); slice `k` holds what
+        was observed after `days[k-1]` and by `days[k]`. Retracted events are left out."""
+        if not days:
+            return []
+        bounds = [day.isoformat() for day in days]
+        bucket = (
+            "CASE "
+            + " ".join(f"WHEN observed_at <= ? THEN {k}" for k in range(len(bounds)))
+            + " END"
+        )
+        rows = self.connection.execute(
+            f"SELECT indicator, reliability, credibility, status, {bucket} AS bucket,"
+            " max(observed_at), id, count(*) FROM events"
+            " WHERE observed_at <= ? AND id NOT IN (SELECT event_id FROM retractions)"
+            " GROUP BY indicator, reliability, credibility, status, bucket",
+            (*bounds, bounds[-1]),
+        )
+        return [
+            (
+                row[4],
+                EvidenceClass(
+                    indicator=row[0],
+                    reliability=row[1],
+                    credibility=row[2],
+                    status=row[3],
+                    latest=dt.date.fromisoformat(row[5]),
+                    latest_event_id=row[6],
+                    events=row[7],
+                ),
             )
             for row in rows
         ]

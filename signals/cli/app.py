@@ -249,19 +249,13 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show how far the signals have progressed: checklist, progress and probability."""
+    from signals.assess import assess
     from signals.render.documents import score_document
-    from signals.scoring import score
 
     current = session(ctx)
     catalogue = current.catalogue()
     day = as_of or dt.date.today()
-    result = score(
-        catalogue,
-        current.store().evidence(day, history=as_known),
-        day,
-        prior=prior,
-        as_known=as_known,
-    )
+    result = assess(current.store(), catalogue, day, as_known=as_known, prior=prior)
     if as_json:
         print_json(score_document(result, catalogue, explain=explain))
         return

@@ -56,7 +56,8 @@ def report_command(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """The weekly report: headline, checklist, what changed, watch next, and the trend."""
-    from signals.report import Week, build_report, report_as_of
+    from signals.assess import weekly_report
+    from signals.report import Week, report_as_of
 
     if as_of is not None and week is not None:
         raise typer.BadParameter("Give --as-of or --week, not both.")
@@ -67,15 +68,7 @@ def report_command(
     store = current.store()
     day = report_as_of(as_of, Week.holding(week) if week else None, dt.date.today())
     report_week = Week.holding(day)
-    known_by = (day + dt.timedelta(days=1)).isoformat() if as_known else None
-    report = build_report(
-        catalogue,
-        store.evidence(day, history=as_known),
-        store.events_of_week(report_week.monday, day, known_by=known_by),
-        day,
-        as_known=as_known,
-        prior=prior,
-    )
+    report = weekly_report(store, catalogue, day, as_known=as_known, prior=prior)
     text = _render(report, format)
     if output is None:
         if format == "table":

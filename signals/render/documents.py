@@ -62,6 +62,7 @@ def indicator_document(indicator: IndicatorScore, *, explain: bool = False) -> d
         document["evidence"] = [
             {
                 "event_id": item.event_id,
+                "events": item.events,
                 "grade": item.grade,
                 "status": item.status,
                 "observed_at": item.observed_at.isoformat(),

@@ -235,10 +235,12 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
     lines = Text()
     lines.append("How the score was computed\n", style="bold underline")
     lines.append(
-        f"Event strength = reliability × credibility × status weight × 0.5^(age / half-life).\n"
-        f"Indicator support combines its events strongest first, each further one at"
+        "Event strength = reliability × credibility × status weight × 0.5^(age / half-life).\n"
+        "Events of an indicator with the same grade and status are one class, weighed by its"
+        " freshest event: the same report again adds nothing.\n"
+        f"Indicator support combines its classes strongest first, each further one at"
         f" {scoring.corroboration_discount:g}× the weight of the one before (noisy-or).\n"
-        f"Contribution = (support − against) × ln(likelihood ratio).\n\n"
+        "Contribution = (support − against) × ln(likelihood ratio).\n\n"
     )
     for indicator in result.indicators:
         if not indicator.evidence:
@@ -258,6 +260,7 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
                 f" age {item.age_days:>4} d: {weights} = {item.base:.3f}"
                 f" × decay {item.decay:.3f} = {item.strength:.3f}"
                 + (" (against)" if item.against else "")
+                + (f" (freshest of {item.events})" if item.events > 1 else "")
                 + "\n"
             )
         lines.append(

@@ -1,0 +1,69 @@
+"""Reading what the scorer needs from the store, once, for a status or a weekly report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from signals.catalogue import Catalogue
+from signals.report import TREND_WEEKS, Week, WeeklyReport, build_report
+from signals.scoring import (
+    EvidenceClass,
+    ScoreResult,
+    classify,
+    known_by,
+    merge_classes,
+    score_classes,
+)
+from signals.storage import Store
+
+
+def classes_reader(
+    store: Store, days: Sequence[dt.date], *, as_known: bool
+) -> Callable[[dt.date], list[EvidenceClass]]:
+    """The evidence classes counting on each of `days`, from one read of the database.
+
+    The current record is read as per-period aggregates in SQL. As known on a past day,
+    the record's history is needed, so its rows are read and grouped here."""
+    ordered = sorted(set(days))
+    if as_known:
+        history = store.evidence(ordered[-1], history=True)
+        return lambda day: classify(history, day, known_by(day))
+    slices = store.evidence_classes(ordered)
+    index = {day: k for k, day in enumerate(ordered)}
+    return lambda day: merge_classes(c for k, c in slices if k <= index[day])
+
+
+def assess(
+    store: Store,
+    catalogue: Catalogue,
+    as_of: dt.date,
+    *,
+    as_known: bool = False,
+    prior: float | None = None,
+) -> ScoreResult:
+    classes = classes_reader(store, [as_of], as_known=as_known)(as_of)
+    return score_classes(catalogue, classes, as_of, prior=prior, as_known=as_known)
+
+
+def weekly_report(
+    store: Store,
+    catalogue: Catalogue,
+    as_of: dt.date,
+    *,
+    as_known: bool = False,
+    prior: float | None = None,
+    trend_weeks: int = TREND_WEEKS,
+) -> WeeklyReport:
+    week = Week.holding(as_of)
+    days = [week.shifted(-k).sunday for k in range(1, trend_weeks)]
+    days += [as_of, as_of - dt.timedelta(days=7)]
+    return build_report(
+        catalogue,
+        classes_reader(store, days, as_known=as_known),
+        store.events_of_week(week.monday, as_of, known_by=known_by(as_of) if as_known else None),
+        as_of,
+        as_known=as_known,
+        prior=prior,
+        trend_weeks=trend_weeks,
+    )

@@ -1,0 +1,31 @@
+"""Documentation that cannot rot: the README's worked example is the tool's own output."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def test_readme_worked_example_matches_explain(signals):
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### A worked example") :]
+    commands = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert commands is not None
+    script = commands.group(1).replace("\\\n", " ")
+    output = ""
+    for line in script.strip().splitlines():
+        args = shlex.split(line)
+        assert args[0] == "signals"
+        result = signals(*args[1:])
+        assert result.exit_code == 0, result.stderr
+        output = result.stdout
+    expected = re.search(
+        r"<!-- worked-example:start -->\n```\n(.*?)```\n<!-- worked-example:end -->", section, re.S
+    )
+    assert expected is not None
+    printed = [line.rstrip() for line in output.splitlines()]
+    for line in expected.group(1).rstrip().splitlines():
+        assert line.rstrip() in printed, line
