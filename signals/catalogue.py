@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 import tomllib
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Self

@@ -61,30 +61,31 @@ def signals() -> Signals:
     return Signals()
 
 
+def snapshot_of(db_path: Path) -> list[tuple[object, ...]]:
+    """Everything stored in a database, to prove a failed command changed nothing."""
+    if not db_path.exists():
+        return []
+    connection = sqlite3.connect(db_path)
+    try:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        rows: list[tuple[object, ...]] = []
+        for table in tables:
+            rows.append((table,))
+            rows.extend(connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid'))
+        return rows
+    finally:
+        connection.close()
+
+
 @pytest.fixture
 def snapshot(db_path: Path) -> Callable[[], list[tuple[object, ...]]]:
     """Everything stored, so a test can prove a failed command changed nothing."""
-
-    def take() -> list[tuple[object, ...]]:
-        if not db_path.exists():
-            return []
-        connection = sqlite3.connect(db_path)
-        try:
-            tables = [
-                row[0]
-                for row in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-                )
-            ]
-            rows: list[tuple[object, ...]] = []
-            for table in tables:
-                rows.append((table,))
-                rows.extend(connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid'))
-            return rows
-        finally:
-            connection.close()
-
-    return take
+    return lambda: snapshot_of(db_path)
 
 
 TODAY = dt.date.today()
