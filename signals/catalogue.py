@@ -214,7 +214,8 @@ def validate_catalogue(raw: dict[str, Any]) -> Catalogue:
         return Catalogue.model_validate(raw)
     except ValidationError as error:
         problems = [
-            f"{_describe_location(raw, tuple(e['loc']))}: {e['msg']}" for e in error.errors()
+            f"{_describe_location(raw, tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in error.errors()
         ]
         count = len(problems)
         raise CatalogueError(

@@ -103,6 +103,8 @@ def read_rows(
         raise SignalsError("The file is empty: it has no header row.")
     delimiter = (mapping.delimiter if mapping else None) or _sniff_delimiter(first)
     columns = mapping.columns if mapping else None
+    if columns and _first_line_is_header(first, delimiter, columns):
+        columns = None  # the file has a header row after all: read the names from it
     if columns:
         header = list(columns)
         pending = [first]
@@ -120,7 +122,9 @@ def read_rows(
         yield from text
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        reader = csv.reader(_checked(lines()), delimiter=delimiter, strict=False)
+        reader = csv.reader(
+            _checked(lines(), first=1 if columns else 2), delimiter=delimiter, strict=False
+        )
         line = 1 if not columns else 0
         while True:
             try:
@@ -135,15 +139,33 @@ def read_rows(
             if not any(value.strip() for value in values):
                 continue
             if len(values) != len(header):
-                yield line, {"__width__": f"{len(values)} cells for {len(header)} columns"}
+                # Keep the cells under their columns, so a rejects file stays one table.
+                cells = dict(zip(header, [*values, *[""] * len(header)], strict=False))
+                yield line, {**cells, "__width__": f"{len(values)} cells for {len(header)} columns"}
                 continue
             yield line, dict(zip(header, values, strict=True))
 
     return header, rows()
 
 
-def _checked(lines: Iterator[str]) -> Iterator[str]:
-    number = 1
+def _first_line_is_header(first: str, delimiter: str, columns: list[str]) -> bool:
+    """Whether a mapping that names its columns meets a file with a header row anyway.
+
+    The first line is data only if it has exactly the mapping's columns and is not mostly
+    their names; otherwise it is read as a header, so a file of another kind is refused
+    by the mapping's header check (naming the missing columns) rather than row by row."""
+    cells = [
+        cell.strip().lstrip("\ufeff") for cell in next(csv.reader([first], delimiter=delimiter))
+    ]
+    if len(cells) != len(columns):
+        return True
+    named = [cell for cell in cells if cell]
+    known = set(columns)
+    return bool(named) and 2 * sum(cell in known for cell in named) > len(named)
+
+
+def _checked(lines: Iterator[str], first: int) -> Iterator[str]:
+    number = first
     while True:
         try:
             line = next(lines)
@@ -156,6 +178,10 @@ def _checked(lines: Iterator[str]) -> Iterator[str]:
 
 
 def _encoding_error(line: int, error: UnicodeDecodeError) -> SignalsError:
+    # The text layer decodes a chunk of lines at a time: count the lines of the chunk
+    # before the bad byte to name the line it is on.
+    if isinstance(error.object, bytes | bytearray):
+        line += error.object[: error.start].count(b"\n")
     return SignalsError(
         f"The file is not valid {error.encoding.upper().replace('-SIG', '')} near line {line};"
         " save it as UTF-8 or name its encoding with --encoding (e.g. --encoding cp1252)."
@@ -181,7 +207,13 @@ def _check_header(header: list[str]) -> None:
 
 
 def _fields(row: dict[str, str]) -> dict[str, Any]:
-    return {name.lower(): restore(value) for name, value in row.items()}
+    # An empty optional cell means "not given", as if the column were absent: the model's
+    # default applies (an ungraded source is F6, not an error).
+    return {
+        name.lower(): restore(value)
+        for name, value in row.items()
+        if value.strip() or name.lower() in REQUIRED_FIELDS
+    }
 
 
 def import_events(

@@ -277,30 +277,43 @@ class Store:
     def evidence_classes(self, days: Sequence[dt.date]) -> list[tuple[int, EvidenceClass]]:
         """One row per indicator, grade, status and period: the period's freshest event and
         how many there were. Periods end on each of `days` (ascending); slice `k` holds what
-        was observed after `days[k-1]` and by `days[k]`. Retracted events are left out."""
+        was observed after `days[k-1]` and by `days[k]`. Retracted events are left out.
+
+        Everything up to the first day is read in the order of the evidence index, so
+        SQLite aggregates it without sorting; only the few weeks after it are sorted."""
         if not days:
             return []
         bounds = [day.isoformat() for day in days]
-        bucket = (
-            "CASE "
-            + " ".join(f"WHEN observed_at <= ? THEN {k}" for k in range(len(bounds)))
-            + " END"
-        )
-        rows = self.connection.execute(
-            f"SELECT indicator, reliability, credibility, status, {bucket} AS bucket,"
-            " max(observed_at), id, count(*) FROM events"
-            " WHERE observed_at <= ? AND id NOT IN (SELECT event_id FROM retractions)"
-            " GROUP BY indicator, reliability, credibility, status, bucket",
-            (*bounds, bounds[-1]),
-        )
+        not_retracted = "id NOT IN (SELECT event_id FROM retractions)"
+        columns = "indicator, reliability, credibility, status"
+        rows = [
+            (0, *row)
+            for row in self.connection.execute(
+                f"SELECT {columns}, max(observed_at), id, count(*) FROM events"
+                f" WHERE observed_at <= ? AND {not_retracted} GROUP BY {columns}",
+                (bounds[0],),
+            )
+        ]
+        if len(bounds) > 1:
+            bucket = " ".join(f"WHEN observed_at <= ? THEN {k}" for k in range(1, len(bounds)))
+            rows += [
+                (row[4], *row[:4], *row[5:])
+                for row in self.connection.execute(
+                    f"SELECT {columns}, CASE {bucket} END AS bucket, max(observed_at), id,"
+                    f" count(*) FROM events"
+                    f" WHERE observed_at > ? AND observed_at <= ? AND {not_retracted}"
+                    f" GROUP BY {columns}, bucket",
+                    (*bounds[1:], bounds[0], bounds[-1]),
+                )
+            ]
         return [
             (
-                row[4],
+                row[0],
                 EvidenceClass(
-                    indicator=row[0],
-                    reliability=row[1],
-                    credibility=row[2],
-                    status=row[3],
+                    indicator=row[1],
+                    reliability=row[2],
+                    credibility=row[3],
+                    status=row[4],
                     latest=dt.date.fromisoformat(row[5]),
                     latest_event_id=row[6],
                     events=row[7],
@@ -392,7 +405,8 @@ def _applied_migrations(connection: sqlite3.Connection) -> list[str]:
     ]
 
 
-def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+def _refuse_newer(connection: sqlite3.Connection, path: Path) -> list[str]:
+    """The migrations applied to the database; refused if any is unknown to this version."""
     applied = _applied_migrations(connection)
     unknown = [name for name in applied if name not in KNOWN_MIGRATIONS]
     if unknown:
@@ -400,6 +414,11 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
             f"{path} was written by a newer version of signals (schema {unknown[-1]});"
             " upgrade signals to use it."
         )
+    return applied
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    applied = _refuse_newer(connection, path)
     if len(applied) == len(KNOWN_MIGRATIONS):
         return
     # Only a new or older database pays for importing sqlite-utils.
@@ -431,6 +450,9 @@ def open_store(path: Path, *, create_parent: bool = False) -> Store:
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        # Before anything writes (switching to WAL rewrites the header): a newer database
+        # is left exactly as it was.
+        _refuse_newer(connection, path)
         mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode != "wal" and path.exists() and not _is_writable(path):
             raise DatabaseError(f"{path} is read-only: signals cannot write to it.")

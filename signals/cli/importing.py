@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ from signals.cli.output import message, stderr_console
 from signals.errors import UsageError
 from signals.importer import ERRORS_KEPT, ImportAborted, ImportReport, import_events, open_input
 from signals.storage import Store
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @contextmanager
@@ -66,12 +69,17 @@ def _print_errors(report: ImportReport) -> None:
     if not report.errors:
         return
     from rich.table import Table
+    from rich.text import Text
+
+    def cell(text: str) -> Text:
+        # Cells come from the file: show them as text, never as rich markup or terminal codes.
+        return Text(_UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
     table = Table(title="Invalid rows", title_justify="left")
     for column in ("line", "column", "value", "reason"):
         table.add_column(column)
     for error in report.errors:
-        table.add_row(str(error.line), error.column, error.value, error.reason)
+        table.add_row(str(error.line), cell(error.column), cell(error.value), cell(error.reason))
     console = stderr_console()
     console.print(table)
     if report.rejected > len(report.errors) or len(report.errors) == ERRORS_KEPT:

@@ -1,0 +1,138 @@
+"""Write N realistic synthetic events as CSV, with every column `signals import` reads.
+
+python benchmarks/generate.py 1000000 events.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+import sys
+from pathlib import Path
+
+from signals.catalogue import load_catalogue
+from signals.paths import default_catalogue_path
+
+COLUMNS = (
+    "indicator",
+    "summary",
+    "observed_at",
+    "source",
+    "url",
+    "reliability",
+    "credibility",
+    "status",
+    "location",
+    "analyst",
+    "tags",
+    "notes",
+    "external_id",
+)
+SOURCES = (
+    "TASS",
+    "Reuters",
+    "Meduza",
+    "Ukrainska Pravda",
+    "Kommersant",
+    "Telegram channel",
+    "Euronews",
+    "RIA Novosti",
+    "Associated Press",
+    "Novaya Gazeta",
+)
+PLACES = (
+    "Abu Dhabi",
+    "Jakarta",
+    "New Delhi",
+    "Addis Ababa",
+    "Istanbul",
+    "Geneva",
+    "Moscow",
+    "Kyiv",
+    "Riyadh",
+    "Doha",
+    "",
+)
+ACTORS = (
+    "Kremlin spokesman",
+    "SVR officials",
+    "Russian diplomats",
+    "Defence ministry",
+    "State television",
+    "Security Council",
+    "a Duma deputy",
+    "presidential envoy",
+)
+ACTIONS = (
+    "said Moscow was ready for dialogue",
+    "met counterparts on neutral soil",
+    "announced a pause in strikes",
+    "moved reserves towards the front",
+    "released a group of detainees",
+    "threatened escalation",
+    "framed talks as a Western admission of defeat",
+    "called for Kyiv to start talks",
+)
+WORDS = (
+    "according to",
+    "officials",
+    "sources",
+    "reported",
+    "confirmed",
+    "statement",
+    "channel",
+    "negotiations",
+    "front",
+    "ceasefire",
+    "observers",
+    "prisoners",
+    "exchange",
+    "briefing",
+)
+
+
+def sentence(rng: random.Random, low: int, high: int) -> str:
+    length = rng.randint(low, high)
+    text = f"{rng.choice(ACTORS)} {rng.choice(ACTIONS)}"
+    while len(text) < length:
+        text += " " + rng.choice(WORDS)
+    return text[:length].rstrip() + "."
+
+
+def rows(count: int, seed: int = 7):  # type: ignore[no-untyped-def]
+    rng = random.Random(seed)
+    ids = [i.id for i in load_catalogue(default_catalogue_path()).indicators]
+    start = dt.date(2022, 2, 24)
+    span = (dt.date(2025, 12, 31) - start).days
+    for n in range(count):
+        source = rng.choice(SOURCES)
+        yield (
+            rng.choice(ids),
+            sentence(rng, 40, 220),
+            (start + dt.timedelta(days=rng.randrange(span))).isoformat(),
+            source,
+            f"https://news.example.org/{source.lower().replace(' ', '-')}/{n}",
+            rng.choices("ABCDEF", weights=(2, 10, 20, 8, 2, 8))[0],
+            rng.choices("123456", weights=(4, 15, 20, 8, 3, 6))[0],
+            rng.choices(("reported", "confirmed", "refuted"), weights=(80, 17, 3))[0],
+            rng.choice(PLACES),
+            rng.choice(("ak", "mb", "jd", "")),
+            ";".join(
+                rng.sample(("osint", "telegram", "wire", "official", "rumour"), rng.randint(0, 2))
+            ),
+            sentence(rng, 0, 300) if rng.random() < 0.4 else "",
+            f"bench-{n}" if n % 2 else "",
+        )
+
+
+def main() -> None:
+    count, target = int(sys.argv[1]), Path(sys.argv[2])
+    with target.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows(count))
+
+
+if __name__ == "__main__":
+    main()

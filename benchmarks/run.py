@@ -1,0 +1,262 @@
+"""Measure signals against baselines taken in the same run, and print medians and ratios.
+
+    python benchmarks/run.py [--rows 1000000] [--repeat 5] [--workdir build/bench]
+
+Every figure is a ratio against something measured on the same machine minutes apart:
+SQLite's own `.import`, a bare Python csv + executemany loop, a bare Typer app with as
+many commands as signals, and `python -c pass`. Machines are noisy; ratios travel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+
+
+def timed(
+    command: list[str], *, env: dict[str, str] | None = None, stdin: Path | None = None
+) -> float:
+    started = time.perf_counter()
+    with open(stdin, "rb") if stdin else open(os.devnull, "rb") as source:
+        subprocess.run(
+            command,
+            env=env,
+            stdin=source,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=True,
+        )
+    return time.perf_counter() - started
+
+
+def median_of(repeat: int, run) -> float:  # type: ignore[no-untyped-def]
+    return statistics.median(run() for _ in range(repeat))
+
+
+def fresh(path: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def sqlite_import(csv_path: Path, db: Path) -> float:
+    sqlite = shutil.which("sqlite3")
+    if sqlite is None:
+        raise SystemExit(
+            "The sqlite3 command-line shell is needed (Debian: apt-get install sqlite3)."
+        )
+    fresh(db)
+    return timed([sqlite, str(db), ".mode csv", f".import {csv_path} events"])
+
+
+BARE_LOOP = """
+import csv, sqlite3, sys
+source, target = sys.argv[1], sys.argv[2]
+connection = sqlite3.connect(target, isolation_level=None)
+connection.execute("PRAGMA journal_mode = WAL")
+with open(source, newline="", encoding="utf-8") as handle:
+    reader = csv.reader(handle)
+    header = next(reader)
+    connection.execute(f"CREATE TABLE events ({', '.join(name + ' TEXT' for name in header)})")
+    insert = f"INSERT INTO events VALUES ({', '.join('?' * len(header))})"
+    connection.execute("BEGIN IMMEDIATE")
+    batch = []
+    for row in reader:
+        batch.append(row)
+        if len(batch) == 5000:
+            connection.executemany(insert, batch)
+            batch.clear()
+    connection.executemany(insert, batch)
+    connection.execute("COMMIT")
+"""
+
+
+def bare_loop(csv_path: Path, db: Path) -> float:
+    fresh(db)
+    return timed([PYTHON, "-c", BARE_LOOP, str(csv_path), str(db)])
+
+
+PEAK = """
+import resource, sys
+from signals.cli.app import app
+try:
+    app(sys.argv[1:], standalone_mode=False)
+finally:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open({out!r}, "w") as handle:
+        handle.write(str(peak))
+"""
+
+
+def signals_import(csv_path: Path, db: Path, workdir: Path) -> tuple[float, float]:
+    """Wall time and peak memory (MB) of `signals import` into a new database."""
+    fresh(db)
+    peak_file = workdir / "peak.txt"
+    env = {**os.environ, "SIGNALS_DB": str(db)}
+    seconds = timed(
+        [PYTHON, "-c", PEAK.format(out=str(peak_file)), "import", str(csv_path), "-q"], env=env
+    )
+    return seconds, int(peak_file.read_text()) / 1024
+
+
+def bare_typer_app(path: Path, commands: int) -> Path:
+    """A Typer app with as many commands (and options) as signals, doing nothing."""
+    lines = ["from typing import Annotated", "import typer", "app = typer.Typer()"]
+    for number in range(commands):
+        lines += [
+            f"@app.command('c{number}')",
+            f"def c{number}(name: Annotated[str, typer.Argument()] = '', flag: Annotated[bool, typer.Option()] = False) -> None:",
+            "    'A command.'",
+            "    typer.echo(name)",
+        ]
+    lines += ["if __name__ == '__main__':", "    app()"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def count_commands() -> int:
+    from signals.cli.app import app
+
+    def walk(typer_app) -> int:  # type: ignore[no-untyped-def]
+        total = len(typer_app.registered_commands)
+        for group in typer_app.registered_groups:
+            total += walk(group.typer_instance)
+        return total
+
+    return walk(app)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--workdir", type=Path, default=Path("build/bench"))
+    options = parser.parse_args()
+    workdir = options.workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = options.rows
+    csv_path = workdir / f"events-{rows}.csv"
+    if not csv_path.exists():
+        print(f"generating {rows:,} events …", file=sys.stderr)
+        subprocess.run([PYTHON, str(HERE / "generate.py"), str(rows), str(csv_path)], check=True)
+    size_mb = csv_path.stat().st_size / 1e6
+    results: dict[str, float] = {}
+
+    print("importing …", file=sys.stderr)
+    results["sqlite3 .import"] = sqlite_import(csv_path, workdir / "plain.db")
+    results["python csv + executemany"] = bare_loop(csv_path, workdir / "loop.db")
+    signals_db = workdir / "signals.db"
+    results["signals import"], peak_mb = signals_import(csv_path, signals_db, workdir)
+
+    print("scoring …", file=sys.stderr)
+    env = {**os.environ, "SIGNALS_DB": str(signals_db)}
+    as_of = "2025-12-31"
+    results["signals status"] = median_of(
+        options.repeat,
+        lambda: timed([PYTHON, "-m", "signals", "status", "--as-of", as_of, "--json"], env=env),
+    )
+    results["signals report"] = median_of(
+        options.repeat,
+        lambda: timed([PYTHON, "-m", "signals", "report", "--as-of", as_of, "--json"], env=env),
+    )
+
+    print("starting up …", file=sys.stderr)
+    bare = bare_typer_app(workdir / "bare_typer.py", count_commands())
+    small = {**os.environ, "SIGNALS_DB": str(fresh(workdir / "small.db"))}
+    subprocess.run([PYTHON, "-m", "signals", "init"], env=small, check=True, capture_output=True)
+    signals_bin = (
+        [str(Path(PYTHON).with_name("signals"))]
+        if Path(PYTHON).with_name("signals").exists()
+        else [PYTHON, "-m", "signals"]
+    )
+    starts = options.repeat * 3
+    results["python -c pass"] = median_of(starts, lambda: timed([PYTHON, "-c", "pass"]))
+    results["bare typer --help"] = median_of(starts, lambda: timed([PYTHON, str(bare), "--help"]))
+    results["signals --help"] = median_of(
+        starts, lambda: timed([*signals_bin, "--help"], env=small)
+    )
+    counter = iter(range(10**6))
+    results["signals log"] = median_of(
+        starts,
+        lambda: timed(
+            [
+                *signals_bin,
+                "log",
+                "declaration-intent",
+                f"Benchmark event {next(counter)}",
+                "--observed",
+                "2024-05-01",
+            ],
+            env=small,
+        ),
+    )
+
+    rate = {
+        name: rows / results[name]
+        for name in ("sqlite3 .import", "python csv + executemany", "signals import")
+    }
+    table = [
+        ("import: sqlite3 .import", f"{rate['sqlite3 .import']:,.0f} rows/s", "1.00"),
+        (
+            "import: python csv + executemany",
+            f"{rate['python csv + executemany']:,.0f} rows/s",
+            f"{rate['python csv + executemany'] / rate['sqlite3 .import']:.2f}",
+        ),
+        (
+            "import: signals (validated, deduplicated)",
+            f"{rate['signals import']:,.0f} rows/s",
+            f"{rate['signals import'] / rate['sqlite3 .import']:.2f}",
+        ),
+        ("import: signals peak memory", f"{peak_mb:,.0f} MB", ""),
+        ("status --json on the imported DB", f"{results['signals status']:.3f} s", ""),
+        ("report --json on the imported DB", f"{results['signals report']:.3f} s", ""),
+        ("start: python -c pass", f"{1000 * results['python -c pass']:.0f} ms", "1.00"),
+        (
+            "start: bare Typer app --help",
+            f"{1000 * results['bare typer --help']:.0f} ms",
+            f"{results['bare typer --help'] / results['python -c pass']:.2f}",
+        ),
+        (
+            "start: signals --help",
+            f"{1000 * results['signals --help']:.0f} ms",
+            f"{results['signals --help'] / results['bare typer --help']:.2f} × bare Typer",
+        ),
+        (
+            "start: signals log",
+            f"{1000 * results['signals log']:.0f} ms",
+            f"{results['signals log'] / results['bare typer --help']:.2f} × bare Typer",
+        ),
+    ]
+    print(
+        f"\nsignals benchmarks — {rows:,} events, {size_mb:,.0f} MB CSV; {platform.machine()},"
+        f" {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+    width = max(len(name) for name, _, _ in table)
+    print(f"{'measure'.ljust(width)}  {'median':>16}  ratio")
+    for name, value, ratio in table:
+        print(f"{name.ljust(width)}  {value:>16}  {ratio}")
+    (workdir / "results.json").write_text(
+        json.dumps(
+            {"rows": rows, "seconds": results, "peak_mb": peak_mb, "csv_mb": size_mb}, indent=2
+        )
+    )
+
+
+if __name__ == "__main__":
+    csv.field_size_limit(1 << 24)
+    main()

@@ -1,0 +1,105 @@
+"""The import fast path never disagrees with the model it stands in for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from signals.catalogue import load_catalogue
+from signals.errors import SignalsError
+from signals.events import CONTENT_ORDER, FastRows, parse_event
+from signals.paths import default_catalogue_path
+
+CATALOGUE = load_catalogue(default_catalogue_path())
+TODAY = dt.date(2026, 1, 15)
+FAST = FastRows(CATALOGUE, TODAY)
+
+tricky_text = st.sampled_from(
+    [
+        "",
+        " ",
+        "ok",
+        "Talks in Abu Dhabi",
+        " padded ",
+        "tab\there",
+        "bell\x07",
+        "x" * 2_001,
+        "line\nbreak",
+        "Ünïcödé — “quotes”",
+        "=SUM(A1)",
+        "a;b",
+        "a; b",
+        "a;;b",
+        "dup;dup",
+        "t" * 51,
+    ]
+) | st.text(max_size=40)
+maybe = lambda strategy: st.none() | strategy  # noqa: E731
+fields = st.fixed_dictionaries(
+    {
+        "indicator": st.sampled_from(
+            [*CATALOGUE.by_id, "Declaration-Intent", " pause-to-rearm", "nope"]
+        ),
+        "summary": tricky_text,
+        "observed_at": st.sampled_from(
+            [
+                "2024-05-01",
+                "2024-5-1",
+                "20240501",
+                "2024-02-30",
+                "1899-12-31",
+                "2026-01-16",
+                "2026-01-17",
+                "2024-05-01T10:00",
+                " 2024-05-01",
+            ]
+        )
+        | st.dates().map(str),
+    },
+    optional={
+        "source": maybe(tricky_text),
+        "url": maybe(
+            st.sampled_from(
+                ["https://tass.com/", "ftp://x", "http://a b", "https://x.org/" + "p" * 1990]
+            )
+        ),
+        "reliability": st.sampled_from(["A", "F", "a", "Z", ""]),
+        "credibility": st.sampled_from(["1", "6", "7", " 2", ""]),
+        "status": st.sampled_from(["reported", "confirmed", "refuted", "Refuted", "nope"]),
+        "location": maybe(tricky_text),
+        "analyst": maybe(tricky_text),
+        "tags": maybe(tricky_text),
+        "notes": maybe(tricky_text),
+        "external_id": maybe(tricky_text),
+    },
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(fields)
+def test_fast_path_agrees_with_the_model(row):
+    fast = FAST.row(row)
+    try:
+        model = parse_event(row, CATALOGUE, TODAY).values()
+    except SignalsError:
+        model = None
+    if fast is not None:
+        assert model == fast
+    assert len(CONTENT_ORDER) == 14
+
+
+def test_fast_path_takes_the_common_row():
+    row = {
+        "indicator": "declaration-intent",
+        "summary": "Kremlin declares readiness to negotiate",
+        "observed_at": "2024-05-14",
+        "source": "TASS",
+        "url": "https://tass.com/",
+        "reliability": "A",
+        "credibility": "1",
+        "status": "confirmed",
+        "tags": "official;wire",
+    }
+    assert FAST.row(row) == parse_event(row, CATALOGUE, TODAY).values()

@@ -1,0 +1,544 @@
+"""`signals import` (SPEC §5): all rows or none, never the same row twice, built for scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from signals import importer as importer_module
+from signals.paths import data_dir
+
+HEADER = ["indicator", "summary", "observed_at", "source", "reliability", "credibility"]
+VALID_ROWS = [
+    ["rhetoric-without-action", "Ready for dialogue, says Putin", "2024-02-18", "TASS", "A", "1"],
+    ["backchannel-informal", "Low-level contacts in Abu Dhabi", "2024-03-01", "Reuters", "B", "3"],
+    ["pause-to-rearm", "Reserves moved to the front in the lull", "2024-03-10", "ISW", "B", "2"],
+    ["nuclear-threats", "Medvedev warns of nuclear response", "2024-03-12", "RIA", "A", "1"],
+    ["declaration-intent", "Kremlin declares readiness to cease fire", "2024-04-02", "", "", ""],
+]
+INVALID_ROW = ["pause-to-rearn", "Reserves moved again", "2024-13-01", "ISW", "Z", "9"]
+
+
+def csv_text(rows: list[list[str]], header: list[str] = HEADER, newline: str = "\n") -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=newline)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    path.write_text(csv_text(rows, header), encoding="utf-8", newline="")
+    return path
+
+
+def summaries(signals) -> list[str]:
+    return [event["summary"] for event in signals.json("events", "list")]
+
+
+@pytest.fixture(autouse=True)
+def database(signals) -> None:
+    """An existing database, so that a failed import has something to leave as it was."""
+    assert signals("init").exit_code == 0
+
+
+@pytest.fixture
+def valid_file(tmp_path: Path) -> Path:
+    return write(tmp_path / "events.csv", VALID_ROWS)
+
+
+def test_import_writes_every_row(signals, valid_file: Path) -> None:
+    result = signals("import", str(valid_file))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == "inserted 5, duplicates 0, rejected 0\n"
+    events = signals.json("events", "list")
+    assert [e["summary"] for e in events] == [row[1] for row in VALID_ROWS]
+    assert events[0]["reliability"] == "A" and events[0]["credibility"] == "1"
+    # Empty cells take the same defaults as `signals log`.
+    assert (events[-1]["source"], events[-1]["reliability"], events[-1]["credibility"]) == (
+        None,
+        "F",
+        "6",
+    )
+    assert len({e["logged_at"] for e in events}) == 1
+
+
+def test_import_reads_every_column(signals, tmp_path: Path) -> None:
+    header = [
+        "external_id",
+        "Indicator",
+        "SUMMARY",
+        "observed_at",
+        "source",
+        "url",
+        "reliability",
+        "credibility",
+        "status",
+        "location",
+        "analyst",
+        "tags",
+        "notes",
+    ]
+    row = [
+        "ext-1",
+        "Ceasefire-Unilateral",
+        "  Russia announces a ceasefire on all fronts ",
+        "2024-05-09T10:00:00Z",
+        "Kremlin.ru",
+        "https://kremlin.ru/x",
+        "b",
+        "2",
+        "Confirmed",
+        "Moscow",
+        "jd",
+        "ceasefire; victory-day ;ceasefire",
+        "Announced on Victory Day",
+    ]
+    assert signals("import", str(write(tmp_path / "all.csv", [row], header))).exit_code == 0
+    [event] = signals.json("events", "list")
+    assert {k: v for k, v in event.items() if k not in ("id", "logged_at")} == {
+        "indicator": "ceasefire-unilateral",
+        "summary": "Russia announces a ceasefire on all fronts",
+        "observed_at": "2024-05-09",
+        "source": "Kremlin.ru",
+        "url": "https://kremlin.ru/x",
+        "reliability": "B",
+        "credibility": "2",
+        "status": "confirmed",
+        "location": "Moscow",
+        "analyst": "jd",
+        "tags": ["ceasefire", "victory-day"],
+        "notes": "Announced on Victory Day",
+        "external_id": "ext-1",
+        "revision": 1,
+        "retracted": False,
+    }
+
+
+# -- atomicity ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("position", [0, 2, 5])
+def test_one_invalid_row_anywhere_imports_nothing(
+    signals, tmp_path: Path, snapshot, position: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small batches, so valid rows before the bad one have already reached the database.
+    monkeypatch.setattr(importer_module, "BATCH_SIZE", 2)
+    signals.json("log", "nuclear-threats", "An event logged before", "--observed", "2024-01-01")
+    rows = [*VALID_ROWS]
+    rows.insert(position, INVALID_ROW)
+    path = write(tmp_path / "bad.csv", rows)
+    before = snapshot()
+    result = signals("import", str(path))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+    line = position + 2
+    stderr = result.stderr
+    for heading in ("line", "column", "value", "reason"):
+        assert heading in stderr
+    assert f"│ {line}" in stderr
+    for column, value in (("indicator", "pause-to-rearn"), ("observed_at", "2024-13-01")):
+        assert column in stderr and value in stderr
+    assert "reliability" in stderr and "credibility" in stderr
+    assert "did you mean pause-to-rearm" in stderr
+    assert stderr.splitlines()[-1] == (
+        "Error: 1 of 6 rows are invalid; nothing was imported"
+        " (use --skip-invalid to import the valid rows)."
+    )
+    assert snapshot() == before
+
+
+def test_the_error_table_shows_cells_as_text(signals, tmp_path: Path, snapshot) -> None:
+    """Cells that look like rich markup or carry terminal codes are shown, not obeyed."""
+    rows = [
+        ["[/bold]", "Markup in the indicator", "2024-01-01", "", "", ""],
+        ["nuclear-threats", "Clear \x1b[2J\x1b]0;owned\x07 screen", "2024-01-01", "", "", ""],
+    ]
+    path = write(tmp_path / "hostile.csv", rows)
+    before = snapshot()
+    result = signals("import", str(path))
+    assert result.exit_code == 1
+    assert "unexpected" not in result.stderr
+    assert "[/bold]" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\\x1b[2J" in result.stderr
+    assert snapshot() == before
+
+
+def test_every_invalid_row_is_reported(signals, tmp_path: Path, snapshot) -> None:
+    rows = [
+        VALID_ROWS[0],
+        ["nuclear-threats", "ab", "2024-01-01", "", "", ""],
+        ["nuclear-threats", "A threat", "", "", "", ""],
+        ["nuclear-threats", "A threat", "2024-01-01", "", "A"],
+        VALID_ROWS[1],
+    ]
+    path = write(tmp_path / "bad.csv", rows)
+    before = snapshot()
+    result = signals("import", str(path), "--json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "3 of 5 rows are invalid" in result.stderr
+    assert "cells for" in result.stderr
+    assert snapshot() == before
+
+
+def test_skip_invalid_writes_the_valid_rows_and_rejects_the_rest(signals, tmp_path: Path) -> None:
+    rows = [*VALID_ROWS[:2], INVALID_ROW, *VALID_ROWS[2:]]
+    path = write(tmp_path / "mixed.csv", rows)
+    rejects = tmp_path / "rejects.csv"
+    result = signals("import", str(path), "--skip-invalid", "--rejects", str(rejects))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == "inserted 5, duplicates 0, rejected 1"
+    assert "pause-to-rearn" in result.stderr  # the table of problems is still shown
+    assert summaries(signals) == [row[1] for row in VALID_ROWS]
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        rejected = list(csv.DictReader(handle))
+    assert len(rejected) == 1
+    assert list(rejected[0]) == ["line", *HEADER, "reason"]
+    assert rejected[0]["line"] == "4"
+    assert dict(zip(HEADER, INVALID_ROW, strict=True)).items() <= rejected[0].items()
+    reason = rejected[0]["reason"]
+    for field in ("indicator", "observed_at", "reliability", "credibility"):
+        assert field in reason
+
+
+def test_rejects_file_keeps_its_columns_after_a_row_of_the_wrong_width(
+    signals, tmp_path: Path
+) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text(
+        csv_text([["nuclear-threats", "Too", "many", "cells", "here", "A", "1"], INVALID_ROW]),
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "rejects.csv"
+    result = signals("import", str(path), "--skip-invalid", "--rejects", str(rejects))
+    assert result.exit_code == 0
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        rejected = list(csv.DictReader(handle))
+    assert [row["line"] for row in rejected] == ["2", "3"]
+    assert list(rejected[0]) == ["line", *HEADER, "reason"]
+    assert "7 cells for 6 columns" in rejected[0]["reason"]
+    assert rejected[0]["summary"] == "Too"
+    assert [rejected[1][column] for column in HEADER] == INVALID_ROW
+
+
+def test_rejects_file_can_be_fixed_and_reimported(signals, tmp_path: Path) -> None:
+    path = write(tmp_path / "mixed.csv", [VALID_ROWS[0], INVALID_ROW])
+    rejects = tmp_path / "rejects.csv"
+    signals("import", str(path), "--skip-invalid", "--rejects", str(rejects))
+    fixed = (
+        rejects.read_text(encoding="utf-8")
+        .replace("pause-to-rearn", "pause-to-rearm")
+        .replace("2024-13-01", "2024-03-01")
+        .replace(",Z,9,", ",B,2,")
+    )
+    lines = []
+    for record in csv.DictReader(io.StringIO(fixed)):
+        lines.append([record[column] for column in HEADER])
+    assert signals("import", str(write(tmp_path / "fixed.csv", lines))).exit_code == 0
+    assert len(summaries(signals)) == 2
+
+
+def test_rejects_without_skip_invalid_is_a_usage_error(signals, valid_file, snapshot) -> None:
+    before = snapshot()
+    result = signals("import", str(valid_file), "--rejects", "r.csv")
+    assert result.exit_code == 2
+    assert "--skip-invalid" in result.stderr
+    assert snapshot() == before
+
+
+# -- idempotence and identity ------------------------------------------------------------
+
+
+def test_reimport_adds_nothing(signals, valid_file: Path) -> None:
+    assert signals("import", str(valid_file)).exit_code == 0
+    again = signals("import", str(valid_file))
+    assert again.exit_code == 0
+    assert again.stderr == "inserted 0, duplicates 5, rejected 0\n"
+    assert len(summaries(signals)) == 5
+
+
+def test_reimport_with_new_rows_adds_only_those(signals, tmp_path: Path) -> None:
+    signals("import", str(write(tmp_path / "a.csv", VALID_ROWS[:3])))
+    result = signals("import", str(write(tmp_path / "b.csv", VALID_ROWS)))
+    assert result.stderr == "inserted 2, duplicates 3, rejected 0\n"
+
+
+def test_duplicates_within_one_file_are_counted(signals, tmp_path: Path) -> None:
+    result = signals("import", str(write(tmp_path / "twice.csv", [*VALID_ROWS, VALID_ROWS[0]])))
+    assert result.stderr == "inserted 5, duplicates 1, rejected 0\n"
+
+
+def test_a_logged_event_is_a_duplicate_of_the_same_content(signals, tmp_path: Path) -> None:
+    row = VALID_ROWS[0]
+    signals.json("log", row[0], row[1], "--observed", row[2], "--source", row[3])
+    result = signals("import", str(write(tmp_path / "one.csv", [row])))
+    assert result.stderr == "inserted 0, duplicates 1, rejected 0\n"
+
+
+def test_content_fingerprint_ignores_grades_case_and_spacing(signals, tmp_path: Path) -> None:
+    signals("import", str(write(tmp_path / "a.csv", [VALID_ROWS[0]])))
+    regraded = [
+        VALID_ROWS[0][0],
+        "  ready for   DIALOGUE, says putin",
+        "2024-02-18",
+        "tass",
+        "C",
+        "3",
+    ]
+    result = signals("import", str(write(tmp_path / "b.csv", [regraded])))
+    assert result.stderr == "inserted 0, duplicates 1, rejected 0\n"
+    other_day = [*VALID_ROWS[0][:2], "2024-02-19", *VALID_ROWS[0][3:]]
+    result = signals("import", str(write(tmp_path / "c.csv", [other_day])))
+    assert result.stderr == "inserted 1, duplicates 0, rejected 0\n"
+
+
+def test_external_id_is_the_identity_of_a_row(signals, tmp_path: Path) -> None:
+    header = [*HEADER, "external_id"]
+    first = [*VALID_ROWS[0], "acled-1"]
+    signals("import", str(write(tmp_path / "a.csv", [first], header)))
+    # Same external id, different content: the same row, already imported.
+    changed = [VALID_ROWS[0][0], "A rewritten summary", *VALID_ROWS[0][2:], "acled-1"]
+    result = signals("import", str(write(tmp_path / "b.csv", [changed], header)))
+    assert result.stderr == "inserted 0, duplicates 1, rejected 0\n"
+    # Same content, another external id: another row.
+    other = [*VALID_ROWS[0], "acled-2"]
+    result = signals("import", str(write(tmp_path / "c.csv", [other], header)))
+    assert result.stderr == "inserted 1, duplicates 0, rejected 0\n"
+    # Same content without an external id: not the same as either identified row.
+    result = signals("import", str(write(tmp_path / "d.csv", [VALID_ROWS[0]])))
+    assert result.stderr == "inserted 1, duplicates 0, rejected 0\n"
+    assert sorted(str(e["external_id"]) for e in signals.json("events", "list")) == [
+        "None",
+        "acled-1",
+        "acled-2",
+    ]
+
+
+# -- encodings and line endings ----------------------------------------------------------
+
+
+def test_utf8_with_bom(signals, tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + csv_text([VALID_ROWS[0]]).encode("utf-8"))
+    result = signals("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert summaries(signals) == [VALID_ROWS[0][1]]
+
+
+def test_utf8_non_ascii(signals, tmp_path: Path) -> None:
+    row = ["nuclear-threats", "Медведев: «ядерный ответ» — café ✓", "2024-01-01", "", "", ""]
+    path = write(tmp_path / "utf8.csv", [row])
+    assert signals("import", str(path)).exit_code == 0
+    assert summaries(signals) == [row[1]]
+
+
+def test_cp1252_file_needs_encoding(signals, tmp_path: Path, snapshot) -> None:
+    row = ["nuclear-threats", "Threat reported in a café – “serious”", "2024-03-01", "", "", ""]
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(csv_text([VALID_ROWS[0], row]).encode("cp1252"))
+    before = snapshot()
+    result = signals("import", str(path))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: ") and "--encoding" in line and "UTF-8" in line
+    assert "near line 3;" in line
+    assert snapshot() == before
+
+    result = signals("import", str(path), "--encoding", "cp1252")
+    assert result.exit_code == 0, result.stderr
+    assert summaries(signals) == [VALID_ROWS[0][1], row[1]]
+
+
+def test_latin1_bytes_late_in_a_long_file(signals, tmp_path: Path, snapshot) -> None:
+    """The bad byte comes after many good lines: still an error, and nothing written."""
+    rows = [
+        ["nuclear-threats", f"Threat number {n}", "2024-01-01", "", "", ""] for n in range(3_000)
+    ]
+    text = csv_text(rows).encode("utf-8") + b"nuclear-threats,Caf\xe9 threat,2024-01-02,,,\n"
+    path = tmp_path / "late.csv"
+    path.write_bytes(text)
+    before = snapshot()
+    result = signals("import", str(path))
+    assert result.exit_code == 1
+    assert "--encoding" in result.stderr
+    assert "Traceback" not in result.output
+    assert "near line 3002;" in result.stderr
+    assert snapshot() == before
+
+
+def test_unknown_encoding_is_a_usage_error(signals, valid_file, snapshot) -> None:
+    before = snapshot()
+    result = signals("import", str(valid_file), "--encoding", "klingon")
+    assert result.exit_code == 2
+    assert "klingon" in result.stderr
+    assert snapshot() == before
+
+
+def test_mixed_line_endings(signals, tmp_path: Path) -> None:
+    lines = csv_text(VALID_ROWS).splitlines()
+    text = lines[0] + "\r\n" + lines[1] + "\n" + lines[2] + "\r\n" + "\n".join(lines[3:]) + "\r\n"
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(text.encode("utf-8"))
+    result = signals("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert summaries(signals) == [row[1] for row in VALID_ROWS]
+
+
+def test_quoted_newlines_stay_in_the_cell(signals, tmp_path: Path) -> None:
+    header = [*HEADER, "notes"]
+    row = [*VALID_ROWS[0], "first line\r\nsecond line"]
+    path = write(tmp_path / "multiline.csv", [row, [*VALID_ROWS[1], ""]], header)
+    assert signals("import", str(path)).exit_code == 0
+    events = signals.json("events", "list")
+    assert "second line" in events[0]["notes"]
+    assert len(events) == 2
+
+
+def test_a_huge_field_is_rejected_by_the_model(signals, tmp_path: Path, snapshot) -> None:
+    header = [*HEADER, "notes"]
+    path = write(tmp_path / "huge.csv", [[*VALID_ROWS[0], "x" * 200_000]], header)
+    before = snapshot()
+    result = signals("import", str(path))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "notes" in result.stderr and "10000 characters" in result.stderr
+    assert snapshot() == before
+
+
+def test_tab_separated_file(signals, tmp_path: Path) -> None:
+    path = tmp_path / "events.tsv"
+    path.write_text(
+        "\n".join("\t".join(row) for row in [HEADER, *VALID_ROWS]) + "\n", encoding="utf-8"
+    )
+    assert signals("import", str(path)).exit_code == 0
+    assert len(summaries(signals)) == 5
+
+
+# -- standard input, dry run, output modes -----------------------------------------------
+
+
+def test_import_from_stdin(signals) -> None:
+    result = signals("import", "-", input=csv_text(VALID_ROWS))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "inserted 5, duplicates 0, rejected 0\n"
+    assert len(summaries(signals)) == 5
+
+
+def test_dry_run_writes_nothing_but_reports(signals, valid_file: Path, snapshot) -> None:
+    signals.json("log", "nuclear-threats", "Something logged earlier", "--observed", "2024-01-01")
+    before = snapshot()
+    result = signals("import", str(valid_file), "--dry-run")
+    assert result.exit_code == 0
+    assert result.stderr == "dry run: would insert 5, duplicates 0, rejected 0\n"
+    assert snapshot() == before
+
+
+def test_dry_run_reports_invalid_rows(signals, tmp_path: Path, snapshot) -> None:
+    path = write(tmp_path / "bad.csv", [*VALID_ROWS, INVALID_ROW])
+    before = snapshot()
+    result = signals("import", str(path), "--dry-run")
+    assert result.exit_code == 1
+    assert "pause-to-rearn" in result.stderr
+    assert snapshot() == before
+
+
+def test_dry_run_with_rejects_writes_only_the_rejects(signals, tmp_path: Path, snapshot) -> None:
+    path = write(tmp_path / "bad.csv", [*VALID_ROWS, INVALID_ROW])
+    rejects = tmp_path / "rejects.csv"
+    before = snapshot()
+    result = signals("import", str(path), "--dry-run", "--skip-invalid", "--rejects", str(rejects))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == "dry run: would insert 5, duplicates 0, rejected 1"
+    assert snapshot() == before
+    assert "pause-to-rearn" in rejects.read_text(encoding="utf-8")
+
+
+def test_quiet_prints_nothing_on_success(signals, valid_file: Path) -> None:
+    result = signals("import", str(valid_file), "-q")
+    assert result.exit_code == 0
+    assert result.stdout == "" and result.stderr == ""
+    assert len(summaries(signals)) == 5
+
+
+def test_quiet_still_prints_errors(signals, tmp_path: Path) -> None:
+    result = signals("import", str(write(tmp_path / "bad.csv", [INVALID_ROW])), "-q")
+    assert result.exit_code == 1
+    assert "Error:" in result.stderr
+
+
+def test_json_outcome(signals, tmp_path: Path) -> None:
+    path = write(tmp_path / "mixed.csv", [*VALID_ROWS, VALID_ROWS[0], INVALID_ROW])
+    result = signals("import", str(path), "--skip-invalid", "--json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert {k: v for k, v in document.items() if k != "errors"} == {
+        "rows": 7,
+        "inserted": 5,
+        "duplicates": 1,
+        "rejected": 1,
+        "not_tracked": 0,
+        "dry_run": False,
+    }
+    assert {"line": 8, "column": "indicator", "value": "pause-to-rearn"}.items() <= document[
+        "errors"
+    ][0].items()
+
+
+# -- files that are not event CSVs -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "empty"),
+        ("\n\n", "empty"),
+        (
+            "indicator,summary,observed_at,colour\nnuclear-threats,A threat,2024-01-01,red\n",
+            "colour",
+        ),
+        ("indicator,summary\nnuclear-threats,A threat\n", "observed_at"),
+        ("indicator,summary,observed_at,Summary\n", "more than once"),
+    ],
+    ids=["empty", "blank-lines", "unknown-column", "missing-column", "duplicate-column"],
+)
+def test_a_file_that_is_not_an_event_csv(signals, tmp_path: Path, snapshot, content, expected):
+    path = tmp_path / "odd.csv"
+    path.write_text(content, encoding="utf-8")
+    before = snapshot()
+    result = signals("import", str(path))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: ") and expected in line
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory"])
+def test_an_input_that_cannot_be_read(signals, tmp_path: Path, snapshot, kind) -> None:
+    path = tmp_path / "input.csv"
+    if kind == "directory":
+        path.mkdir()
+    before = snapshot()
+    result = signals("import", str(path))
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: ") and str(path) in line
+    assert snapshot() == before
+
+
+def test_the_demo_csv_imports_27_rows(signals) -> None:
+    demo = data_dir() / "demo" / "events.csv"
+    result = signals("import", str(demo))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "inserted 27, duplicates 0, rejected 0\n"
+    assert len(signals.json("events", "list")) == 27
+    assert signals("import", str(demo)).stderr == "inserted 0, duplicates 27, rejected 0\n"

@@ -1,0 +1,250 @@
+"""The schema: numbered migrations, applied once, each upgradable from the one before."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from signals.migrations import (
+    KNOWN_MIGRATIONS,
+    MIGRATION_FUNCTIONS,
+    MIGRATION_SET,
+    MIGRATIONS_TABLE,
+    migrations,
+)
+from signals.storage import open_store
+
+
+def _names(connection: sqlite3.Connection, kind: str) -> set[str]:
+    return {
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'", (kind,)
+        )
+    }
+
+
+def _recorded(path: Path) -> list[str]:
+    connection = sqlite3.connect(path)
+    try:
+        return [
+            row[0]
+            for row in connection.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY id",
+                (MIGRATION_SET,),
+            )
+        ]
+    finally:
+        connection.close()
+
+
+def test_migration_names_are_numbered_and_unique() -> None:
+    assert tuple(f.__name__ for f in MIGRATION_FUNCTIONS) == KNOWN_MIGRATIONS
+    assert len(set(KNOWN_MIGRATIONS)) == len(KNOWN_MIGRATIONS)
+    for number, name in enumerate(KNOWN_MIGRATIONS, start=1):
+        assert name.startswith(f"m{number:03d}_"), name
+
+
+def test_a_blank_database_gets_every_migration(tmp_path: Path) -> None:
+    path = tmp_path / "blank.db"
+    store = open_store(path)
+    try:
+        assert store.schema_version() == list(KNOWN_MIGRATIONS)
+    finally:
+        store.close()
+    assert _recorded(path) == list(KNOWN_MIGRATIONS)
+
+
+def test_the_schema_has_the_tables_indexes_and_triggers(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "schema.db")
+    try:
+        connection = store.connection
+        assert {"events", "event_revisions", "retractions", MIGRATIONS_TABLE} <= _names(
+            connection, "table"
+        )
+        assert {
+            "events_external_id",
+            "events_fingerprint",
+            "events_indicator_observed",
+            "events_observed",
+            "events_logged",
+            "retractions_at",
+        } <= _names(connection, "index")
+        assert {"events_no_delete", "revisions_no_update", "revisions_no_delete"} <= _names(
+            connection, "trigger"
+        )
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert connection.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+    finally:
+        store.close()
+
+
+def test_report_queries_use_the_indexes(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "plan.db")
+    try:
+        plan = " ".join(
+            str(row[-1])
+            for row in store.connection.execute(
+                "EXPLAIN QUERY PLAN SELECT * FROM events"
+                " WHERE indicator = 'x' AND observed_at <= '2024-01-01'"
+            )
+        )
+        # Any index led by the indicator will do (later migrations may add better ones).
+        assert re.search(r"USING (COVERING )?INDEX events_\w+ \(indicator=", plan), plan
+        plan = " ".join(
+            str(row[-1])
+            for row in store.connection.execute(
+                "EXPLAIN QUERY PLAN SELECT * FROM events WHERE logged_at >= '2024-01-01'"
+            )
+        )
+        assert re.search(r"USING (COVERING )?INDEX events_logged", plan), plan
+    finally:
+        store.close()
+
+
+def test_opening_twice_does_not_reapply(tmp_path: Path) -> None:
+    path = tmp_path / "twice.db"
+    open_store(path).close()
+    connection = sqlite3.connect(path)
+    first = connection.execute(f"SELECT id, name, applied_at FROM {MIGRATIONS_TABLE}").fetchall()
+    connection.close()
+    open_store(path).close()
+    open_store(path).close()
+    connection = sqlite3.connect(path)
+    again = connection.execute(f"SELECT id, name, applied_at FROM {MIGRATIONS_TABLE}").fetchall()
+    connection.close()
+    assert again == first
+    assert len(first) == len(KNOWN_MIGRATIONS)
+
+
+def _insert_raw_event(connection: sqlite3.Connection, summary: str = "A stored event") -> int:
+    cursor = connection.execute(
+        "INSERT INTO events (indicator, summary, observed_at, reliability, credibility, status,"
+        " fingerprint, logged_at, revised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            "declaration-intent",
+            summary,
+            "2024-02-20",
+            "B",
+            "2",
+            "reported",
+            f"fp-{summary}",
+            "2024-02-21T08:00:00Z",
+            "2024-02-21T08:00:00Z",
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def test_the_database_refuses_to_delete_events(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "nodelete.db")
+    try:
+        connection = store.connection
+        event_id = _insert_raw_event(connection)
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            connection.execute("DELETE FROM events WHERE id = ?", (event_id,))
+        assert store.count() == 1
+    finally:
+        store.close()
+
+
+def test_the_database_refuses_to_rewrite_revisions(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "revisions.db")
+    try:
+        from signals.catalogue import load_catalogue
+        from signals.events import parse_event
+        from signals.paths import default_catalogue_path
+
+        catalogue = load_catalogue(default_catalogue_path())
+        fields = {
+            "indicator": "nuclear-threats",
+            "summary": "A threat",
+            "observed_at": "2024-01-01",
+        }
+        event = store.log(parse_event(fields, catalogue))
+        store.edit(event.id, parse_event({**fields, "status": "confirmed"}, catalogue))
+        connection = store.connection
+        with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+            connection.execute("UPDATE event_revisions SET summary = 'rewritten'")
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            connection.execute("DELETE FROM event_revisions")
+        assert [r.fields["summary"] for r in store.revisions(event.id)] == ["A threat"]
+    finally:
+        store.close()
+
+
+def test_the_database_checks_grades(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "checks.db")
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            store.connection.execute(
+                "INSERT INTO events (indicator, summary, observed_at, reliability, credibility,"
+                " status, fingerprint, logged_at, revised_at)"
+                " VALUES ('x', 'y', '2024-01-01', 'Z', '9', 'rumoured', 'f', 'n', 'n')"
+            )
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("applied", range(len(MIGRATION_FUNCTIONS) + 1))
+def test_open_store_upgrades_every_earlier_version(tmp_path: Path, applied: int) -> None:
+    """Build the database as an older signals left it (the first `applied` migrations), then
+    check that opening it brings it to the latest schema and keeps its data."""
+    path = tmp_path / f"at-{applied}.db"
+    db = Database(path)
+    stop_before = KNOWN_MIGRATIONS[applied] if applied < len(KNOWN_MIGRATIONS) else None
+    migrations().apply(db, stop_before=stop_before)
+    assert [m.name for m in migrations().applied(db)] == list(KNOWN_MIGRATIONS[:applied])
+    event_id = None
+    if "events" in db.table_names():
+        event_id = _insert_raw_event(db.conn, "Survives the upgrade")
+        db.conn.commit()
+    db.close()
+
+    store = open_store(path)
+    try:
+        assert store.schema_version() == list(KNOWN_MIGRATIONS)
+        assert _names(store.connection, "table") >= {"events", "event_revisions", "retractions"}
+        if event_id is not None:
+            event = store.get(event_id)
+            assert event.summary == "Survives the upgrade"
+            assert event.indicator == "declaration-intent"
+            assert event.grade == "B2"
+        assert store.count() == (1 if event_id is not None else 0)
+    finally:
+        store.close()
+    assert _recorded(path) == list(KNOWN_MIGRATIONS)
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration that breaks half-way is rolled back with the record of it."""
+    import signals.migrations as module
+    from signals import storage
+
+    path = tmp_path / "broken-upgrade.db"
+    open_store(path).close()
+    before = _recorded(path)
+
+    def m999_broken(db: Database) -> None:
+        db.execute("CREATE TABLE half_done (id INTEGER)")
+        raise RuntimeError("the migration failed")
+
+    functions = (*MIGRATION_FUNCTIONS, m999_broken)
+    monkeypatch.setattr(module, "MIGRATION_FUNCTIONS", functions)
+    monkeypatch.setattr(storage, "KNOWN_MIGRATIONS", tuple(f.__name__ for f in functions))
+    with pytest.raises(RuntimeError, match="the migration failed"):
+        open_store(path)
+    assert _recorded(path) == before
+    connection = sqlite3.connect(path)
+    try:
+        assert "half_done" not in _names(connection, "table")
+    finally:
+        connection.close()
