@@ -368,18 +368,11 @@ def test_show_table_includes_revisions_and_retraction(signals, three_events) -> 
     assert "status: reported" in result.stdout
 
 
-MARKUP_BUG = (
-    "signals/render passes stored text to rich as markup: events_table's source cell"
-    " (render/terminal.py) and the report's new-events summary cell (render/report_terminal.py)"
-    " need Text(...) or rich.markup.escape"
-)
-
-
 @pytest.mark.parametrize(
     "command",
     [
-        pytest.param(("events", "list"), marks=pytest.mark.xfail(strict=True, reason=MARKUP_BUG)),
-        pytest.param(("report",), marks=pytest.mark.xfail(strict=True, reason=MARKUP_BUG)),
+        ("events", "list"),
+        ("report",),
         ("events", "show", "1"),
         ("status",),
     ],

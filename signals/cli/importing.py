@@ -108,7 +108,7 @@ def run_import(
     if map_file is not None:
         from signals.mapping import load_mapping
 
-        mapping = load_mapping(map_file)
+        mapping = load_mapping(map_file, catalogue)
     text = open_input(file, encoding or (mapping.encoding if mapping else None))
     show_progress = not quiet and sys.stderr.isatty()
     try:

@@ -58,7 +58,7 @@ def _events_table(report: WeeklyReport) -> RenderableType:
             event.indicator,
             event.grade,
             event.status.value,
-            event.summary,
+            Text(event.summary),
         )
     return table
 

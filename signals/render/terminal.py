@@ -68,7 +68,7 @@ def events_table(events: Sequence[Event]) -> Table:
             event.grade,
             "retracted" if retracted else event.status.value,
             Text(event.summary, style="strike dim" if retracted else ""),
-            event.source or "",
+            Text(event.source or ""),
         )
     return table
 
