@@ -37,6 +37,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check signals tests benchmarks
 	$(BIN)/mypy
 
+## bench: import, score and start-up timings against baselines measured in the same run
+bench: $(VENV)/.installed-app
+	@command -v sqlite3 >/dev/null || (apt-get update -qq && apt-get install -y -qq sqlite3)
+	$(BIN)/python benchmarks/run.py --rows $${ROWS:-1000000}
+
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix signals tests benchmarks
 	$(BIN)/ruff format signals tests benchmarks
