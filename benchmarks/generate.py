@@ -12,23 +12,10 @@ import sys
 from pathlib import Path
 
 from signals.catalogue import load_catalogue
+from signals.events import EVENT_FIELDS
 from signals.paths import default_catalogue_path
 
-COLUMNS = (
-    "indicator",
-    "summary",
-    "observed_at",
-    "source",
-    "url",
-    "reliability",
-    "credibility",
-    "status",
-    "location",
-    "analyst",
-    "tags",
-    "notes",
-    "external_id",
-)
+COLUMNS = EVENT_FIELDS
 SOURCES = (
     "TASS",
     "Reuters",
