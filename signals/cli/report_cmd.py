@@ -69,16 +69,16 @@ def report_command(
     day = report_as_of(as_of, Week.holding(week) if week else None, dt.date.today())
     report_week = Week.holding(day)
     report = weekly_report(store, catalogue, day, as_known=as_known, prior=prior)
+    if output is None and format == "table":
+        from signals.cli.output import stdout_console
+        from signals.render.report_terminal import report_view
+
+        console = stdout_console()
+        for part in report_view(report):
+            console.print(part)
+        return
     text = _render(report, format)
     if output is None:
-        if format == "table":
-            from signals.cli.output import stdout_console
-            from signals.render.report_terminal import report_view
-
-            console = stdout_console()
-            for part in report_view(report):
-                console.print(part)
-            return
         sys.stdout.write(text)
         return
     from signals.cli.files import atomic_text_file
