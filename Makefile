@@ -42,6 +42,10 @@ bench: $(VENV)/.installed-app
 	@command -v sqlite3 >/dev/null || (apt-get update -qq && apt-get install -y -qq sqlite3)
 	$(BIN)/python benchmarks/run.py --rows $${ROWS:-1000000}
 
+## docs: regenerate the command reference (docs/reference.md) from the command line's own help
+docs: $(VENV)/.installed-app
+	$(BIN)/python -m signals.cli.reference docs/reference.md
+
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix signals tests benchmarks
 	$(BIN)/ruff format signals tests benchmarks
