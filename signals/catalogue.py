@@ -112,12 +112,25 @@ class Indicator(_Strict):
     kind: Kind
     stage: int | None = Field(default=None, ge=1, le=3)
     description: str = Field(min_length=10)
-    source_quote: str = Field(min_length=10)
+    # Where the indicator comes from: a verbatim passage of the catalogue's source text, or,
+    # for a catalogue drawn from practice rather than from one text, the reasoning behind
+    # it. A basis is never dressed up as a quote.
+    source_quote: str | None = Field(default=None, min_length=10)
+    basis: str | None = Field(default=None, min_length=10)
     evidence: str = Field(min_length=10)
     likelihood_ratio: float | None = Field(default=None, gt=0)
     likelihood_ratio_rationale: Rationale | None = None
     half_life_days: int = Field(gt=0)
     half_life_rationale: Rationale
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Self:
+        if self.source_quote is None and self.basis is None:
+            raise ValueError(
+                "an indicator needs a source_quote (a verbatim passage of the source)"
+                " or a basis (why it is on the watch list)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _kind_rules(self) -> Self:
