@@ -17,6 +17,7 @@ from signals.scoring import Evidence, logit, score
 
 OFFENSIVE = data_dir() / "catalogues" / "offensive-preparation.toml"
 OFFENSIVE_DEMO = data_dir() / "demo" / "offensive-preparation-events.csv"
+GUIDE = Path(__file__).parents[1] / "docs" / "catalogues.md"
 DEMO_AS_OF = "2025-11-20"
 AS_OF = "2025-11-20"
 
@@ -262,3 +263,28 @@ def test_every_demo_event_is_marked_hypothetical() -> None:
     for row in rows:
         assert row["summary"].startswith("HYPOTHETICAL: "), row["external_id"]
         assert "fictional" in row["source"], row["external_id"]
+
+
+# -- the guide ------------------------------------------------------------------------
+
+
+def test_the_guides_minimal_catalogue_validates_and_runs(signals, tmp_path: Path) -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    minimal = re.findall(r"```toml\n(.*?)```", guide, re.S)[-1]
+    shipped = OFFENSIVE.read_text(encoding="utf-8")
+    grades = shipped[shipped.index("[scoring.reliability.A]") : shipped.index("# ----")]
+    path = tmp_path / "canary.toml"
+    path.write_text(minimal.replace("[[indicators]]", grades + "\n[[indicators]]"), "utf-8")
+    result = signals("catalogue", "validate", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "'canary-watch' v1, 1 intent, 0 counter and 0 context" in result.stderr
+    logged = signals.json("--catalogue", str(path), "log", "canary-sings", "It sang all shift")
+    assert isinstance(logged, dict) and logged["indicator"] == "canary-sings"
+
+
+def test_the_guide_names_both_shipped_catalogues() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    shipped = sorted(path.name for path in (data_dir() / "catalogues").glob("*.toml"))
+    assert {"kremlin-peace-signals.toml", "offensive-preparation.toml"} <= set(shipped)
+    for name in shipped:
+        assert f"`{name}`" in guide
