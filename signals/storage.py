@@ -362,6 +362,21 @@ class Store:
     def schema_version(self) -> list[str]:
         return _applied_migrations(self.connection)
 
+    def id_choices(
+        self, prefix: str, *, include_retracted: bool, limit: int
+    ) -> list[tuple[int, str, str]]:
+        """(id, indicator, summary) of the newest events whose id starts with `prefix`, for
+        completing an id as it is typed."""
+        if prefix and not prefix.isdigit():
+            return []
+        retracted = "" if include_retracted else " AND id NOT IN (SELECT event_id FROM retractions)"
+        rows = self.connection.execute(
+            f"SELECT id, indicator, summary FROM events WHERE CAST(id AS TEXT) GLOB ?{retracted}"
+            " ORDER BY id DESC LIMIT ?",
+            (prefix + "*", limit),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -13,8 +13,9 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from signals.cli import catalogue_cmd, db_cmd, events_cmd, report_cmd, transfer_cmd
+from signals.cli.completion import indicator_ids
 from signals.cli.context import Session, parse_date, session
-from signals.cli.output import error, message, print_json
+from signals.cli.output import error, message, print_json, set_quiet
 
 
 class SignalsGroup(TyperGroup):
@@ -26,12 +27,13 @@ class SignalsGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except SignalsError as problem:
-            error(str(problem))
-            if isinstance(problem, CatalogueError):
-                for line in problem.problems:
-                    message(f"  - {line}")
+            # The user's own mistake: one sentence, even with --debug.
+            error(str(problem), problem.problems if isinstance(problem, CatalogueError) else ())
             raise Exit(problem.exit_code) from None
         except (Exit, Abort, TyperException):
+            raise
+        except BrokenPipeError:
+            # The reader stopped early (`signals export | head`): Typer ends quietly.
             raise
         except KeyboardInterrupt:
             error("interrupted.")
@@ -48,6 +50,7 @@ class SignalsGroup(TyperGroup):
         finally:
             if isinstance(ctx.obj, Session):
                 ctx.obj.close()
+            set_quiet(False)
 
 
 app = typer.Typer(
@@ -89,8 +92,15 @@ def root(
             dir_okay=False,
         ),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print no messages or summaries: only data and errors."),
+    ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")
+        bool,
+        typer.Option(
+            "--debug", help="Show a traceback for unexpected errors (not for mistakes in input)."
+        ),
     ] = False,
     version: Annotated[
         bool,
@@ -99,15 +109,34 @@ def root(
         ),
     ] = False,
 ) -> None:
+    set_quiet(quiet)
     ctx.obj = Session(db_path=db, catalogue_path=catalogue, debug=debug)
 
 
 @app.command()
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the database and catalogue as JSON.")
+    ] = False,
+) -> None:
     """Create the database (if needed) and check the catalogue loads."""
     current = session(ctx)
     catalogue = current.catalogue()
     store = current.store()
+    if as_json:
+        print_json(
+            {
+                "database": str(store.path),
+                "events": store.count(),
+                "catalogue": {
+                    "id": catalogue.catalogue.id,
+                    "version": catalogue.catalogue.version,
+                    "indicators": len(catalogue.indicators),
+                },
+            }
+        )
+        return
     message(
         f"Database ready at {store.path} ({store.count()} events);"
         f" catalogue '{catalogue.catalogue.id}' v{catalogue.catalogue.version}"
@@ -147,8 +176,22 @@ def indicators(
 @app.command()
 def log(
     ctx: typer.Context,
-    indicator: Annotated[str, typer.Argument(help="The indicator id, e.g. declaration-intent.")],
-    summary: Annotated[str, typer.Argument(help="What happened, in one sentence.")],
+    indicator: Annotated[
+        str | None,
+        typer.Argument(
+            help="The indicator id, e.g. declaration-intent. Left out on a terminal: picked"
+            " from a list.",
+            autocompletion=indicator_ids,
+            show_default=False,
+        ),
+    ] = None,
+    summary: Annotated[
+        str | None,
+        typer.Argument(
+            help="What happened, in one sentence. Left out on a terminal: asked for.",
+            show_default=False,
+        ),
+    ] = None,
     observed: Annotated[
         dt.date | None,
         typer.Option(
@@ -186,33 +229,61 @@ def log(
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")] = None,
     notes: Annotated[str | None, typer.Option(help="Free-text notes.")] = None,
+    no_input: Annotated[
+        bool,
+        typer.Option("--no-input", help="Never ask for what is left out: it is an error."),
+    ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the stored event as JSON.")
     ] = False,
 ) -> None:
-    """Log an observed event against an indicator."""
+    """Log an observed event against an indicator.
+
+    On a terminal, what is left out is asked for: the indicator from a list, the summary,
+    the date and the grades."""
+    from signals.cli import prompts
     from signals.events import parse_event
 
+    missing_arguments = [
+        name for name, value in (("indicator", indicator), ("summary", summary)) if value is None
+    ]
+    interactive = bool(missing_arguments) and not no_input and prompts.stdin_is_interactive()
+    if missing_arguments and not interactive:
+        quoted = " and ".join(f"'{name.upper()}'" for name in missing_arguments)
+        plural = len(missing_arguments) > 1
+        ctx.fail(
+            f"Missing argument{'s' if plural else ''} {quoted}:"
+            f" {'they are' if plural else 'it is'} asked for only on a terminal,"
+            " without --no-input."
+        )
     current = session(ctx)
     catalogue = current.catalogue()
-    catalogue.indicator(indicator.strip().lower())
-    event = parse_event(
-        {
-            "indicator": indicator,
-            "summary": summary,
-            "observed_at": (observed or dt.date.today()).isoformat(),
-            "source": source,
-            "url": url,
-            "reliability": reliability,
-            "credibility": credibility,
-            "status": status,
-            "location": location,
-            "analyst": analyst,
-            "tags": tag or [],
-            "notes": notes,
-        },
-        catalogue,
-    )
+    if indicator is not None:
+        catalogue.indicator(indicator.strip().lower())
+    fields = {
+        "indicator": indicator,
+        "summary": summary,
+        "observed_at": (observed or dt.date.today()).isoformat(),
+        "source": source,
+        "url": url,
+        "reliability": reliability,
+        "credibility": credibility,
+        "status": status,
+        "location": location,
+        "analyst": analyst,
+        "tags": tag or [],
+        "notes": notes,
+    }
+    if interactive:
+        left_out = {name for name in ("indicator", "summary", "source") if fields[name] is None}
+        if observed is None:
+            left_out.add("observed_at")
+        left_out.update(
+            name for name in ("reliability", "credibility", "status") if _from_default(ctx, name)
+        )
+        event = prompts.ask_for_event(catalogue, fields, left_out)
+    else:
+        event = parse_event(fields, catalogue)
     stored = current.store().log(event)
     if as_json:
         print_json(stored.public())
@@ -220,6 +291,12 @@ def log(
         message(
             f"Logged event #{stored.id}: {stored.indicator} ({stored.grade}, {stored.status.value})."
         )
+
+
+def _from_default(ctx: typer.Context, name: str) -> bool:
+    """Whether a parameter was left out, rather than given with its default's value."""
+    source = ctx.get_parameter_source(name)
+    return source is None or source.name == "DEFAULT"
 
 
 @app.command()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from signals.cli.output import message
+from signals.cli.output import message, print_json
 
 app = typer.Typer(help="Check catalogue files.", no_args_is_help=True)
 
@@ -15,14 +15,42 @@ app = typer.Typer(help="Check catalogue files.", no_args_is_help=True)
 @app.command("validate")
 def validate(
     file: Annotated[Path, typer.Argument(help="The catalogue TOML file.", dir_okay=False)],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the outcome as JSON, valid or not.")
+    ] = False,
 ) -> None:
     """Check a catalogue and report every problem with the indicator and field it concerns."""
     from signals.catalogue import load_catalogue
+    from signals.errors import CatalogueError
 
-    catalogue = load_catalogue(file)
+    try:
+        catalogue = load_catalogue(file)
+    except CatalogueError as problem:
+        if as_json:
+            # Scripts get the problems as data too; the error still goes to stderr.
+            print_json(
+                {
+                    "file": str(file),
+                    "valid": False,
+                    "error": str(problem),
+                    "problems": problem.problems,
+                }
+            )
+        raise
     counts = {kind: 0 for kind in ("intent", "counter", "context")}
     for indicator in catalogue.indicators:
         counts[indicator.kind.value] += 1
+    if as_json:
+        print_json(
+            {
+                "file": str(file),
+                "valid": True,
+                "id": catalogue.catalogue.id,
+                "version": catalogue.catalogue.version,
+                "indicators": counts,
+            }
+        )
+        return
     message(
         f"{file} is valid: '{catalogue.catalogue.id}' v{catalogue.catalogue.version},"
         f" {counts['intent']} intent, {counts['counter']} counter and"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from signals.cli.context import session
-from signals.cli.output import message, print_json
+from signals.cli.output import error, message, print_json
 
 app = typer.Typer(help="Check and back up the database.", no_args_is_help=True)
 
@@ -35,9 +35,10 @@ def check(
     else:
         for fact in findings.facts:
             message(fact)
-        for problem in findings.problems:
-            message(f"PROBLEM: {problem}")
-        message("ok" if not findings.problems else f"{len(findings.problems)} problem(s) found")
+        if findings.problems:
+            error(f"{len(findings.problems)} problem(s) found.", findings.problems)
+        else:
+            message("ok")
     if findings.problems:
         raise typer.Exit(1)
 
@@ -47,9 +48,13 @@ def backup(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Where to write the backup.", dir_okay=False)],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
 ) -> None:
     """Copy the database with SQLite's online backup, safe while others write."""
     from signals.maintenance import backup_database
 
     pages = backup_database(session(ctx).store(), path, force=force)
-    message(f"Backed up {pages} pages to {path}.")
+    if as_json:
+        print_json({"backup": str(path), "pages": pages})
+    else:
+        message(f"Backed up {pages} pages to {path}.")

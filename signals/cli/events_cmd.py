@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 
+from signals.cli.completion import current_event_ids, event_ids, indicator_ids
 from signals.cli.context import parse_date, session
 from signals.cli.output import message, print_json
 
@@ -16,7 +17,10 @@ app = typer.Typer(help="List, show, correct and retract logged events.", no_args
 @app.command("list")
 def list_events(
     ctx: typer.Context,
-    indicator: Annotated[str | None, typer.Option(help="Only events of this indicator.")] = None,
+    indicator: Annotated[
+        str | None,
+        typer.Option(help="Only events of this indicator.", autocompletion=indicator_ids),
+    ] = None,
     since: Annotated[
         dt.date | None,
         typer.Option(parser=parse_date, metavar="DATE", help="Observed on or after this date."),
@@ -65,7 +69,9 @@ def list_events(
 @app.command("show")
 def show_event(
     ctx: typer.Context,
-    event_id: Annotated[int, typer.Argument(metavar="ID", help="The event id.")],
+    event_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The event id.", autocompletion=event_ids)
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show one event with its revisions and retraction."""
@@ -92,8 +98,12 @@ def show_event(
 @app.command("edit")
 def edit_event(
     ctx: typer.Context,
-    event_id: Annotated[int, typer.Argument(metavar="ID", help="The event id.")],
-    indicator: Annotated[str | None, typer.Option(help="The indicator id.")] = None,
+    event_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The event id.", autocompletion=current_event_ids)
+    ],
+    indicator: Annotated[
+        str | None, typer.Option(help="The indicator id.", autocompletion=indicator_ids)
+    ] = None,
     summary: Annotated[str | None, typer.Option(help="What happened.")] = None,
     observed: Annotated[
         dt.date | None, typer.Option(parser=parse_date, metavar="DATE", help="When it happened.")
@@ -156,7 +166,9 @@ def edit_event(
 @app.command("retract")
 def retract_event(
     ctx: typer.Context,
-    event_id: Annotated[int, typer.Argument(metavar="ID", help="The event id.")],
+    event_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The event id.", autocompletion=current_event_ids)
+    ],
     reason: Annotated[str, typer.Option(help="Why the event is withdrawn.")],
     analyst: Annotated[
         str | None, typer.Option(envvar="SIGNALS_ANALYST", help="Who retracts it.")

@@ -1,26 +1,46 @@
-"""Consoles and plain output: data to stdout, messages to stderr, colour only for terminals."""
+"""Consoles and plain output: data to stdout, messages to stderr, colour only for terminals.
+
+Every message for the person at the terminal goes through `message`, so `--quiet` silences
+them all in one place; errors and data are never silenced."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+_quiet = False
+
+
+def set_quiet(quiet: bool) -> None:
+    global _quiet
+    _quiet = quiet
+
+
+def is_quiet() -> bool:
+    return _quiet
+
+
+def _no_color() -> bool | None:
+    # rich also drops colour when the stream is not a terminal; NO_COLOR drops it everywhere.
+    return bool(os.environ.get("NO_COLOR")) or None
+
 
 def stdout_console() -> Console:
     from rich.console import Console
 
-    return Console(no_color=bool(os.environ.get("NO_COLOR")) or None, highlight=False)
+    return Console(no_color=_no_color(), highlight=False)
 
 
 def stderr_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")) or None, highlight=False)
+    return Console(stderr=True, no_color=_no_color(), highlight=False)
 
 
 def print_json(document: Any) -> None:
@@ -29,8 +49,12 @@ def print_json(document: Any) -> None:
 
 def message(text: str) -> None:
     """A message for the person at the terminal, never mixed with data on stdout."""
-    sys.stderr.write(text + "\n")
+    if not _quiet:
+        sys.stderr.write(text + "\n")
 
 
-def error(text: str) -> None:
+def error(text: str, details: Iterable[str] = ()) -> None:
+    """An error and the lines that explain it: shown even with --quiet."""
     sys.stderr.write(f"Error: {text}\n")
+    for line in details:
+        sys.stderr.write(f"  - {line}\n")

@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 
 import typer
 
+from signals.cli.completion import indicator_ids
 from signals.cli.context import parse_date, session
-from signals.cli.output import message, print_json
+from signals.cli.output import is_quiet, message, print_json, set_quiet
 
 
 def import_command(
@@ -39,12 +40,16 @@ def import_command(
     encoding: Annotated[
         str | None, typer.Option(help="The file's encoding if it is not UTF-8, e.g. cp1252.")
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only errors (same as signals -q).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
 ) -> None:
     """Import events from CSV: all rows or none, and never the same row twice."""
     from signals.cli.importing import run_import
 
+    if quiet:
+        set_quiet(True)
     current = session(ctx)
     report = run_import(
         current.store(),
@@ -55,7 +60,7 @@ def import_command(
         rejects=rejects,
         map_file=map_file,
         encoding=encoding,
-        quiet=quiet,
+        quiet=is_quiet(),
     )
     if as_json:
         print_json(
@@ -83,7 +88,10 @@ def export_command(
             "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
         ),
     ] = None,
-    indicator: Annotated[str | None, typer.Option(help="Only events of this indicator.")] = None,
+    indicator: Annotated[
+        str | None,
+        typer.Option(help="Only events of this indicator.", autocompletion=indicator_ids),
+    ] = None,
     since: Annotated[
         dt.date | None,
         typer.Option(parser=parse_date, metavar="DATE", help="Observed on or after."),
@@ -96,10 +104,14 @@ def export_command(
     include_retracted: Annotated[
         bool, typer.Option("--include-retracted", help="Also export retracted events.")
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Export events as CSV (spreadsheet-safe), JSON or NDJSON."""
     from signals.exporter import WRITERS
     from signals.storage import EventFilter
+
+    if as_json:
+        format = "json"
 
     current = session(ctx)
     if indicator:

@@ -1,0 +1,88 @@
+"""Shell completion of indicator and event ids, each with a line of help beside it.
+
+The shell reads the completions from stdout and runs this on every Tab: a callback must
+be quick, print nothing, and answer with no completions when the catalogue or the
+database cannot be read, rather than fail."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+Completion = tuple[str, str]
+EVENTS_OFFERED = 50
+HELP_WIDTH = 70
+
+
+def _quietly(find: Callable[[], list[Completion]]) -> list[Completion]:
+    try:
+        with (
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
+        ):
+            return find()
+    except Exception:
+        return []
+
+
+def _root_path(ctx: typer.Context, name: str) -> Path | None:
+    """A global option as given before the command (`signals --db X events show <Tab>`)."""
+    value = ctx.find_root().params.get(name)
+    return Path(value) if isinstance(value, str | Path) else None
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= HELP_WIDTH else text[: HELP_WIDTH - 1] + "…"
+
+
+def indicator_ids(ctx: typer.Context, incomplete: str) -> list[Completion]:
+    """The catalogue's indicator ids, with their titles."""
+
+    def find() -> list[Completion]:
+        from signals.catalogue import load_catalogue
+        from signals.paths import resolve_catalogue_path
+
+        catalogue = load_catalogue(resolve_catalogue_path(_root_path(ctx, "catalogue")))
+        typed = incomplete.lower()
+        return [(i.id, i.title) for i in catalogue.indicators if i.id.startswith(typed)]
+
+    return _quietly(find)
+
+
+def _event_ids(ctx: typer.Context, incomplete: str, *, include_retracted: bool) -> list[Completion]:
+    def find() -> list[Completion]:
+        from signals.paths import resolve_db_path
+        from signals.storage import open_store
+
+        path = resolve_db_path(_root_path(ctx, "db"))
+        # Completing never creates a database: only one that exists is read.
+        if not path.is_file():
+            return []
+        store = open_store(path)
+        try:
+            choices = store.id_choices(
+                incomplete, include_retracted=include_retracted, limit=EVENTS_OFFERED
+            )
+        finally:
+            store.close()
+        return [
+            (str(event_id), _shorten(f"{indicator}: {summary}"))
+            for event_id, indicator, summary in choices
+        ]
+
+    return _quietly(find)
+
+
+def event_ids(ctx: typer.Context, incomplete: str) -> list[Completion]:
+    """Every event id, newest first, with its indicator and summary."""
+    return _event_ids(ctx, incomplete, include_retracted=True)
+
+
+def current_event_ids(ctx: typer.Context, incomplete: str) -> list[Completion]:
+    """The ids of events not retracted: the only ones that can be edited or retracted."""
+    return _event_ids(ctx, incomplete, include_retracted=False)
