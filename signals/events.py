@@ -324,7 +324,6 @@ class FastRows:
     words the error). The model stays the one source of the rules; this only saves
     its cost on rows that need none of its judgement."""
 
-    _OPTIONAL = ("source", "location", "analyst", "notes", "external_id")
     _RELIABILITY = frozenset(member.value for member in Reliability)
     _CREDIBILITY = frozenset(member.value for member in Credibility)
     _STATUS = frozenset(member.value for member in Status)
@@ -334,36 +333,33 @@ class FastRows:
         latest = (today or dt.date.today()) + dt.timedelta(days=1)
         self.latest = latest.isoformat()
         self.earliest = EARLIEST_DATE.isoformat()
-        self.bounds = {name: _length_bounds(name) for name in EVENT_FIELDS if name != "observed_at"}
-        self.known = frozenset(EVENT_FIELDS)
+        # An empty text is "not given" to the model, so here every given text has length 1+.
+        self.bounds = {
+            name: (max(1, low), high)
+            for name in EVENT_FIELDS
+            for low, high in [_length_bounds(name)]
+        }
+        self.bounds["tags"] = (1, 10_000)
         self.max_tags = _length_bounds("tags")[1]
-
-    def _text(self, name: str, value: str) -> bool:
-        low, high = self.bounds[name]
-        return (
-            low <= len(value) <= high and value == value.strip() and _CONTROL.search(value) is None
-        )
 
     def row(self, fields: dict[str, Any]) -> tuple[Any, ...] | None:
         """The row in `CONTENT_ORDER`, or None when the model must judge."""
-        if not self.known.issuperset(fields):
+        bounds = self.bounds
+        try:
+            for name, value in fields.items():
+                low, high = bounds[name]
+                if not low <= len(value) <= high or value != value.strip():
+                    return None
+            # Joining fails on anything but text, which the model must judge.
+            if _CONTROL.search("".join(fields.values())) is not None:
+                return None
+        except (KeyError, TypeError):
             return None
         get = fields.get
         indicator, summary, observed = get("indicator"), get("summary"), get("observed_at")
-        if indicator not in self.indicators or not isinstance(summary, str):
+        if indicator not in self.indicators or summary is None or observed is None:
             return None
-        if not self._text("summary", summary):
-            return None
-        if (
-            not isinstance(observed, str)
-            or len(observed) != 10
-            or not (self.earliest <= observed <= self.latest)
-        ):
-            return None
-        try:
-            if dt.date.fromisoformat(observed).isoformat() != observed:
-                return None
-        except ValueError:
+        if not self._date(observed):
             return None
         reliability = get("reliability", "F")
         credibility = get("credibility", "6")
@@ -374,35 +370,13 @@ class FastRows:
             or status not in self._STATUS
         ):
             return None
-        optional: dict[str, str | None] = {}
-        for name in self._OPTIONAL:
-            value = get(name)
-            if value is None:
-                optional[name] = None
-            elif isinstance(value, str) and value and self._text(name, value):
-                optional[name] = value
-            else:
-                return None
         url = get("url")
-        if url is not None and not (
-            isinstance(url, str) and self._text("url", url) and _URL.match(url)
-        ):
+        if url is not None and not _URL.match(url):
             return None
-        tags_text = get("tags")
-        tags: str | None = None
-        if tags_text is not None:
-            if not isinstance(tags_text, str):
-                return None
-            parts = tags_text.split(";")
-            if (
-                len(parts) > self.max_tags
-                or any(not p or p != p.strip() or len(p) > 50 for p in parts)
-                or len(set(parts)) != len(parts)
-                or _CONTROL.search(tags_text)
-            ):
-                return None
-            tags = tags_text
-        source = optional["source"]
+        tags = get("tags")
+        if tags is not None and not self._tags(tags):
+            return None
+        source = get("source")
         return (
             indicator,
             summary,
@@ -412,10 +386,30 @@ class FastRows:
             reliability,
             credibility,
             status,
-            optional["location"],
-            optional["analyst"],
+            get("location"),
+            get("analyst"),
             tags,
-            optional["notes"],
-            optional["external_id"],
+            get("notes"),
+            get("external_id"),
             fingerprint(indicator, summary, observed, source, url),
+        )
+
+    def _date(self, observed: str) -> bool:
+        if len(observed) != 10:
+            return False
+        if not self.earliest <= observed <= self.latest:
+            return False
+        try:
+            # Other ISO forms of ten characters (2024-W01-1) parse too: only the canonical
+            # form is stored as given.
+            return dt.date.fromisoformat(observed).isoformat() == observed
+        except ValueError:
+            return False
+
+    def _tags(self, text: str) -> bool:
+        parts = text.split(";")
+        return (
+            len(parts) <= self.max_tags
+            and len(set(parts)) == len(parts)
+            and all(part and part == part.strip() and len(part) <= 50 for part in parts)
         )

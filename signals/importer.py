@@ -17,7 +17,13 @@ from typing import IO, Any, Protocol
 
 from signals.catalogue import Catalogue
 from signals.errors import SignalsError, UsageError
-from signals.events import EVENT_FIELDS, REQUIRED_FIELDS, EventInput, InvalidEventError, parse_event
+from signals.events import (
+    EVENT_FIELDS,
+    REQUIRED_FIELDS,
+    FastRows,
+    InvalidEventError,
+    parse_event,
+)
 from signals.exporter import restore
 from signals.storage import Store
 
@@ -95,6 +101,24 @@ def read_rows(
     text: IO[str], mapping: RowMapping | None = None
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """The header and an iterator of (line number, row) for a CSV stream."""
+    header, cells = read_cells(text, mapping)
+    return header, ((line, as_row(header, values)) for line, values in cells)
+
+
+def as_row(header: list[str], values: list[str]) -> dict[str, str]:
+    """A row's cells by column; a row of the wrong width keeps its cells under their columns
+    (so a rejects file stays one table) and says what was wrong with it."""
+    if len(values) == len(header):
+        return dict(zip(header, values, strict=True))
+    cells = dict(zip(header, [*values, *[""] * len(header)], strict=False))
+    return {**cells, "__width__": f"{len(values)} cells for {len(header)} columns"}
+
+
+def read_cells(
+    text: IO[str], mapping: RowMapping | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and an iterator of (line number, cells) for a CSV stream; blank lines
+    are skipped."""
     try:
         first = text.readline()
     except UnicodeDecodeError as error:
@@ -116,16 +140,14 @@ def read_rows(
         mapping.check_header(header)
     else:
         _check_header(header)
+    offset = 0 if columns else 1
 
     def lines() -> Iterator[str]:
         yield from pending
         yield from text
 
-    def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        reader = csv.reader(
-            _checked(lines(), first=1 if columns else 2), delimiter=delimiter, strict=False
-        )
-        line = 1 if not columns else 0
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(_checked(lines(), first=1 + offset), delimiter=delimiter, strict=False)
         while True:
             try:
                 values = next(reader)
@@ -133,17 +155,11 @@ def read_rows(
                 return
             except csv.Error as error:
                 raise SignalsError(
-                    f"Line {reader.line_num + (1 if not columns else 0)}: the CSV is malformed ({error})."
+                    f"Line {reader.line_num + offset}: the CSV is malformed ({error})."
                 ) from None
-            line = reader.line_num + (1 if not columns else 0)
-            if not any(value.strip() for value in values):
-                continue
-            if len(values) != len(header):
-                # Keep the cells under their columns, so a rejects file stays one table.
-                cells = dict(zip(header, [*values, *[""] * len(header)], strict=False))
-                yield line, {**cells, "__width__": f"{len(values)} cells for {len(header)} columns"}
-                continue
-            yield line, dict(zip(header, values, strict=True))
+            joined = "".join(values)
+            if joined and not joined.isspace():
+                yield reader.line_num + offset, values
 
     return header, rows()
 
@@ -206,14 +222,26 @@ def _check_header(header: list[str]) -> None:
         raise SignalsError(f"Column {', '.join(sorted(duplicated))} appears more than once.")
 
 
-def _fields(row: dict[str, str]) -> dict[str, Any]:
-    # An empty optional cell means "not given", as if the column were absent: the model's
-    # default applies (an ungraded source is F6, not an error).
-    return {
-        name.lower(): restore(value)
-        for name, value in row.items()
-        if value.strip() or name.lower() in REQUIRED_FIELDS
-    }
+class _Cells:
+    """Turns a row of this file's cells into event fields, with the header read once."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.names = [name.lower() for name in header]
+        self.required = frozenset(REQUIRED_FIELDS)
+
+    def fields(self, values: list[str]) -> dict[str, Any]:
+        # An empty optional cell means "not given", as if the column were absent: the
+        # model's default applies (an ungraded source is F6, not an error).
+        if len(values) != len(self.names):
+            raise InvalidEventError(
+                [("row", f"has {len(values)} cells for {len(self.names)} columns")]
+            )
+        return {
+            name: restore(value) if value[:1] == "'" else value
+            for name, value in zip(self.names, values, strict=True)
+            if (value and not value.isspace()) or name in self.required
+        }
 
 
 def import_events(
@@ -235,27 +263,32 @@ def import_events(
     is rolled back after every row has been checked, so all errors are reported at once."""
     from signals.storage import utc_now
 
-    _header, rows = read_rows(text, mapping)
+    header, rows = read_cells(text, mapping)
+    cells = _Cells(header)
     report = ImportReport(dry_run=dry_run)
     stamp = now or utc_now()
-    batch: list[EventInput] = []
-    with store.write(rollback=dry_run) as connection:
-        for line, raw in rows:
+    fast = FastRows(catalogue, today)
+    batch: list[tuple[Any, ...]] = []
+    with store.write(rollback=dry_run, bulk=True) as connection:
+        for line, values in rows:
             report.rows += 1
             if on_progress is not None and report.rows % 1000 == 0:
                 on_progress(report.rows)
             try:
-                fields = _row_fields(raw, mapping)
+                fields = (
+                    cells.fields(values) if mapping is None else _mapped(header, values, mapping)
+                )
                 if fields is None:
                     report.not_tracked += 1
                     continue
-                event = parse_event(fields, catalogue, today)
+                # Most rows need none of the model's judgement; the rest get all of it.
+                row = fast.row(fields) or parse_event(fields, catalogue, today).values()
             except InvalidEventError as invalid:
-                _reject(report, line, raw, invalid.problems, on_reject)
+                _reject(report, line, as_row(header, values), invalid.problems, on_reject)
                 continue
             if report.rejected and not skip_invalid:
                 continue
-            batch.append(event)
+            batch.append(row)
             if len(batch) >= BATCH_SIZE:
                 report.inserted += store.insert_batch(connection, batch, stamp)
                 batch.clear()
@@ -270,11 +303,10 @@ def import_events(
     return report
 
 
-def _row_fields(raw: dict[str, str], mapping: RowMapping | None) -> dict[str, Any] | None:
+def _mapped(header: list[str], values: list[str], mapping: RowMapping) -> dict[str, Any] | None:
+    raw = as_row(header, values)
     if "__width__" in raw:
         raise InvalidEventError([("row", f"has {raw['__width__']}")])
-    if mapping is None:
-        return _fields(raw)
     try:
         return mapping.apply(raw)
     except ValueError as error:

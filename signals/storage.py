@@ -16,6 +16,8 @@ from signals.migrations import KNOWN_MIGRATIONS, MIGRATION_SET, MIGRATIONS_TABLE
 from signals.scoring import Evidence, EvidenceClass
 
 BUSY_TIMEOUT_SECONDS = 30.0
+# Enough for the indexes of a million events; SQLite takes it as it needs it.
+BULK_CACHE_KIB = 64 * 1024
 CONTENT_COLUMNS = (*EVENT_FIELDS, "fingerprint")
 EVENT_COLUMNS = ("id", *EVENT_FIELDS, "logged_at", "revision", "revised_at")
 _SELECT_EVENT = (
@@ -50,8 +52,13 @@ class Store:
     # -- transactions -----------------------------------------------------
 
     @contextmanager
-    def write(self, *, rollback: bool = False) -> Iterator[sqlite3.Connection]:
-        """A write transaction holding the lock from its start; `rollback` makes it a rehearsal."""
+    def write(self, *, rollback: bool = False, bulk: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction holding the lock from its start; `rollback` makes it a rehearsal.
+        A `bulk` one gets a page cache large enough to hold the indexes being written, instead
+        of spilling pages to the log while the transaction is still open."""
+        previous_cache = self.connection.execute("PRAGMA cache_size").fetchone()[0]
+        if bulk:
+            self.connection.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         try:
             self.connection.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
@@ -70,6 +77,9 @@ class Store:
             except sqlite3.Error as error:
                 self.connection.execute("ROLLBACK")
                 raise _database_error(self.path, error) from None
+        finally:
+            if bulk:
+                self.connection.execute(f"PRAGMA cache_size = {int(previous_cache)}")
 
     def close(self) -> None:
         self.connection.close()
@@ -210,19 +220,17 @@ class Store:
         return self.get(event_id)
 
     def insert_batch(
-        self, connection: sqlite3.Connection, events: Sequence[EventInput], now: str
+        self, connection: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], now: str
     ) -> int:
-        """Insert within the caller's transaction; rows already known (by external id, or by
-        content when they have none) are skipped. Returns how many were inserted."""
+        """Insert rows (values in `CONTENT_COLUMNS` order) within the caller's transaction;
+        rows already known (by external id, or by content when they have none) are skipped.
+        Returns how many were inserted."""
         columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
         before = connection.total_changes
         connection.executemany(
             f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             " ON CONFLICT DO NOTHING",
-            [
-                (*(row[c] for c in CONTENT_COLUMNS), now, 1, now)
-                for row in map(EventInput.row, events)
-            ],
+            [(*row, now, 1, now) for row in rows],
         )
         return connection.total_changes - before
 
@@ -439,13 +447,26 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
     # Only a new or older database pays for importing sqlite-utils.
     from sqlite_utils import Database
 
-    connection.execute("BEGIN IMMEDIATE")
+    # A migration may rebuild a table that others refer to; SQLite's procedure for that
+    # turns foreign keys off around the transaction and checks them before it commits.
+    connection.execute("PRAGMA foreign_keys = OFF")
     try:
-        migrations().apply(Database(connection))
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            migrations().apply(Database(connection))
+            broken = connection.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise DatabaseError(
+                    f"{path} has {len(broken)} broken references between tables;"
+                    " it was not upgraded (run `signals db check`)."
+                )
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    finally:
+        # Only outside a transaction does this take effect.
+        connection.execute("PRAGMA foreign_keys = ON")
 
 
 def open_store(path: Path, *, create_parent: bool = False) -> Store:

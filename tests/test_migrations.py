@@ -69,7 +69,7 @@ def test_the_schema_has_the_tables_indexes_and_triggers(tmp_path: Path) -> None:
         assert {
             "events_external_id",
             "events_fingerprint",
-            "events_indicator_observed",
+            "events_evidence",
             "events_observed",
             "events_logged",
             "retractions_at",
@@ -179,15 +179,78 @@ def test_the_database_refuses_to_rewrite_revisions(tmp_path: Path) -> None:
         store.close()
 
 
-def test_the_database_checks_grades(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("reliability", "Z"),
+        ("reliability", "a"),
+        ("reliability", "AB"),
+        ("reliability", ""),
+        ("credibility", "7"),
+        ("credibility", "0"),
+        ("credibility", "12"),
+        ("status", "rumoured"),
+        ("status", "Reported"),
+        ("observed_at", "2024-1-01"),
+        ("observed_at", "yesterday"),
+    ],
+)
+def test_the_database_checks_each_coded_column(tmp_path: Path, column: str, value: str) -> None:
     store = open_store(tmp_path / "checks.db")
+    row = {
+        "indicator": "x",
+        "summary": "y",
+        "observed_at": "2024-01-01",
+        "reliability": "A",
+        "credibility": "1",
+        "status": "reported",
+        "fingerprint": "f",
+        "logged_at": "n",
+        "revised_at": "n",
+    }
     try:
-        with pytest.raises(sqlite3.IntegrityError):
+        insert = f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+        store.connection.execute(insert, list(row.values()))
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
             store.connection.execute(
-                "INSERT INTO events (indicator, summary, observed_at, reliability, credibility,"
-                " status, fingerprint, logged_at, revised_at)"
-                " VALUES ('x', 'y', '2024-01-01', 'Z', '9', 'rumoured', 'f', 'n', 'n')"
+                insert, list({**row, column: value, "fingerprint": "g"}.values())
             )
+        assert store.count() == 1
+    finally:
+        store.close()
+
+
+def test_rebuilding_the_events_table_keeps_revisions_and_retractions(tmp_path: Path) -> None:
+    """m003 rebuilds `events`, which revisions and retractions refer to: the references, the
+    trigger and the data must come through, and foreign keys must be on again afterwards."""
+    path = tmp_path / "rebuild.db"
+    db = Database(path)
+    migrations().apply(db, stop_before="m003_lighter_event_checks")
+    first = _insert_raw_event(db.conn, "Edited later")
+    second = _insert_raw_event(db.conn, "Retracted later")
+    row = db.conn.execute("SELECT * FROM events WHERE id = ?", (first,)).fetchone()
+    db.conn.execute(
+        "INSERT INTO event_revisions VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (first, *row[1:15], "2024-02-21T08:00:00Z", "2024-02-22T08:00:00Z"),
+    )
+    db.conn.execute(
+        "INSERT INTO retractions VALUES (?, 'withdrawn', '2024-02-23T08:00:00Z', NULL)", (second,)
+    )
+    db.conn.commit()
+    db.close()
+
+    store = open_store(path)
+    try:
+        connection = store.connection
+        assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert [r.revision for r in store.revisions(first)] == [1]
+        assert store.get(second).retraction is not None
+        assert "events_indicator_observed" not in _names(connection, "index")
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            connection.execute("DELETE FROM events WHERE id = ?", (first,))
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            connection.execute("INSERT INTO retractions VALUES (999, 'no such event', 'now', NULL)")
     finally:
         store.close()
 
