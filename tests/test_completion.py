@@ -4,6 +4,7 @@ completion protocol a shell uses, against real databases."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -243,3 +244,40 @@ def test_store_id_choices_matches_the_typed_prefix(events, db_path: Path) -> Non
         assert store.id_choices("1%", include_retracted=True, limit=10) == []
     finally:
         store.close()
+
+
+@pytest.mark.skipif(
+    not SCRIPT.exists() or shutil.which("bash") is None, reason="needs bash and the script"
+)
+def test_bash_itself_completes_with_the_installed_script(events, db_path: Path) -> None:
+    """The script `signals --show-completion bash` prints, sourced in bash, fills
+    COMPREPLY as pressing Tab would."""
+    shown = subprocess.run(
+        [str(SCRIPT), "--show-completion", "bash"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+        timeout=60,
+        check=True,
+    ).stdout
+    session = (
+        f"{shown}\n"
+        'COMP_WORDS=(signals events edit "1"); COMP_CWORD=3\n'
+        "_signals_completion signals\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    env = {
+        **os.environ,
+        "PATH": f"{SCRIPT.parent}{os.pathsep}{os.environ['PATH']}",
+        "SIGNALS_DB": str(db_path),
+    }
+    child = subprocess.run(
+        ["bash", "--norc", "-c", session],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.split() == ["12", "11", "10", "1"]

@@ -84,7 +84,7 @@ def _heading(catalogue: Catalogue, indicator: Indicator) -> str:
     if indicator.kind is Kind.COUNTER:
         return "Counter-indicators"
     if indicator.kind is Kind.CONTEXT:
-        return "Context (tracked, not scored)"
+        return "Context (never scored)"
     named = catalogue.catalogue.stages.get(indicator.stage or 0)
     return f"Stage {indicator.stage}: {named}" if named else f"Stage {indicator.stage}"
 
