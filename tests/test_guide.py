@@ -174,3 +174,21 @@ def test_lines_are_read_as_the_shell_reads_them():
         ["db", "backup", "~/b/signals-2024-06-21.db"],
     ]
     assert command_path(["--db", "x.db", "events", "edit", "3"]) == "events edit"
+
+
+def heading_anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives the headings of a Markdown file."""
+    headings = re.findall(r"^#+ (.+)$", markdown, re.M)
+    return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+
+
+def test_the_guide_links_to_files_and_headings_that_exist():
+    links = re.findall(r"\]\(([^)#:]*)(?:#([^)]*))?\)", GUIDE.read_text(encoding="utf-8"))
+    assert len(links) >= 10
+    for target, anchor in links:
+        path = GUIDE.parent / target if target else GUIDE
+        assert path.is_file(), f"docs/guide.md links to {target}, which does not exist"
+        if anchor:
+            assert anchor in heading_anchors(path.read_text(encoding="utf-8")), (
+                f"docs/guide.md links to {target}#{anchor}, a heading that does not exist"
+            )
