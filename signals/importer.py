@@ -10,6 +10,8 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -142,17 +144,15 @@ def read_cells(
         _check_header(header)
     offset = 0 if columns else 1
 
-    def lines() -> Iterator[str]:
-        yield from pending
-        yield from text
-
     def rows() -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(_checked(lines(), first=1 + offset), delimiter=delimiter, strict=False)
+        reader = csv.reader(itertools.chain(pending, text), delimiter=delimiter, strict=False)
         while True:
             try:
                 values = next(reader)
             except StopIteration:
                 return
+            except UnicodeDecodeError as error:
+                raise _encoding_error(reader.line_num + 1 + offset, error) from None
             except csv.Error as error:
                 raise SignalsError(
                     f"Line {reader.line_num + offset}: the CSV is malformed ({error})."
@@ -178,19 +178,6 @@ def _first_line_is_header(first: str, delimiter: str, columns: list[str]) -> boo
     named = [cell for cell in cells if cell]
     known = set(columns)
     return bool(named) and 2 * sum(cell in known for cell in named) > len(named)
-
-
-def _checked(lines: Iterator[str], first: int) -> Iterator[str]:
-    number = first
-    while True:
-        try:
-            line = next(lines)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as error:
-            raise _encoding_error(number, error) from None
-        number += 1
-        yield line
 
 
 def _encoding_error(line: int, error: UnicodeDecodeError) -> SignalsError:
@@ -256,39 +243,40 @@ def import_events(
     on_progress: Callable[[int], None] | None = None,
     today: dt.date | None = None,
     now: str | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Validate and insert every row of `text`, in one transaction.
 
     Without `skip_invalid`, one invalid row means nothing is written: the transaction
-    is rolled back after every row has been checked, so all errors are reported at once."""
+    is rolled back after every row has been checked, so all errors are reported at once.
+    `parallel` reads and checks the rows in a second process while this one writes; by
+    default it does so for large files and pipes."""
     from signals.storage import utc_now
 
     header, rows = read_cells(text, mapping)
-    cells = _Cells(header)
     report = ImportReport(dry_run=dry_run)
     stamp = now or utc_now()
-    fast = FastRows(catalogue, today)
+    checked = _checked_rows(header, rows, mapping, catalogue, today)
+    if parallel if parallel is not None else _worth_a_second_process(text):
+        from signals import offload
+
+        if offload.available():
+            checked = offload.in_child(checked)
     batch: list[tuple[Any, ...]] = []
     with store.write(rollback=dry_run, bulk=True) as connection:
-        for line, values in rows:
+        for outcome in checked:
             report.rows += 1
             if on_progress is not None and report.rows % 1000 == 0:
                 on_progress(report.rows)
-            try:
-                fields = (
-                    cells.fields(values) if mapping is None else _mapped(header, values, mapping)
-                )
-                if fields is None:
-                    report.not_tracked += 1
-                    continue
-                # Most rows need none of the model's judgement; the rest get all of it.
-                row = fast.row(fields) or parse_event(fields, catalogue, today).values()
-            except InvalidEventError as invalid:
-                _reject(report, line, as_row(header, values), invalid.problems, on_reject)
+            if outcome is None:
+                report.not_tracked += 1
+                continue
+            if isinstance(outcome, Rejected):
+                _reject(report, outcome, header, on_reject)
                 continue
             if report.rejected and not skip_invalid:
                 continue
-            batch.append(row)
+            batch.append(outcome)
             if len(batch) >= BATCH_SIZE:
                 report.inserted += store.insert_batch(connection, batch, stamp)
                 batch.clear()
@@ -303,6 +291,52 @@ def import_events(
     return report
 
 
+@dataclass(frozen=True)
+class Rejected:
+    line: int
+    values: list[str]
+    problems: list[tuple[str, str]]
+
+
+def _checked_rows(
+    header: list[str],
+    rows: Iterator[tuple[int, list[str]]],
+    mapping: RowMapping | None,
+    catalogue: Catalogue,
+    today: dt.date | None,
+) -> Iterator[tuple[Any, ...] | Rejected | None]:
+    """What each row is: the table row to insert, a rejection, or None (not tracked)."""
+    cells = _Cells(header)
+    fast = FastRows(catalogue, today)
+    for line, values in rows:
+        try:
+            fields = cells.fields(values) if mapping is None else _mapped(header, values, mapping)
+            if fields is None:
+                yield None
+                continue
+            # Most rows need none of the model's judgement; the rest get all of it.
+            yield fast.row(fields) or parse_event(fields, catalogue, today).values()
+        except InvalidEventError as invalid:
+            yield Rejected(line, values, invalid.problems)
+
+
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+
+
+def _worth_a_second_process(text: IO[str]) -> bool:
+    """Reading in a second process pays for the fork from a few megabytes on; a pipe
+    (`signals import -`) is assumed to be large."""
+    import stat
+
+    try:
+        mode = os.fstat(text.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+    if stat.S_ISFIFO(mode.st_mode):
+        return True
+    return stat.S_ISREG(mode.st_mode) and mode.st_size >= PARALLEL_MIN_BYTES
+
+
 def _mapped(header: list[str], values: list[str], mapping: RowMapping) -> dict[str, Any] | None:
     raw = as_row(header, values)
     if "__width__" in raw:
@@ -315,18 +349,19 @@ def _mapped(header: list[str], values: list[str], mapping: RowMapping) -> dict[s
 
 def _reject(
     report: ImportReport,
-    line: int,
-    raw: dict[str, str],
-    problems: list[tuple[str, str]],
+    rejected: Rejected,
+    header: list[str],
     on_reject: Callable[[int, dict[str, str], str], None] | None,
 ) -> None:
     report.rejected += 1
-    for column, reason in problems:
+    raw = as_row(header, rejected.values)
+    for column, reason in rejected.problems:
         if len(report.errors) < ERRORS_KEPT:
             value = raw.get(column, raw.get(column.lower(), ""))
-            report.errors.append(RowError(line, column, _preview(value), reason))
+            report.errors.append(RowError(rejected.line, column, _preview(value), reason))
     if on_reject is not None:
-        on_reject(line, raw, "; ".join(f"{column}: {reason}" for column, reason in problems))
+        reasons = "; ".join(f"{column}: {reason}" for column, reason in rejected.problems)
+        on_reject(rejected.line, raw, reasons)
 
 
 def _preview(value: Any) -> str:

@@ -40,6 +40,15 @@ def summaries(signals) -> list[str]:
     return [event["summary"] for event in signals.json("events", "list")]
 
 
+@pytest.fixture(autouse=True, params=["one process", "two processes"])
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every behaviour holds whether the rows are read in this process or, as for large
+    files, in a second one while this one writes."""
+    threshold = 10**15 if request.param == "one process" else 0
+    monkeypatch.setattr(importer_module, "PARALLEL_MIN_BYTES", threshold)
+    return str(request.param)
+
+
 @pytest.fixture(autouse=True)
 def database(signals) -> None:
     """An existing database, so that a failed import has something to leave as it was."""

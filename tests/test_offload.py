@@ -1,0 +1,184 @@
+"""Reading in a second process: the same items, in order, and the same errors."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from signals import offload
+from signals.catalogue import load_catalogue
+from signals.errors import SignalsError, UsageError
+from signals.importer import import_events
+from signals.mapping import load_mapping
+from signals.paths import data_dir, default_catalogue_path
+from signals.storage import open_store
+
+pytestmark = pytest.mark.skipif(not offload.available(), reason="needs fork")
+
+CATALOGUE = load_catalogue(default_catalogue_path())
+
+
+def no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def numbers(count: int, fail_with: Exception | None = None) -> Iterator[int]:
+    yield from range(count)
+    if fail_with is not None:
+        raise fail_with
+
+
+@pytest.mark.parametrize("count", [0, 1, offload.CHUNK - 1, offload.CHUNK, 3 * offload.CHUNK + 7])
+def test_items_arrive_whole_and_in_order(count: int) -> None:
+    assert list(offload.in_child(numbers(count))) == list(range(count))
+    assert no_children_left()
+
+
+@pytest.mark.parametrize(
+    "error", [SignalsError("Line 9: the CSV is malformed."), UsageError("Unknown encoding 'x'.")]
+)
+def test_an_error_arrives_after_the_items_before_it(error: SignalsError) -> None:
+    received: list[int] = []
+    with pytest.raises(type(error)) as raised:
+        for item in offload.in_child(numbers(2 * offload.CHUNK + 3, error)):
+            received.append(item)
+    assert received == list(range(2 * offload.CHUNK + 3))
+    assert str(raised.value) == str(error)
+    assert raised.value.exit_code == error.exit_code
+    assert no_children_left()
+
+
+class Unpicklable(SignalsError):
+    exit_code = 2
+
+    def __init__(self, detail: str, extra: object) -> None:
+        super().__init__(f"cannot read: {detail}")
+        self.extra = extra
+
+
+def test_an_error_that_cannot_be_pickled_is_described() -> None:
+    with pytest.raises(SignalsError, match="cannot read: lock") as raised:
+        list(offload.in_child(numbers(5, Unpicklable("lock", lambda: None))))
+    assert raised.value.exit_code == 2
+
+
+class Odd(Exception):
+    def __init__(self, detail: str, extra: object) -> None:
+        super().__init__(detail)
+        self.extra = extra
+
+
+def test_an_unexpected_error_arrives_as_itself_or_by_name() -> None:
+    with pytest.raises(ZeroDivisionError, match="division by zero"):
+        list(offload.in_child(numbers(5, ZeroDivisionError("division by zero"))))
+    with pytest.raises(RuntimeError, match="Odd: strange"):
+        list(offload.in_child(numbers(5, Odd("strange", lambda: None))))
+
+
+def test_stopping_early_stops_the_child() -> None:
+    items = offload.in_child(numbers(10**9))
+    assert next(items) == 0
+    items.close()  # type: ignore[attr-defined]
+    assert no_children_left()
+
+
+def write_gdelt_like(path: Path, rows: int) -> Path:
+    """Rows a mapping sorts into tracked, not tracked and invalid."""
+    sample = data_dir() / "demo" / "events.csv"
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1:]
+    out = [header]
+    for number in range(rows):
+        line = body[number % len(body)]
+        out.append(line.replace(",", f" {number},", 1) if number % 7 == 0 else line)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_an_import_reports_the_same_in_one_process_or_two(
+    tmp_path: Path, skip_invalid: bool
+) -> None:
+    source = write_gdelt_like(tmp_path / "events.csv", 700)
+    outcomes = []
+    for parallel in (False, True):
+        store = open_store(tmp_path / f"{parallel}.db")
+        rejected: list[tuple[int, str]] = []
+        try:
+            with source.open(encoding="utf-8", newline="") as text:
+                report = import_events(
+                    store,
+                    CATALOGUE,
+                    text,
+                    skip_invalid=skip_invalid,
+                    on_reject=lambda line, _raw, reason, kept=rejected: kept.append((line, reason)),
+                    now="2024-06-01T00:00:00Z",
+                    parallel=parallel,
+                )
+            rows = store.connection.execute("SELECT * FROM events ORDER BY id").fetchall()
+        except SignalsError as error:
+            report, rows = str(error), []
+        finally:
+            store.close()
+        outcomes.append((report, rejected, rows))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1], "the file was meant to have invalid rows"
+
+
+def test_a_mapped_import_reports_the_same_in_one_process_or_two(tmp_path: Path) -> None:
+    gdelt = Path(__file__).resolve().parents[2] / "shared" / "data" / "gdelt"
+    files = sorted(gdelt.glob("*.csv")) + sorted(gdelt.glob("*.CSV"))
+    if not files:
+        pytest.skip("the GDELT sample rows are not here")
+    mapping = load_mapping(Path("gdelt"), CATALOGUE)
+    reports = []
+    for parallel in (False, True):
+        store = open_store(tmp_path / f"{parallel}.db")
+        try:
+            with files[0].open(encoding="utf-8", newline="") as text:
+                reports.append(
+                    import_events(
+                        store,
+                        CATALOGUE,
+                        text,
+                        mapping=mapping,
+                        skip_invalid=True,
+                        now="2024-06-01T00:00:00Z",
+                        parallel=parallel,
+                    )
+                )
+        finally:
+            store.close()
+    assert reports[0] == reports[1]
+    assert reports[0].not_tracked > 0
+
+
+def test_an_encoding_error_names_the_same_line_in_one_process_or_two(tmp_path: Path) -> None:
+    body = "".join(
+        f"declaration-intent,Event number {n},2024-01-01\n" for n in range(5_000)
+    ).encode()
+    source = tmp_path / "late.csv"
+    source.write_bytes(
+        b"indicator,summary,observed_at\n" + body + b"nuclear-threats,caf\xe9,2024-01-02\n"
+    )
+    messages = []
+    for parallel in (False, True):
+        store = open_store(tmp_path / f"{parallel}.db")
+        try:
+            with source.open("rb") as binary, pytest.raises(SignalsError) as raised:
+                text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+                import_events(store, CATALOGUE, text, parallel=parallel)
+            messages.append(str(raised.value))
+            assert store.count() == 0
+        finally:
+            store.close()
+    assert messages[0] == messages[1]
+    assert "line 5002" in messages[0]
