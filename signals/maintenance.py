@@ -9,13 +9,14 @@ from pathlib import Path
 from signals.catalogue import Catalogue
 from signals.errors import SignalsError
 from signals.migrations import KNOWN_MIGRATIONS
-from signals.storage import Store
+from signals.storage import CatalogueUse, Store
 
 
 @dataclass
 class Findings:
     facts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    catalogues: list[CatalogueUse] = field(default_factory=list)
 
 
 def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
@@ -34,6 +35,18 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
         findings.problems.append(f"schema is {applied}, expected {list(KNOWN_MIGRATIONS)}")
     events = store.count()
     findings.facts.append(f"events: {events}")
+    findings.catalogues = store.catalogues_used()
+    findings.facts.append(
+        "logged against: "
+        + (
+            "; ".join(
+                f"catalogue '{used.id}' v{used.version}"
+                f" ({used.first_used_at} to {used.last_used_at})"
+                for used in findings.catalogues
+            )
+            or "no catalogue recorded"
+        )
+    )
     orphans = connection.execute(
         "SELECT count(*) FROM event_revisions v WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = v.event_id)"
     ).fetchone()[0]

@@ -143,7 +143,67 @@ def m003_lighter_event_checks(db: Database) -> None:
         db.execute(statement)
 
 
-MIGRATION_FUNCTIONS = (m001_events, m002_evidence_index, m003_lighter_event_checks)
+# The text an analyst searches: what happened, their notes, and who reported it.
+SEARCHED_COLUMNS = ("summary", "notes", "source")
+# Diacritics folded, so that Zelenskyy finds Zelenský; case too, as always.
+SEARCH_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+def m004_event_search(db: Database) -> None:
+    """A full-text index of events, kept off the insert path so that imports pay nothing for it.
+
+    The index reads its text from `events` (external content; Datasette recognises the
+    double-quoted `content="events"` and offers a search box). New events are indexed in
+    bulk by the first search after them, up to the id recorded in `events_fts_state`:
+    events are never deleted and ids only grow, so the events above that id are exactly
+    those not yet indexed. An edit of an indexed event swaps its old words for the new
+    ones; an event edited before it was indexed is indexed later as it then reads. A
+    migration that rebuilds `events` must make the trigger again."""
+    columns = ", ".join(SEARCHED_COLUMNS)
+    old_values = ", ".join(f"old.{column}" for column in SEARCHED_COLUMNS)
+    new_values = ", ".join(f"new.{column}" for column in SEARCHED_COLUMNS)
+    for statement in (
+        f"""CREATE VIRTUAL TABLE events_fts USING fts5({columns}, content="events",
+        content_rowid="id", tokenize="{SEARCH_TOKENIZER}")""",
+        """CREATE TABLE events_fts_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        indexed_to INTEGER NOT NULL
+    )""",
+        f"""CREATE TRIGGER events_fts_edit AFTER UPDATE OF {columns} ON events
+        WHEN old.id <= (SELECT indexed_to FROM events_fts_state)
+        BEGIN
+            INSERT INTO events_fts (events_fts, rowid, {columns})
+                VALUES ('delete', old.id, {old_values});
+            INSERT INTO events_fts (rowid, {columns}) VALUES (new.id, {new_values});
+        END""",
+        "INSERT INTO events_fts (events_fts) VALUES ('rebuild')",
+        "INSERT INTO events_fts_state (id, indexed_to)"
+        " VALUES (1, (SELECT coalesce(max(id), 0) FROM events))",
+    ):
+        db.execute(statement)
+
+
+def m005_catalogues(db: Database) -> None:
+    """Which catalogues (id and version) events were logged against, so that opening the
+    database with another one can be noticed."""
+    db.execute(
+        """CREATE TABLE catalogues (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        first_used_at TEXT NOT NULL,
+        last_used_at TEXT NOT NULL,
+        PRIMARY KEY (id, version)
+    )"""
+    )
+
+
+MIGRATION_FUNCTIONS = (
+    m001_events,
+    m002_evidence_index,
+    m003_lighter_event_checks,
+    m004_event_search,
+    m005_catalogues,
+)
 KNOWN_MIGRATIONS = tuple(function.__name__ for function in MIGRATION_FUNCTIONS)
 
 

@@ -10,9 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from signals.errors import DatabaseError, EventNotFoundError, SignalsError
+from signals.errors import DatabaseError, EventNotFoundError, SignalsError, UsageError
 from signals.events import EVENT_FIELDS, Event, EventInput, EventRevision, Retraction
-from signals.migrations import KNOWN_MIGRATIONS, MIGRATION_SET, MIGRATIONS_TABLE, migrations
+from signals.migrations import (
+    KNOWN_MIGRATIONS,
+    MIGRATION_SET,
+    MIGRATIONS_TABLE,
+    SEARCH_TOKENIZER,
+    SEARCHED_COLUMNS,
+    migrations,
+)
 from signals.scoring import Evidence, EvidenceClass
 
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -33,6 +40,16 @@ def utc_now() -> str:
 
 
 @dataclass(frozen=True)
+class CatalogueUse:
+    """A catalogue that events in the database were logged against, and when."""
+
+    id: str
+    version: int
+    first_used_at: str
+    last_used_at: str
+
+
+@dataclass(frozen=True)
 class EventFilter:
     indicator: str | None = None
     since: dt.date | None = None
@@ -48,6 +65,9 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
+        # The (id, version) of the catalogue the events written here were validated
+        # against, recorded with them when known.
+        self.catalogue: tuple[str, int] | None = None
 
     # -- transactions -----------------------------------------------------
 
@@ -87,8 +107,10 @@ class Store:
     # -- events -----------------------------------------------------------
 
     def log(self, event: EventInput, *, now: str | None = None) -> Event:
+        now = now or utc_now()
         with self.write() as connection:
-            event_id = self._insert(connection, event, now or utc_now())
+            event_id = self._insert(connection, event, now)
+            self._remember_catalogue(connection, now)
         return self.get(event_id)
 
     def _insert(self, connection: sqlite3.Connection, event: EventInput, now: str) -> int:
@@ -155,13 +177,13 @@ class Store:
         if where.until:
             clauses.append("e.observed_at <= ?")
             params.append(where.until.isoformat())
-        if where.search:
-            clauses.append(
-                "(e.summary LIKE ? ESCAPE '\\' OR e.notes LIKE ? ESCAPE '\\'"
-                " OR e.source LIKE ? ESCAPE '\\')"
-            )
-            pattern = "%" + _escape_like(where.search) + "%"
-            params.extend([pattern, pattern, pattern])
+        if where.search is not None:
+            query = search_query(where.search)
+            if query is None:
+                return []
+            matching, matching_params = self._search(query)
+            clauses.append(f"e.id IN ({matching})")
+            params.extend(matching_params)
         if not where.include_retracted:
             clauses.append("r.event_id IS NULL")
         sql = _SELECT_EVENT
@@ -172,6 +194,59 @@ class Store:
             sql += " LIMIT ?"
             params.append(limit)
         return [_event_from_row(row) for row in self.connection.execute(sql, params)]
+
+    def _search(self, query: str) -> tuple[str, list[Any]]:
+        """SQL (and its parameters) selecting the ids of the events that match `query`.
+
+        Events logged since the last search are indexed first. When that cannot be written
+        (the database is read-only, or another writer holds it), they are indexed into a
+        temporary table for this search alone, so the answer is the same either way."""
+        indexed_to, newest = self._index_new_events()
+        sql = "SELECT rowid FROM events_fts WHERE events_fts MATCH ?"
+        if indexed_to >= newest:
+            return sql, [query]
+        columns = ", ".join(SEARCHED_COLUMNS)
+        self.connection.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.events_fts_tail"
+            f" USING fts5({columns}, tokenize='{SEARCH_TOKENIZER}')"
+        )
+        self.connection.execute("DELETE FROM temp.events_fts_tail")
+        self.connection.execute(
+            f"INSERT INTO temp.events_fts_tail (rowid, {columns})"
+            f" SELECT id, {columns} FROM events WHERE id > ? AND id <= ?",
+            (indexed_to, newest),
+        )
+        tail = "SELECT rowid FROM temp.events_fts_tail WHERE events_fts_tail MATCH ?"
+        return f"{sql} UNION ALL {tail}", [query, query]
+
+    def _index_new_events(self) -> tuple[int, int]:
+        """Index the events logged since the last search, without waiting for another
+        writer; returns the highest event id indexed and the highest there is."""
+        indexed_to, newest = self._search_backlog()
+        if indexed_to >= newest:
+            return indexed_to, newest
+        self.connection.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self.write() as connection:
+                indexed_to, newest = self._search_backlog()
+                columns = ", ".join(SEARCHED_COLUMNS)
+                connection.execute(
+                    f"INSERT INTO events_fts (rowid, {columns})"
+                    f" SELECT id, {columns} FROM events WHERE id > ? AND id <= ?",
+                    (indexed_to, newest),
+                )
+                connection.execute("UPDATE events_fts_state SET indexed_to = ?", (newest,))
+        except (DatabaseError, sqlite3.OperationalError):
+            return indexed_to, newest
+        finally:
+            self.connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        return newest, newest
+
+    def _search_backlog(self) -> tuple[int, int]:
+        indexed_to, newest = self.connection.execute(
+            "SELECT indexed_to, (SELECT coalesce(max(id), 0) FROM events) FROM events_fts_state"
+        ).fetchone()
+        return int(indexed_to), int(newest)
 
     def edit(self, event_id: int, event: EventInput, *, now: str | None = None) -> Event:
         now = now or utc_now()
@@ -199,6 +274,7 @@ class Store:
                 " WHERE id = ?",
                 (*(row[column] for column in CONTENT_COLUMNS), now, event_id),
             )
+            self._remember_catalogue(connection, now)
         return self.get(event_id)
 
     def retract(
@@ -232,10 +308,33 @@ class Store:
             " ON CONFLICT DO NOTHING",
             [(*row, now, 1, now) for row in rows],
         )
-        return connection.total_changes - before
+        inserted = connection.total_changes - before
+        if inserted:
+            self._remember_catalogue(connection, now)
+        return inserted
 
     def count(self) -> int:
         return int(self.connection.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    # -- the catalogues events were logged against ----------------------------
+
+    def _remember_catalogue(self, connection: sqlite3.Connection, now: str) -> None:
+        if self.catalogue is None:
+            return
+        connection.execute(
+            "INSERT INTO catalogues (id, version, first_used_at, last_used_at)"
+            " VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (id, version) DO UPDATE SET last_used_at = excluded.last_used_at",
+            (*self.catalogue, now, now),
+        )
+
+    def catalogues_used(self) -> list[CatalogueUse]:
+        """The catalogues events were logged against, the most recently used first."""
+        rows = self.connection.execute(
+            "SELECT id, version, first_used_at, last_used_at FROM catalogues"
+            " ORDER BY last_used_at DESC, rowid DESC"
+        )
+        return [CatalogueUse(*row) for row in rows]
 
     # -- what the scorer reads ------------------------------------------------
 
@@ -386,8 +485,20 @@ class Store:
         return [(row[0], row[1], row[2]) for row in rows]
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def search_query(text: str) -> str | None:
+    """The FTS5 query for what an analyst typed: every word must appear, in any order, in
+    the summary, notes or source; a word also finds the longer words it begins
+    (`ceasefir` finds ceasefire). Case and diacritics are ignored. Each word is quoted, so
+    FTS5's own syntax (quotes, AND, NEAR, *, -, ^, column:) is taken as plain text. None
+    when no word has a letter or digit: nothing can match it."""
+    if not text.strip():
+        raise UsageError("A search needs at least one word to look for.")
+    # FTS5 reads its query up to the first NUL: one there would cut a quoted word short.
+    chunks = text.replace("\x00", " ").split()
+    words = [word for word in chunks if any(char.isalnum() for char in word)]
+    if not words:
+        return None
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
 def _event_from_row(row: Sequence[Any]) -> Event:

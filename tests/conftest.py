@@ -76,7 +76,8 @@ def snapshot_of(db_path: Path) -> list[tuple[object, ...]]:
         rows: list[tuple[object, ...]] = []
         for table in tables:
             rows.append((table,))
-            rows.extend(connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid'))
+            # Sorted by value rather than rowid: the search index's tables have none.
+            rows.extend(sorted(connection.execute(f'SELECT * FROM "{table}"'), key=repr))
         return rows
     finally:
         connection.close()

@@ -11,7 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from signals.catalogue import Catalogue
-    from signals.storage import Store
+    from signals.storage import CatalogueUse, Store
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Session:
 
             explicit = self.db_path is not None
             self._store = open_store(resolve_db_path(self.db_path), create_parent=not explicit)
+            self._both_open()
         return self._store
 
     def catalogue(self) -> Catalogue:
@@ -37,12 +38,40 @@ class Session:
             from signals.paths import resolve_catalogue_path
 
             self._catalogue = load_catalogue(resolve_catalogue_path(self.catalogue_path))
+            self._both_open()
         return self._catalogue
+
+    def _both_open(self) -> None:
+        """Once a command holds both, events it writes are recorded against this catalogue,
+        and the person is told if the database's events were logged against another."""
+        if self._store is None or self._catalogue is None:
+            return
+        info = self._catalogue.catalogue
+        self._store.catalogue = (info.id, info.version)
+        used = self._store.catalogues_used()
+        if used:
+            _tell_of_another_catalogue(used[0], info.id, info.version)
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _tell_of_another_catalogue(last: CatalogueUse, catalogue_id: str, version: int) -> None:
+    from signals.cli.output import message, warning
+
+    if last.id != catalogue_id:
+        # Another watch list's indicators: scores and checks would read these events wrongly.
+        warning(
+            f"This database's events were logged against catalogue '{last.id}' v{last.version};"
+            f" you are using '{catalogue_id}' v{version} (--catalogue / SIGNALS_CATALOGUE)."
+        )
+    elif last.version != version:
+        message(
+            f"Note: This database's events were last logged against v{last.version} of"
+            f" catalogue '{catalogue_id}'; you are using v{version}."
+        )
 
 
 def session(ctx: typer.Context) -> Session:

@@ -30,7 +30,12 @@ def check(
     findings = check_database(current.store(), catalogue)
     if as_json:
         print_json(
-            {"ok": not findings.problems, "problems": findings.problems, "facts": findings.facts}
+            {
+                "ok": not findings.problems,
+                "problems": findings.problems,
+                "facts": findings.facts,
+                "catalogues": [used.__dict__ for used in findings.catalogues],
+            }
         )
     else:
         for fact in findings.facts:

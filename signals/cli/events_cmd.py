@@ -30,7 +30,13 @@ def list_events(
         typer.Option(parser=parse_date, metavar="DATE", help="Observed on or before this date."),
     ] = None,
     search: Annotated[
-        str | None, typer.Option(help="Only events whose summary, notes or source mention this.")
+        str | None,
+        typer.Option(
+            metavar="WORDS",
+            help="Only events whose summary, notes or source hold every one of these words, in"
+            " any order. A word also finds the words it begins (ceasefir finds ceasefire); case"
+            " and accents are ignored; quotes and operators are read as plain text.",
+        ),
     ] = None,
     include_retracted: Annotated[
         bool, typer.Option("--include-retracted", help="Also list retracted events.")

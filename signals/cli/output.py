@@ -1,7 +1,7 @@
 """Consoles and plain output: data to stdout, messages to stderr, colour only for terminals.
 
 Every message for the person at the terminal goes through `message`, so `--quiet` silences
-them all in one place; errors and data are never silenced."""
+them all in one place; errors, warnings and data are never silenced."""
 
 from __future__ import annotations
 
@@ -51,6 +51,11 @@ def message(text: str) -> None:
     """A message for the person at the terminal, never mixed with data on stdout."""
     if not _quiet:
         sys.stderr.write(text + "\n")
+
+
+def warning(text: str) -> None:
+    """A warning that what follows may be wrong: shown even with --quiet, as errors are."""
+    sys.stderr.write(f"Warning: {text}\n")
 
 
 def error(text: str, details: Iterable[str] = ()) -> None:

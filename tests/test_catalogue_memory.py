@@ -1,0 +1,144 @@
+"""A database remembers which catalogues its events were logged against, and says so when a
+command runs with another one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from signals.paths import data_dir, default_catalogue_path
+
+OTHER = data_dir() / "catalogues" / "offensive-preparation.toml"
+MISMATCH = (
+    "Warning: This database's events were logged against catalogue 'kremlin-peace-signals' v1;"
+    " you are using 'offensive-preparation' v1 (--catalogue / SIGNALS_CATALOGUE).\n"
+)
+NEWER = (
+    "Note: This database's events were last logged against v1 of catalogue"
+    " 'kremlin-peace-signals'; you are using v2.\n"
+)
+
+
+@pytest.fixture
+def version_2(tmp_path: Path) -> Path:
+    """The default catalogue, as its next version would ship."""
+    text = default_catalogue_path().read_text(encoding="utf-8")
+    assert "\nversion = 1\n" in text
+    path = tmp_path / "kremlin-peace-signals-v2.toml"
+    path.write_text(text.replace("\nversion = 1\n", "\nversion = 2\n", 1), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def logged(signals) -> None:
+    result = signals(
+        "log", "nuclear-threats", "Medvedev threatens a strike", "--observed", "2024-03-01"
+    )
+    assert result.exit_code == 0, result.stderr
+
+
+def used(signals) -> list[tuple[str, int]]:
+    """The catalogues `db check` reports, most recently used first (it finds problems, and
+    exits 1, when events point at indicators the catalogue in use does not have)."""
+    checked = json.loads(signals("db", "check", "--json").stdout)
+    return [(entry["id"], entry["version"]) for entry in checked["catalogues"]]
+
+
+def test_another_catalogue_is_warned_of_without_touching_the_data(signals, logged) -> None:
+    result = signals("--catalogue", str(OTHER), "status", "--json", "--as-of", "2024-03-02")
+    assert result.exit_code == 0
+    assert result.stderr == MISMATCH
+    document = json.loads(result.stdout)
+    assert document["as_of"] == "2024-03-02"
+    assert {indicator["id"] for indicator in document["indicators"]} >= {"force-concentration"}
+
+
+def test_the_same_catalogue_is_not_warned_of(signals, logged) -> None:
+    result = signals("status", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_an_empty_database_warns_of_nothing(signals) -> None:
+    assert signals("init").exit_code == 0
+    result = signals("--catalogue", str(OTHER), "status", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_another_version_gets_a_note(signals, logged, version_2) -> None:
+    result = signals("--catalogue", str(version_2), "status", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == NEWER
+    json.loads(result.stdout)
+
+
+def test_quiet_silences_the_note_but_not_the_warning(signals, logged, version_2) -> None:
+    """-q leaves only data and errors; a warning that the catalogue does not match the
+    database is about whether that data can be trusted, so it is shown like an error. The
+    note on another version of the same catalogue is only information, and -q drops it."""
+    result = signals("-q", "--catalogue", str(OTHER), "status", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == MISMATCH
+    result = signals("-q", "--catalogue", str(version_2), "status", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_commands_that_read_no_catalogue_warn_of_nothing(signals, logged) -> None:
+    result = signals("--catalogue", str(OTHER), "events", "list", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_log_edit_and_import_record_the_catalogue(signals, tmp_path, logged, version_2) -> None:
+    assert used(signals) == [("kremlin-peace-signals", 1)]
+
+    edited = signals("--catalogue", str(version_2), "events", "edit", "1", "--status", "confirmed")
+    assert edited.exit_code == 0, edited.stderr
+    assert edited.stderr == NEWER + "Event #1 is now at revision 2.\n"
+    assert used(signals) == [("kremlin-peace-signals", 2), ("kremlin-peace-signals", 1)]
+    # Once events are logged against version 2, it is the one the database expects.
+    assert signals("--catalogue", str(version_2), "status").stderr == ""
+
+    csv_file = tmp_path / "build-up.csv"
+    csv_file.write_text(
+        "indicator,summary,observed_at\n"
+        "force-concentration,Battalion groups massing near the border,2024-03-02\n",
+        encoding="utf-8",
+    )
+    imported = signals("--catalogue", str(OTHER), "import", str(csv_file))
+    assert imported.exit_code == 0, imported.stderr
+    assert used(signals)[0] == ("offensive-preparation", 1)
+    assert len(used(signals)) == 3
+    result = signals("--catalogue", str(version_2), "status", "--json")
+    assert result.stderr.startswith(
+        "Warning: This database's events were logged against catalogue"
+        " 'offensive-preparation' v1; you are using 'kremlin-peace-signals' v2"
+    )
+
+
+def test_writes_that_do_not_happen_record_nothing(signals, tmp_path, logged) -> None:
+    valid = "force-concentration,Battalion groups massing near the border,2024-03-02\n"
+    csv_file = tmp_path / "build-up.csv"
+    csv_file.write_text("indicator,summary,observed_at\n" + valid, encoding="utf-8")
+    rehearsed = signals("--catalogue", str(OTHER), "import", "--dry-run", str(csv_file))
+    assert rehearsed.exit_code == 0, rehearsed.stderr
+    csv_file.write_text(
+        "indicator,summary,observed_at\n" + valid + "force-concentration,Tanks,not a date\n",
+        encoding="utf-8",
+    )
+    refused = signals("--catalogue", str(OTHER), "import", str(csv_file))
+    assert refused.exit_code == 1
+
+    assert used(signals) == [("kremlin-peace-signals", 1)]
+
+
+def test_db_check_says_which_catalogues_events_were_logged_against(signals, logged) -> None:
+    result = signals("db", "check")
+    assert result.exit_code == 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("logged against:")]
+    assert len(lines) == 1
+    assert lines[0].startswith("logged against: catalogue 'kremlin-peace-signals' v1 (")
