@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import operator
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -145,21 +146,41 @@ def read_cells(
     offset = 0 if columns else 1
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(itertools.chain(pending, text), delimiter=delimiter, strict=False)
+        # A line without a quote is split as it is, several times faster than the csv
+        # module reads it; a line with one goes to the csv reader, which reads on from the
+        # same lines when a quoted cell holds a line break.
+        source = itertools.chain(pending, text)
+        handed: list[str] = []
+
+        def for_reader() -> Iterator[str]:
+            while True:
+                line = handed.pop() if handed else next(source, None)
+                if line is None:
+                    return
+                yield line
+
+        reader = csv.reader(for_reader(), delimiter=delimiter, strict=False)
+        number = offset
         while True:
             try:
-                values = next(reader)
-            except StopIteration:
-                return
+                line = next(source, None)
+                if line is None:
+                    return
+                number += 1
+                if '"' in line:
+                    handed.append(line)
+                    before = reader.line_num
+                    values = next(reader)
+                    number += reader.line_num - before - 1
+                else:
+                    values = line.rstrip("\r\n").split(delimiter)
             except UnicodeDecodeError as error:
-                raise _encoding_error(reader.line_num + 1 + offset, error) from None
+                raise _encoding_error(number + 1, error) from None
             except csv.Error as error:
-                raise SignalsError(
-                    f"Line {reader.line_num + offset}: the CSV is malformed ({error})."
-                ) from None
+                raise SignalsError(f"Line {number}: the CSV is malformed ({error}).") from None
             joined = "".join(values)
             if joined and not joined.isspace():
-                yield reader.line_num + offset, values
+                yield number, values
 
     return header, rows()
 
@@ -215,7 +236,12 @@ class _Cells:
     def __init__(self, header: list[str]) -> None:
         self.header = header
         self.names = [name.lower() for name in header]
+        self.width = len(header)
         self.required = frozenset(REQUIRED_FIELDS)
+
+    def given(self, values: list[str]) -> dict[str, str]:
+        """The non-empty cells, as they are: enough for a clean row (see `FastRows`)."""
+        return dict(filter(operator.itemgetter(1), zip(self.names, values, strict=True)))
 
     def fields(self, values: list[str]) -> dict[str, Any]:
         # An empty optional cell means "not given", as if the column were absent: the
@@ -310,11 +336,15 @@ def _checked_rows(
     fast = FastRows(catalogue, today)
     for line, values in rows:
         try:
-            fields = cells.fields(values) if mapping is None else _mapped(header, values, mapping)
+            if mapping is None:
+                # Most rows need none of the model's judgement; the rest get all of it.
+                row = fast.row(cells.given(values)) if len(values) == cells.width else None
+                yield row or parse_event(cells.fields(values), catalogue, today).values()
+                continue
+            fields = _mapped(header, values, mapping)
             if fields is None:
                 yield None
                 continue
-            # Most rows need none of the model's judgement; the rest get all of it.
             yield fast.row(fields) or parse_event(fields, catalogue, today).values()
         except InvalidEventError as invalid:
             yield Rejected(line, values, invalid.problems)

@@ -145,3 +145,37 @@ def test_one_invalid_row_anywhere_imports_nothing(signals, rows, bad, position) 
         assert f"1 of {len(rows) + 1} rows are invalid" in result.stderr
         assert f"│ {position + 2} " in result.stderr
         assert _count(db) == 0
+
+
+cell_text = st.text(
+    alphabet=st.sampled_from(list("ab ,;\"'\t\r\n=é")), max_size=12
+) | st.sampled_from(["", " ", '"', '""', "a,b", "line\nbreak", "x\r\ny"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.lists(cell_text, min_size=3, max_size=3), max_size=12),
+    terminator=st.sampled_from(["\n", "\r\n"]),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+)
+def test_rows_are_read_as_the_csv_module_reads_them(
+    rows: list[list[str]], terminator: str, quoting: int
+) -> None:
+    """Lines without quotes are split without the csv module: the cells and the line
+    numbers must be exactly what the csv module gives."""
+    from signals.importer import read_cells
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=terminator, quoting=quoting)
+    writer.writerow(["indicator", "summary", "observed_at"])
+    writer.writerows(rows)
+    text = buffer.getvalue()
+
+    expected = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    next(reader)
+    for values in reader:
+        if "".join(values).strip():
+            expected.append((reader.line_num, values))
+    _header, cells = read_cells(io.StringIO(text, newline=""))
+    assert list(cells) == expected
