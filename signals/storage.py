@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from signals.errors import DatabaseError, EventNotFoundError, SignalsError, UsageError
 from signals.events import EVENT_FIELDS, Event, EventInput, EventRevision, Retraction
@@ -20,7 +20,9 @@ from signals.migrations import (
     SEARCHED_COLUMNS,
     migrations,
 )
-from signals.scoring import Evidence, EvidenceClass
+
+if TYPE_CHECKING:
+    from signals.scoring import Evidence, EvidenceClass
 
 BUSY_TIMEOUT_SECONDS = 30.0
 # Enough for the indexes of a million events; SQLite takes it as it needs it.
@@ -344,6 +346,8 @@ class Store:
         Without `history`, the current revision of every event still counting. With it,
         every revision ever on record with the interval it was on record for, so that the
         scorer can read the database as it stood on any day (`--as-known`)."""
+        from signals.scoring import Evidence
+
         observed_by = as_of.isoformat()
         if not history:
             rows = self.connection.execute(
@@ -388,6 +392,8 @@ class Store:
 
         Everything up to the first day is read in the order of the evidence index, so
         SQLite aggregates it without sorting; only the few weeks after it are sorted."""
+        from signals.scoring import EvidenceClass
+
         if not days:
             return []
         bounds = [day.isoformat() for day in days]

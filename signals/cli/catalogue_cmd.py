@@ -1,7 +1,5 @@
 """`signals catalogue ...`: check catalogue files."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`signals db ...`: integrity checks and online backups."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

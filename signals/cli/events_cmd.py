@@ -1,7 +1,5 @@
 """`signals events ...`: list, show, correct and retract logged events."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any, Literal
 

@@ -1,7 +1,5 @@
 """`signals report`: the weekly report in every format."""
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`signals import` and `signals export`: events in and out as files, for scripts."""
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
 from pathlib import Path
