@@ -79,12 +79,21 @@ WORDS = (
 )
 
 
+QUOTES = ("ready for dialogue", "special military operation", "realities on the ground")
+
+
 def sentence(rng: random.Random, low: int, high: int) -> str:
+    """Text as reports read: a clause after a comma in a third of them and a quoted phrase
+    in one in twenty, so that the CSV has quoted cells (and doubled quotes) to read."""
     length = rng.randint(low, high)
     text = f"{rng.choice(ACTORS)} {rng.choice(ACTIONS)}"
+    if rng.random() < 0.3:
+        text += f", {rng.choice(WORDS)}"
+    if rng.random() < 0.05:
+        text += f' "{rng.choice(QUOTES)}"'
     while len(text) < length:
         text += " " + rng.choice(WORDS)
-    return text[:length].rstrip() + "."
+    return text[:length].rstrip(' ,"') + "."
 
 
 def rows(count: int, seed: int = 7):  # type: ignore[no-untyped-def]

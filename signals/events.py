@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import operator
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from pydantic import (
@@ -43,8 +44,19 @@ CONTENT_ORDER = (*EVENT_FIELDS, "fingerprint")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # An export puts an apostrophe before a cell a spreadsheet would run as a formula.
 _starts_with_apostrophe = operator.methodcaller("startswith", "'")
+
+
+def _plain(joined: str, cells: Iterable[str]) -> bool:
+    """No control character and no cell led by an apostrophe; the cheap tests on the
+    joined text settle most rows before the dearer ones run."""
+    if not joined.isprintable() and _CONTROL.search(joined):
+        return False
+    return "'" not in joined or not any(map(_starts_with_apostrophe, cells))
+
+
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 EARLIEST_DATE = dt.date(1900, 1, 1)
+TAG_MAX_LENGTH = 50
 
 
 def _clean_text(value: Any) -> Any:
@@ -97,8 +109,8 @@ def _check_url(value: str | None) -> str | None:
 
 def _check_tag(value: list[str]) -> list[str]:
     for tag in value:
-        if len(tag) > 50:
-            raise ValueError(f"tag '{tag[:20]}…' is longer than 50 characters")
+        if len(tag) > TAG_MAX_LENGTH:
+            raise ValueError(f"tag '{tag[:20]}…' is longer than {TAG_MAX_LENGTH} characters")
     return value
 
 
@@ -340,6 +352,9 @@ class FastRows:
         self.longest["tags"] = _length_bounds("notes")[1]  # tags are checked one by one
         self.shortest_summary = _length_bounds("summary")[0]
         self.max_tags = _length_bounds("tags")[1]
+        self.longest_tag = TAG_MAX_LENGTH
+        # Dates repeat across rows: each distinct one is judged once.
+        self.dates: dict[str, bool] = {}
 
     def row(self, fields: dict[str, Any]) -> tuple[Any, ...] | None:
         """The row in `CONTENT_ORDER`, or None when the model must judge."""
@@ -349,8 +364,7 @@ class FastRows:
             if (
                 not all(values)
                 or not all(map(operator.eq, map(str.strip, values), values))
-                or any(map(_starts_with_apostrophe, values))
-                or _CONTROL.search("".join(values))
+                or not _plain("".join(values), values)
                 or not all(
                     map(operator.le, map(len, values), map(self.longest.__getitem__, fields))
                 )
@@ -358,30 +372,39 @@ class FastRows:
                 return None
         except (KeyError, TypeError):  # a field the model does not know, or not text
             return None
-        get = fields.get
-        indicator, summary, observed = get("indicator"), get("summary"), get("observed_at")
+        (
+            indicator,
+            summary,
+            observed,
+            source,
+            url,
+            reliability,
+            credibility,
+            status,
+            location,
+            analyst,
+            tags,
+            notes,
+            external_id,
+        ) = map(fields.get, EVENT_FIELDS)
         if indicator not in self.indicators or summary is None or observed is None:
             return None
-        if len(summary) < self.shortest_summary:
+        if len(summary) < self.shortest_summary or not self._date(observed):
             return None
-        if not self._date(observed):
-            return None
-        reliability = get("reliability", "F")
-        credibility = get("credibility", "6")
-        status = get("status", "reported")
+        # Every given cell is non-empty here, so `or` supplies exactly the model's defaults.
+        reliability = reliability or Reliability.F.value
+        credibility = credibility or Credibility.CANNOT_JUDGE.value
+        status = status or Status.REPORTED.value
         if (
             reliability not in self._RELIABILITY
             or credibility not in self._CREDIBILITY
             or status not in self._STATUS
         ):
             return None
-        url = get("url")
         if url is not None and not _URL.match(url):
             return None
-        tags = get("tags")
         if tags is not None and not self._tags(tags):
             return None
-        source = get("source")
         return (
             indicator,
             summary,
@@ -391,18 +414,22 @@ class FastRows:
             reliability,
             credibility,
             status,
-            get("location"),
-            get("analyst"),
+            location,
+            analyst,
             tags,
-            get("notes"),
-            get("external_id"),
+            notes,
+            external_id,
             fingerprint(indicator, summary, observed, source, url),
         )
 
     def _date(self, observed: str) -> bool:
-        if len(observed) != 10:
-            return False
-        if not self.earliest <= observed <= self.latest:
+        known = self.dates.get(observed)
+        if known is None:
+            known = self.dates[observed] = self._canonical_date(observed)
+        return known
+
+    def _canonical_date(self, observed: str) -> bool:
+        if len(observed) != 10 or not self.earliest <= observed <= self.latest:
             return False
         try:
             # Other ISO forms of ten characters (2024-W01-1) parse too: only the canonical
@@ -416,5 +443,7 @@ class FastRows:
         return (
             len(parts) <= self.max_tags
             and len(set(parts)) == len(parts)
-            and all(part and part == part.strip() and len(part) <= 50 for part in parts)
+            and all(parts)
+            and all(map(operator.eq, map(str.strip, parts), parts))
+            and max(map(len, parts)) <= self.longest_tag
         )

@@ -30,7 +30,7 @@ from signals.events import (
 from signals.exporter import restore
 from signals.storage import Store
 
-BATCH_SIZE = 5_000
+BATCH_SIZE = 1_000
 MAX_FIELD_BYTES = 64 * 1024 * 1024
 ERRORS_KEPT = 20
 csv.field_size_limit(MAX_FIELD_BYTES)

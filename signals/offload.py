@@ -21,7 +21,9 @@ from typing import TypeVar
 
 Item = TypeVar("Item")
 
-CHUNK = 2_000
+CHUNK = 500
+# Linux lets any user have pipes of up to 1 MiB (/proc/sys/fs/pipe-max-size).
+PIPE_BYTES = 1024 * 1024
 
 
 def available() -> bool:
@@ -35,12 +37,26 @@ def in_child(items: Iterator[Item], chunk: int = CHUNK) -> Iterator[Item]:
     An exception raised by `items` in the child is raised again in the parent, after the
     items that came before it. Closing the returned iterator early stops the child."""
     read_end, write_end = os.pipe()
+    _widen(write_end)
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which coverage does not follow
         os.close(read_end)
         _serve(items, write_end, chunk)
     os.close(write_end)
     return _receive(pid, read_end)
+
+
+def _widen(pipe: int) -> None:
+    """Let the child run ahead while the parent is busy: a default pipe holds 64 KiB, a
+    few hundred rows, and a child blocked on a full pipe overlaps nothing."""
+    import fcntl
+
+    for size in (PIPE_BYTES, PIPE_BYTES // 4):
+        try:
+            fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, size)
+        except OSError:
+            continue  # above what the system lets a user ask for; try smaller
+        return
 
 
 def _receive(pid: int, read_end: int) -> Iterator[Item]:
