@@ -12,7 +12,6 @@ from signals.scoring import (
     ScoreResult,
     classify,
     known_by,
-    merge_classes,
     score_classes,
 )
 from signals.storage import Store
@@ -29,9 +28,7 @@ def classes_reader(
     if as_known:
         history = store.evidence(ordered[-1], history=True)
         return lambda day: classify(history, day, known_by(day))
-    slices = store.evidence_classes(ordered)
-    index = {day: k for k, day in enumerate(ordered)}
-    return lambda day: merge_classes(c for k, c in slices if k <= index[day])
+    return store.evidence_classes(ordered).__getitem__
 
 
 def assess(

@@ -313,6 +313,8 @@ def import_events(
             report.duplicates = 0
             report.inserted = 0
             raise ImportAborted(report)
+        if report.inserted:
+            store.refresh_statistics(connection)
     report.written = not dry_run
     return report
 

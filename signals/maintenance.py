@@ -58,6 +58,11 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
     ).fetchone()[0]
     if gaps:
         findings.problems.append(f"{gaps} events are missing earlier revisions")
+    drifted = store.drifted_totals()
+    if drifted:
+        findings.problems.append(
+            f"the kept event totals of {drifted} indicator grades disagree with the events"
+        )
     if catalogue is not None:
         known = set(catalogue.by_id)
         for indicator, count in connection.execute(

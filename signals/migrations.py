@@ -197,12 +197,47 @@ def m005_catalogues(db: Database) -> None:
     )
 
 
+def m006_evidence_totals(db: Database) -> None:
+    """How many events each indicator has per grade and status, kept by the database as
+    events are written, so that scoring a day need not count a million index entries:
+    it takes the total less what was observed after that day or retracted."""
+    db.execute(
+        """CREATE TABLE evidence_totals (
+        indicator TEXT NOT NULL,
+        reliability TEXT NOT NULL,
+        credibility TEXT NOT NULL,
+        status TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        PRIMARY KEY (indicator, reliability, credibility, status)
+    ) WITHOUT ROWID"""
+    )
+    db.execute(
+        "INSERT INTO evidence_totals SELECT indicator, reliability, credibility, status,"
+        " count(*) FROM events GROUP BY indicator, reliability, credibility, status"
+    )
+    add = (
+        "INSERT INTO evidence_totals VALUES"
+        " (new.indicator, new.reliability, new.credibility, new.status, 1)"
+        " ON CONFLICT (indicator, reliability, credibility, status)"
+        " DO UPDATE SET events = events + 1;"
+    )
+    db.execute(f"CREATE TRIGGER evidence_totals_insert AFTER INSERT ON events BEGIN {add} END")
+    db.execute(
+        "CREATE TRIGGER evidence_totals_update"
+        " AFTER UPDATE OF indicator, reliability, credibility, status ON events BEGIN"
+        " UPDATE evidence_totals SET events = events - 1 WHERE indicator = old.indicator"
+        " AND reliability = old.reliability AND credibility = old.credibility"
+        f" AND status = old.status; {add} END"
+    )
+
+
 MIGRATION_FUNCTIONS = (
     m001_events,
     m002_evidence_index,
     m003_lighter_event_checks,
     m004_event_search,
     m005_catalogues,
+    m006_evidence_totals,
 )
 KNOWN_MIGRATIONS = tuple(function.__name__ for function in MIGRATION_FUNCTIONS)
 

@@ -102,29 +102,6 @@ def classify(
     ]
 
 
-def merge_classes(slices: Iterable[EvidenceClass]) -> list[EvidenceClass]:
-    """Join classes read in slices (say, one per week) into one class per grade and status."""
-    merged: dict[tuple[str, str, str, str], EvidenceClass] = {}
-    for item in slices:
-        key = (item.indicator, item.reliability, item.credibility, item.status)
-        seen = merged.get(key)
-        if seen is None:
-            merged[key] = item
-            continue
-        fresher = (
-            item
-            if (item.latest, item.latest_event_id) > (seen.latest, seen.latest_event_id)
-            else seen
-        )
-        merged[key] = EvidenceClass(
-            *key,
-            latest=fresher.latest,
-            latest_event_id=fresher.latest_event_id,
-            events=seen.events + item.events,
-        )
-    return list(merged.values())
-
-
 @dataclass(frozen=True)
 class WeighedEvidence:
     event_id: int

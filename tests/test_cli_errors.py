@@ -322,3 +322,29 @@ def test_a_newer_database_is_left_byte_for_byte(signals, tmp_path: Path) -> None
     assert "newer version" in line
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["newer.db"]
+
+
+def test_another_applications_database_is_left_byte_for_byte(signals, tmp_path: Path) -> None:
+    """signals never adds its tables to someone else's database."""
+    path = tmp_path / "other.db"
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+        connection.execute("INSERT INTO notes VALUES ('not an event')")
+    connection.close()
+    before = path.read_bytes()
+    for args in (["init"], ["events", "list"], ["log", "nuclear-threats", "A threat"]):
+        line = assert_data_error(signals("--db", str(path), *args))
+        assert "another application's SQLite database" in line
+    assert path.read_bytes() == before
+
+
+def test_db_check_finds_totals_written_around_the_triggers(signals, logged) -> None:
+    assert signals("db", "check").exit_code == 0
+    connection = sqlite3.connect(os.environ["SIGNALS_DB"])
+    with connection:
+        connection.execute("UPDATE evidence_totals SET events = events + 1")
+    connection.close()
+    result = signals("db", "check")
+    assert result.exit_code == 1
+    assert "kept event totals" in result.stderr

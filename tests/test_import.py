@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -551,3 +552,18 @@ def test_the_demo_csv_imports_27_rows(signals) -> None:
     assert result.stderr == "inserted 27, duplicates 0, rejected 0\n"
     assert len(signals.json("events", "list")) == 27
     assert signals("import", str(demo)).stderr == "inserted 0, duplicates 27, rejected 0\n"
+
+
+def test_an_import_leaves_the_query_planner_current_statistics(signals, valid_file: Path) -> None:
+    """Stale statistics (an empty table's) send the report's queries down slow plans."""
+    import sqlite3
+
+    assert signals("import", str(valid_file)).exit_code == 0
+    connection = sqlite3.connect(os.environ["SIGNALS_DB"])
+    try:
+        stat = connection.execute(
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'events_evidence'"
+        ).fetchone()
+    finally:
+        connection.close()
+    assert stat is not None and stat[0].split()[0] == str(len(VALID_ROWS))

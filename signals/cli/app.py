@@ -313,7 +313,12 @@ def status(
         ),
     ] = None,
     as_known: Annotated[
-        bool, typer.Option("--as-known", help="Only what had been logged by the as-of date.")
+        bool,
+        typer.Option(
+            "--as-known",
+            help="Only what had been logged by the end of the as-of date (UTC, as the log"
+            " times are stored, so every analyst of a shared database sees the same).",
+        ),
     ] = False,
     prior: Annotated[
         float | None,

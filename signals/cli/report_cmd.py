@@ -34,7 +34,9 @@ def report_command(
     as_known: Annotated[
         bool,
         typer.Option(
-            "--as-known", help="Only what had been logged by then: reproduces a past report."
+            "--as-known",
+            help="Only what had been logged by the end of the as-of date (UTC): reproduces"
+            " a past report.",
         ),
     ] = False,
     prior: Annotated[

@@ -98,7 +98,14 @@ def export_command(
         dt.date | None,
         typer.Option(parser=parse_date, metavar="DATE", help="Observed on or before."),
     ] = None,
-    search: Annotated[str | None, typer.Option(help="Only events mentioning this.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            metavar="WORDS",
+            help="Only events whose summary, notes or source hold every one of these words"
+            " (as `events list --search`).",
+        ),
+    ] = None,
     include_retracted: Annotated[
         bool, typer.Option("--include-retracted", help="Also export retracted events.")
     ] = False,
