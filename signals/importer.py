@@ -290,6 +290,7 @@ def import_events(
             checked = offload.in_child(checked)
     batch: list[tuple[Any, ...]] = []
     with store.write(rollback=dry_run, bulk=True) as connection:
+        first_new = store.last_event_id(connection)
         for outcome in checked:
             report.rows += 1
             if on_progress is not None and report.rows % 1000 == 0:
@@ -314,7 +315,7 @@ def import_events(
             report.inserted = 0
             raise ImportAborted(report)
         if report.inserted:
-            store.refresh_statistics(connection)
+            store.finish_import(connection, since_id=first_new)
     report.written = not dry_run
     return report
 

@@ -198,9 +198,10 @@ def m005_catalogues(db: Database) -> None:
 
 
 def m006_evidence_totals(db: Database) -> None:
-    """How many events each indicator has per grade and status, kept by the database as
-    events are written, so that scoring a day need not count a million index entries:
-    it takes the total less what was observed after that day or retracted."""
+    """How many events each indicator has per grade and status, kept as events are
+    written, so that scoring a day need not count a million index entries: it takes the
+    total less what was observed after that day or retracted. The store adds inserted
+    events once per write; this trigger moves a corrected event between classes."""
     db.execute(
         """CREATE TABLE evidence_totals (
         indicator TEXT NOT NULL,
@@ -221,7 +222,6 @@ def m006_evidence_totals(db: Database) -> None:
         " ON CONFLICT (indicator, reliability, credibility, status)"
         " DO UPDATE SET events = events + 1;"
     )
-    db.execute(f"CREATE TRIGGER evidence_totals_insert AFTER INSERT ON events BEGIN {add} END")
     db.execute(
         "CREATE TRIGGER evidence_totals_update"
         " AFTER UPDATE OF indicator, reliability, credibility, status ON events BEGIN"

@@ -142,7 +142,22 @@ class Store:
             values,
         )
         assert cursor.lastrowid is not None
+        self._count_in_totals(connection, since_id=cursor.lastrowid - 1)
         return cursor.lastrowid
+
+    def _count_in_totals(self, connection: sqlite3.Connection, since_id: int) -> None:
+        """Add the events inserted after `since_id` to the per-class totals. The store does
+        this once per write (an import counts all its rows at its end), where a trigger
+        would run per row (a third of an import's time, measured); corrections are counted
+        by a trigger (see m006)."""
+        group = "indicator, reliability, credibility, status"
+        connection.execute(
+            # NOT INDEXED: read the new rows by id, not the whole evidence index in order.
+            f"INSERT INTO evidence_totals SELECT {group}, count(*) FROM events NOT INDEXED"
+            " WHERE id > ?"
+            f" GROUP BY {group} ON CONFLICT ({group}) DO UPDATE SET events = events + excluded.events",
+            (since_id,),
+        )
 
     def _refuse_duplicate(
         self, connection: sqlite3.Connection, row: dict[str, Any], exclude_id: int | None
@@ -314,19 +329,28 @@ class Store:
             )
         return self.get(event_id)
 
+    def last_event_id(self, connection: sqlite3.Connection) -> int:
+        return int(connection.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
+
+    def finish_import(self, connection: sqlite3.Connection, since_id: int) -> None:
+        """Count the events inserted after `since_id` into the per-class totals, and bring
+        the planner's statistics up to date; once, at the end of the import's transaction."""
+        self._count_in_totals(connection, since_id)
+        self.refresh_statistics(connection)
+
     def insert_batch(
         self, connection: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], now: str
     ) -> int:
         """Insert rows (values in `CONTENT_COLUMNS` order) within the caller's transaction;
         rows already known (by external id, or by content when they have none) are skipped.
-        Returns how many were inserted."""
+        Returns how many were inserted. The caller ends with `finish_import`."""
         columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
         cursor = connection.executemany(
             f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             " ON CONFLICT DO NOTHING",
             [(*row, now, 1, now) for row in rows],
         )
-        # The rows this statement inserted; total_changes would count the triggers' too.
+        # The rows this statement inserted (total_changes would count triggers' changes too).
         inserted = cursor.rowcount
         if inserted:
             self._remember_catalogue(connection, now)

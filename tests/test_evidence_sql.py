@@ -71,3 +71,31 @@ def test_sql_aggregates_match_the_pure_grouping(
             assert from_sql == grouped, day
     finally:
         store.close()
+
+
+def test_imported_events_are_counted_in_the_totals(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from signals.importer import import_events
+    from signals.paths import data_dir
+
+    store = open_store(tmp_path / "signals.db")
+    try:
+        store.log(
+            parse_event(
+                {
+                    "indicator": "nuclear-threats",
+                    "summary": "Logged first",
+                    "observed_at": "2024-02-01",
+                },
+                CATALOGUE,
+            )
+        )
+        with (data_dir() / "demo" / "events.csv").open(encoding="utf-8", newline="") as text:
+            report = import_events(store, CATALOGUE, text, today=dt.date(2030, 1, 1))
+        assert report.inserted == 27
+        assert store.drifted_totals() == 0
+        day = dt.date(2024, 6, 20)
+        from_sql = sorted(classes_reader(store, [day], as_known=False)(day), key=key)
+        assert from_sql == sorted(classify(store.evidence(day), day), key=key)
+        assert sum(item.events for item in from_sql) == store.count()
+    finally:
+        store.close()
