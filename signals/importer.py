@@ -315,7 +315,7 @@ def import_events(
             report.inserted = 0
             raise ImportAborted(report)
         if report.inserted:
-            store.finish_import(connection, since_id=first_new)
+            store.finish_import(connection, since_id=first_new, inserted=report.inserted)
     report.written = not dry_run
     return report
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,22 +74,20 @@ def test_sql_aggregates_match_the_pure_grouping(
         store.close()
 
 
-def test_imported_events_are_counted_in_the_totals(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("logged_before", [1, 40])  # the import is most of the table, or not
+def test_imported_events_are_counted_in_the_totals(tmp_path, logged_before: int) -> None:  # type: ignore[no-untyped-def]
     from signals.importer import import_events
     from signals.paths import data_dir
 
     store = open_store(tmp_path / "signals.db")
     try:
-        store.log(
-            parse_event(
-                {
-                    "indicator": "nuclear-threats",
-                    "summary": "Logged first",
-                    "observed_at": "2024-02-01",
-                },
-                CATALOGUE,
-            )
-        )
+        for number in range(logged_before):
+            fields = {
+                "indicator": "nuclear-threats",
+                "summary": f"Logged first, number {number}",
+                "observed_at": "2024-02-01",
+            }
+            store.log(parse_event(fields, CATALOGUE))
         with (data_dir() / "demo" / "events.csv").open(encoding="utf-8", newline="") as text:
             report = import_events(store, CATALOGUE, text, today=dt.date(2030, 1, 1))
         assert report.inserted == 27
