@@ -207,27 +207,31 @@ def main() -> None:
         if Path(PYTHON).with_name("signals").exists()
         else [PYTHON, "-m", "signals"]
     )
-    starts = options.repeat * 3
-    results["python -c pass"] = median_of(starts, lambda: timed([PYTHON, "-c", "pass"]))
-    results["bare typer --help"] = median_of(starts, lambda: timed([PYTHON, str(bare), "--help"]))
-    results["signals --help"] = median_of(
-        starts, lambda: timed([*signals_bin, "--help"], env=small)
-    )
+    # Start-ups are taken in turns, so that a busy moment of the machine falls on all of
+    # them alike rather than on one.
     counter = iter(range(10**6))
-    results["signals log"] = median_of(
-        starts,
-        lambda: timed(
+    commands = {
+        "python -c pass": ([PYTHON, "-c", "pass"], None),
+        "bare typer --help": ([PYTHON, str(bare), "--help"], None),
+        "signals --help": ([*signals_bin, "--help"], small),
+        "signals log": (
             [
                 *signals_bin,
                 "log",
                 "declaration-intent",
-                f"Benchmark event {next(counter)}",
+                "Benchmark event {}",
                 "--observed",
                 "2024-05-01",
             ],
-            env=small,
+            small,
         ),
-    )
+    }
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(options.repeat * 4):
+        for name, (command, env) in commands.items():
+            number = next(counter)
+            samples[name].append(timed([part.format(number) for part in command], env=env))
+    results.update({name: statistics.median(times) for name, times in samples.items()})
 
     rate = {
         name: rows / results[name]
