@@ -281,6 +281,14 @@ class EventRevision(BaseModel):
     replaced_at: str
     fields: dict[str, Any]
 
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _tags_as_in_an_event(cls, value: Any) -> Any:
+        # Stored as the CSV cell ("a;b"); shown, like an event's, as a list.
+        if isinstance(value, dict) and "tags" in value:
+            return {**value, "tags": _parse_tags(value["tags"])}
+        return value
+
 
 def field_problems(error: ValidationError) -> list[tuple[str, str]]:
     """(field, reason) for each problem, worded for the person who typed the value."""

@@ -230,6 +230,9 @@ def test_edit_creates_a_revision_and_keeps_the_old_one(signals, three_events) ->
     revisions = signals.json("events", "show", str(original["id"]))["revisions"]
     assert [r["revision"] for r in revisions] == [1, 2]
     assert revisions[1]["fields"]["status"] == "confirmed"
+    # An earlier revision has the shape of the event itself: tags are a list.
+    assert revisions[0]["fields"]["tags"] == original["tags"]
+    assert revisions[1]["fields"]["tags"] == ["svr"]
 
 
 def test_edit_that_changes_nothing_is_refused(signals, three_events, snapshot) -> None:

@@ -128,9 +128,9 @@ def event_detail(
         current = event.as_input()
         for revision in reversed(revisions):
             changed = [
-                f"{name}: {revision.fields[name]!s}"
+                f"{name}: {_as_cell(revision.fields[name])}"
                 for name in current
-                if str(revision.fields.get(name) or "") != _as_cell(current[name])
+                if _as_cell(revision.fields.get(name)) != _as_cell(current[name])
             ]
             history.add_row(
                 str(revision.revision),
