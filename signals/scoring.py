@@ -18,9 +18,10 @@ The model, in order:
 4. Progress credits each stage's indicators by state; a stage reached before the earlier
    ones is credited at `out_of_sequence_credit` and flagged.
 5. The probability starts from the prior's log-odds and adds, per scored indicator,
-   (support - against) x ln(likelihood ratio). Intent contributions together may not lift
-   it above the catalogue's ceiling; counter-indicators are added after that cap, so
-   they always show.
+   (support - against) x ln(likelihood ratio). Everything that argues for genuine intent
+   (intent indicators, and counter-indicators refuted) together may not lift it above the
+   catalogue's ceiling; signs of deception (counter-indicators with support) are added
+   after that cap, so they always show.
 """
 
 from __future__ import annotations
@@ -156,6 +157,8 @@ class Headline:
     estimative: str
     out_of_sequence: bool
     prior_log_odds: float
+    # What argues for genuine intent (intent indicators, refuted counter-indicators), before
+    # the cap; and what argues against it (counter-indicators with support), after it.
     intent_log_odds: float
     intent_cap: float
     intent_capped: bool
@@ -375,10 +378,15 @@ def score_classes(
 
     prior_p = catalogue.catalogue.prior if prior is None else prior
     prior_log_odds = logit(prior_p)
-    intent_log_odds = sum(i.contribution for i in indicators if i.kind is Kind.INTENT)
+    counters = [i.contribution for i in indicators if i.kind is Kind.COUNTER]
+    # A refuted sign of deception argues for genuine intent, and is capped with the rest of
+    # what does: "even these steps could serve to be a deceptive ploy".
+    intent_log_odds = sum(i.contribution for i in indicators if i.kind is Kind.INTENT) + sum(
+        c for c in counters if c > 0
+    )
     intent_cap = max(0.0, logit(catalogue.catalogue.ceiling) - prior_log_odds)
     intent_capped = intent_log_odds > intent_cap
-    counter_log_odds = sum(i.contribution for i in indicators if i.kind is Kind.COUNTER)
+    counter_log_odds = sum(c for c in counters if c < 0)
     posterior = prior_log_odds + min(intent_log_odds, intent_cap) + counter_log_odds
     p_genuine = logistic(posterior)
 

@@ -158,6 +158,30 @@ def test_intent_evidence_never_makes_it_certain(evidence: list[Evidence], prior:
     assert p_of(overridden) <= max(prior, CEILING) + 1e-12
 
 
+@FAST
+@given(evidence=evidence_lists(max_size=40), prior=st.none() | priors)
+def test_refuting_signs_of_deception_never_makes_it_certain(
+    evidence: list[Evidence], prior: float | None
+) -> None:
+    """A sign of deception shown false argues for genuine intent, and is capped with the
+    rest of what does: with every counter-indicator refuted, p stays at the ceiling."""
+    counters = set(ids_of(Kind.COUNTER))
+    refuted = [
+        Evidence(
+            e.event_id,
+            e.indicator,
+            e.reliability,
+            e.credibility,
+            "refuted" if e.indicator in counters else e.status,
+            e.observed_at,
+        )
+        for e in evidence
+    ]
+    result = score(CATALOGUE, refuted, AS_OF, prior=prior)
+    assert p_of(result) <= max(CEILING, PRIOR if prior is None else prior) + 1e-12
+    assert result.headline.counter_log_odds <= 0
+
+
 def test_overwhelming_intent_evidence_stops_at_the_ceiling() -> None:
     """Twenty fresh A1 confirmations of every intent indicator: capped, not certain."""
     evidence = [

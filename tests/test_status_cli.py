@@ -179,8 +179,10 @@ POSTERIOR = re.compile(
     r" \((?P<words>[a-z ]+)\)"
 )
 PRIOR_LINE = re.compile(r"prior (?P<prior>[\d.]+) → log-odds (?P<log_odds>[+-][\d.]+)")
-INTENT_LINE = re.compile(r"\+ intent (?P<intent>[+-][\d.]+).* → (?P<capped>[+-][\d.]+)$")
-COUNTER_LINE = re.compile(r"^\s+\+ counter (?P<counter>[+-][\d.]+)$")
+INTENT_LINE = re.compile(
+    r"\+ for genuine intent (?P<intent>[+-][\d.]+).* → (?P<capped>[+-][\d.]+)$"
+)
+COUNTER_LINE = re.compile(r"^\s+\+ signs of deception (?P<counter>[+-][\d.]+)$")
 
 
 def parse_explanation(text: str) -> tuple[float, dict[str, dict]]:  # type: ignore[type-arg]
