@@ -15,7 +15,7 @@ from typer.exceptions import Abort, Exit, TyperException
 
 from signals.cli import catalogue_cmd, db_cmd, events_cmd, report_cmd, transfer_cmd
 from signals.cli.completion import indicator_ids
-from signals.cli.context import Session, parse_date, session
+from signals.cli.context import AsKnownOption, PriorOption, Session, parse_date, session
 from signals.cli.output import error, message, print_json, set_quiet
 
 
@@ -312,20 +312,8 @@ def status(
             help="Score as of this date (default today).",
         ),
     ] = None,
-    as_known: Annotated[
-        bool,
-        typer.Option(
-            "--as-known",
-            help="Only what had been logged by the end of the as-of date (UTC, as the log"
-            " times are stored, so every analyst of a shared database sees the same).",
-        ),
-    ] = False,
-    prior: Annotated[
-        float | None,
-        typer.Option(
-            "--prior", min=0.001, max=0.999, help="Override the catalogue's prior probability."
-        ),
-    ] = None,
+    as_known: AsKnownOption = False,
+    prior: PriorOption = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show how every figure was computed.")
     ] = False,

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from signals.cli.context import parse_date, parse_week, session
+from signals.cli.context import AsKnownOption, PriorOption, parse_date, parse_week, session
 from signals.cli.output import message
 
 
@@ -31,18 +31,8 @@ def report_command(
             help="Report this ISO week, scored at its end.",
         ),
     ] = None,
-    as_known: Annotated[
-        bool,
-        typer.Option(
-            "--as-known",
-            help="Only what had been logged by the end of the as-of date (UTC): reproduces"
-            " a past report.",
-        ),
-    ] = False,
-    prior: Annotated[
-        float | None,
-        typer.Option("--prior", min=0.001, max=0.999, help="Override the catalogue's prior."),
-    ] = None,
+    as_known: AsKnownOption = False,
+    prior: PriorOption = None,
     format: Annotated[
         Literal["table", "markdown", "json", "html", "svg"],
         typer.Option("--format", "-f", help="Output format."),
