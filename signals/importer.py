@@ -139,6 +139,9 @@ def read_cells(
         header = next(csv.reader([first], delimiter=delimiter))
         header = [name.strip().lstrip("\ufeff") for name in header]
         pending = []
+    rejects = mapping is None and _is_rejects_layout(header)
+    if rejects:
+        header = header[1:-1]
     if mapping:
         mapping.check_header(header)
     else:
@@ -174,6 +177,8 @@ def read_cells(
                     number += reader.line_num - before - 1
                 else:
                     values = line.rstrip("\r\n").split(delimiter)
+                if rejects:
+                    values = values[1:-1]
             except UnicodeDecodeError as error:
                 raise _encoding_error(number + 1, error) from None
             except csv.Error as error:
@@ -210,6 +215,17 @@ def _encoding_error(line: int, error: UnicodeDecodeError) -> SignalsError:
         f"The file is not valid {error.encoding.upper().replace('-SIG', '')} near line {line};"
         " save it as UTF-8 or name its encoding with --encoding (e.g. --encoding cp1252)."
     )
+
+
+def _is_rejects_layout(header: list[str]) -> bool:
+    """Whether the header is that of a rejects file (`import --rejects`): `line` first,
+    `reason` last, event columns between.
+
+    The two columns say where a row came from and what was wrong with it; they are not
+    event fields. Ignoring them exactly there lets a fixed rejects file be imported as it
+    is, while a `line` or `reason` column anywhere else is still refused as unknown."""
+    names = [name.lower() for name in header]
+    return len(names) > 2 and names[0] == "line" and names[-1] == "reason"
 
 
 def _check_header(header: list[str]) -> None:

@@ -239,21 +239,56 @@ def test_rejects_file_keeps_its_columns_after_a_row_of_the_wrong_width(
     assert [rejected[1][column] for column in HEADER] == INVALID_ROW
 
 
-def test_rejects_file_can_be_fixed_and_reimported(signals, tmp_path: Path) -> None:
-    path = write(tmp_path / "mixed.csv", [VALID_ROWS[0], INVALID_ROW])
+def test_rejects_file_can_be_fixed_and_reimported_as_it_is(signals, tmp_path: Path) -> None:
+    path = write(tmp_path / "mixed.csv", [VALID_ROWS[0], INVALID_ROW, VALID_ROWS[1]])
     rejects = tmp_path / "rejects.csv"
-    signals("import", str(path), "--skip-invalid", "--rejects", str(rejects))
-    fixed = (
-        rejects.read_text(encoding="utf-8")
-        .replace("pause-to-rearn", "pause-to-rearm")
-        .replace("2024-13-01", "2024-03-01")
-        .replace(",Z,9,", ",B,2,")
+    result = signals("import", str(path), "--skip-invalid", "--rejects", str(rejects))
+    assert result.exit_code == 0
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    assert list(records[0]) == ["line", *HEADER, "reason"]
+    fixed = {"indicator": "pause-to-rearm", "observed_at": "2024-03-01"}
+    fixed |= {"reliability": "B", "credibility": "2"}
+    with rejects.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(record | fixed for record in records)
+
+    result = signals("import", str(rejects))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "inserted 1, duplicates 0, rejected 0"
+    assert summaries(signals) == [VALID_ROWS[0][1], VALID_ROWS[1][1], INVALID_ROW[1]]
+    assert signals.json("events", "list")[-1]["indicator"] == "pause-to-rearm"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        [*HEADER, "reason"],
+        ["line", *HEADER],
+        [HEADER[0], "line", *HEADER[1:], "reason"],
+        ["line", *HEADER[:-1], "reason", HEADER[-1]],
+    ],
+)
+def test_line_and_reason_are_ignored_only_as_a_rejects_file_has_them(
+    signals, tmp_path: Path, snapshot, header: list[str]
+) -> None:
+    before = snapshot()
+    path = tmp_path / "other.csv"
+    path.write_text(
+        csv_text([_cells_for(header, row) for row in VALID_ROWS], header), encoding="utf-8"
     )
-    lines = []
-    for record in csv.DictReader(io.StringIO(fixed)):
-        lines.append([record[column] for column in HEADER])
-    assert signals("import", str(write(tmp_path / "fixed.csv", lines))).exit_code == 0
-    assert len(summaries(signals)) == 2
+    result = signals("import", str(path))
+    assert result.exit_code == 1
+    assert "Unknown column" in result.stderr
+    unknown = [name for name in ("line", "reason") if name in header]
+    assert all(repr(name) in result.stderr for name in unknown)
+    assert snapshot() == before
+
+
+def _cells_for(header: list[str], row: list[str]) -> list[str]:
+    values = dict(zip(HEADER, row, strict=True)) | {"line": "2", "reason": "summary: too short"}
+    return [values[name] for name in header]
 
 
 def test_rejects_without_skip_invalid_is_a_usage_error(signals, valid_file, snapshot) -> None:
