@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,9 +24,24 @@ def atomic_text_file(path: Path) -> Iterator[IO[str]]:
     except OSError as error:
         raise SignalsError(f"Cannot write to {directory}: {error.strerror}.") from None
     try:
+        os.fchmod(handle, _mode_for(path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             yield out
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The mode `open(path, "w")` would leave: an existing file's own, else 0666 less the
+    umask. The temporary file is created 0600, which would make a report meant to be
+    shared unreadable by everyone else once it is moved into place."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        pass
+    # The umask can only be read by setting it; set it straight back.
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return 0o666 & ~umask
