@@ -275,3 +275,26 @@ def test_explain_reproduces_every_contribution_and_the_probability(  # type: ign
     assert abs(p - float(posterior["p"])) < 0.001
     assert abs(float(posterior["p"]) - document["score"]["p_genuine"]) < 0.0001
     assert posterior["words"] == document["score"]["estimative"]
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_every_figure_shows_in_full_on_a_narrow_terminal(  # type: ignore[no-untyped-def]
+    demo, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    """An 80-column terminal (or a pipe) keeps the numbers and drops the titles instead."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", columns)
+    text = demo("status", "--as-of", DEMO_AS_OF).stdout
+    assert max(cell_len(line) for line in text.splitlines()) <= int(columns)
+    assert "…" not in text
+    for row in demo.json("status", "--as-of", DEMO_AS_OF)["indicators"]:
+        if row["events"]:
+            line = next(line for line in text.splitlines() if f" {row['id']} " in line)
+            assert f"{row['strength']:.2f}" in line, line
+            assert f" {row['events']} " in line, line
+    listed = demo("events", "list").stdout
+    assert max(cell_len(line) for line in listed.splitlines()) <= int(columns)
+    # Summaries wrap rather than being cut: every word of the first one is there.
+    first = demo.json("events", "list")[0]["summary"]
+    assert all(word in listed for word in first.split())

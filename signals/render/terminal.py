@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from rich.console import Group, RenderableType
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -21,6 +22,32 @@ STATE_STYLE = {
     State.ABSENT: ("·", "dim"),
 }
 KIND_HEADING = {Kind.COUNTER: "Counter-indicators", Kind.CONTEXT: "Context (never scored)"}
+# Below this width a table drops its longest text column and its vertical rules, so that
+# the figures keep their width on an 80-column terminal (or a pipe, which rich takes as 80).
+WIDE = 100
+
+
+class _Adaptive:
+    """A table drawn to the width it gets: full when there is room, compact otherwise."""
+
+    def __init__(self, draw: Callable[[bool], Table]) -> None:
+        self.draw = draw
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.draw(options.max_width >= WIDE)
+
+
+def _table(wide: bool, **settings: object) -> Table:
+    if wide:
+        return Table(expand=False, **settings)  # type: ignore[arg-type]
+    return Table(
+        expand=False,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        **settings,  # type: ignore[arg-type]
+    )
 
 
 def state_text(state: State) -> Text:
@@ -50,26 +77,33 @@ def indicators_table(catalogue: Catalogue, kind: Kind | None) -> Table:
     return table
 
 
-def events_table(events: Sequence[Event]) -> Table:
-    table = Table(expand=False)
-    table.add_column("id", justify="right")
+def events_table(events: Sequence[Event]) -> RenderableType:
+    return _Adaptive(lambda wide: _events_table(events, wide))
+
+
+def _events_table(events: Sequence[Event], wide: bool) -> Table:
+    table = _table(wide)
+    table.add_column("id", justify="right", no_wrap=True)
     table.add_column("observed", no_wrap=True)
     table.add_column("indicator", no_wrap=True)
-    table.add_column("grade")
-    table.add_column("status")
-    table.add_column("summary")
-    table.add_column("source")
+    table.add_column("grade", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("summary", min_width=12)
+    if wide:
+        table.add_column("source")
     for event in events:
         retracted = event.retraction is not None
-        table.add_row(
+        cells = [
             str(event.id),
             event.observed_at.isoformat(),
             event.indicator,
             event.grade,
             "retracted" if retracted else event.status.value,
             Text(event.summary, style="strike dim" if retracted else ""),
-            Text(event.source or ""),
-        )
+        ]
+        if wide:
+            cells.append(Text(event.source or ""))
+        table.add_row(*cells)
     return table
 
 
@@ -177,25 +211,35 @@ def headline_text(result: ScoreResult, catalogue: Catalogue) -> Text:
     return text
 
 
-def _indicator_table(rows: Sequence[IndicatorScore], title: str) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold", expand=False)
+def _indicator_table(rows: Sequence[IndicatorScore], title: str) -> RenderableType:
+    return _Adaptive(lambda wide: _indicator_rows(rows, title, wide))
+
+
+def _indicator_rows(rows: Sequence[IndicatorScore], title: str, wide: bool) -> Table:
+    table = _table(wide, title=title, title_justify="left", title_style="bold")
     table.add_column("state", no_wrap=True)
     table.add_column("indicator", no_wrap=True)
-    table.add_column("title")
-    table.add_column("strength", justify="right")
-    table.add_column("log-odds", justify="right")
-    table.add_column("events", justify="right")
+    if wide:
+        table.add_column("title")
+    # Context indicators are never scored: they have no log-odds to show.
+    scored = any(row.kind is not Kind.CONTEXT for row in rows)
+    table.add_column("strength", justify="right", no_wrap=True)
+    if scored:
+        table.add_column("log-odds", justify="right", no_wrap=True)
+    table.add_column("events", justify="right", no_wrap=True)
     table.add_column("last seen", no_wrap=True)
     for row in rows:
-        table.add_row(
-            state_text(row.state),
-            row.id,
-            row.title,
-            f"{row.strength:.2f}" if row.events else "",
-            f"{row.contribution:+.2f}" if row.contribution else "",
+        cells: list[RenderableType] = [state_text(row.state), row.id]
+        if wide:
+            cells.append(row.title)
+        cells.append(f"{row.strength:.2f}" if row.events else "")
+        if scored:
+            cells.append(f"{row.contribution:+.2f}" if row.contribution else "")
+        cells += [
             str(row.events) if row.events else "",
             row.last_observed.isoformat() if row.last_observed else "",
-        )
+        ]
+        table.add_row(*cells)
     return table
 
 
