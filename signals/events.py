@@ -300,8 +300,27 @@ def field_problems(error: ValidationError) -> list[tuple[str, str]]:
             reason = "is not a field of an event"
         elif item["type"] == "enum":
             reason = _enum_reason(name)
+        else:
+            reason = _length_reason(name, item["type"], item.get("ctx", {})) or reason
         problems.append((name, reason))
     return problems
+
+
+def _length_reason(name: str, kind: str, ctx: dict[str, Any]) -> str | None:
+    """A length limit in the words of what was typed: characters of a text, or a count of
+    the field's items (tags), with the limit the model set."""
+    if kind == "string_too_short":
+        return f"must be at least {_count(ctx['min_length'], 'character')}"
+    if kind == "string_too_long":
+        return f"must be at most {_count(ctx['max_length'], 'character')}"
+    if kind == "too_long":
+        given = f" ({ctx['actual_length']} given)" if "actual_length" in ctx else ""
+        return f"must be at most {ctx['max_length']} {name}{given}"
+    return None
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _enum_reason(name: str) -> str:

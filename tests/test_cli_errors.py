@@ -74,11 +74,22 @@ DATA_ERRORS = {
     "ancient": (["log", "nuclear-threats", "A threat", "--observed", "1812-06-24"], "1900"),
     "url": (["log", "nuclear-threats", "A threat", "--url", "javascript:alert(1)"], "url"),
     "url-spaces": (["log", "nuclear-threats", "A threat", "--url", "http://a b"], "url"),
-    "summary-short": (["log", "nuclear-threats", "ab"], "summary"),
+    "summary-short": (["log", "nuclear-threats", "ab"], "summary: must be at least 3 characters"),
     "summary-blank": (["log", "nuclear-threats", "      "], "summary"),
     "summary-control": (["log", "nuclear-threats", "A threat\x00hidden"], "control"),
     "summary-escape": (["log", "nuclear-threats", "A threat \x1b[31mred"], "control"),
-    "summary-long": (["log", "nuclear-threats", "x" * 2_001], "summary"),
+    "summary-long": (
+        ["log", "nuclear-threats", "x" * 2_001],
+        "summary: must be at most 2000 characters",
+    ),
+    "source-long": (
+        ["log", "nuclear-threats", "A threat", "--source", "s" * 201],
+        "source: must be at most 200 characters",
+    ),
+    "too-many-tags": (
+        ["log", "nuclear-threats", "A threat", *[f"--tag=t{n}" for n in range(21)]],
+        "tags: must be at most 20 tags (21 given)",
+    ),
     "source-control": (
         ["log", "nuclear-threats", "A threat", "--source", "TA\x07SS"],
         "source",

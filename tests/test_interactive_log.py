@@ -145,7 +145,7 @@ def test_what_the_model_refuses_is_asked_again(signals, terminal) -> None:
         input=answers("nuclear-threats", "ab", future, "", "", "", "", "A real threat", TODAY),
     )
     assert result.exit_code == 0, result.stderr
-    assert "summary: String should have at least 3 characters." in result.stderr
+    assert "summary: must be at least 3 characters." in result.stderr
     assert "observed_at: is in the future" in result.stderr
     event = stored(signals, 1)
     assert (event["summary"], event["observed_at"]) == ("A real threat", TODAY)
