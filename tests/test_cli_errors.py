@@ -147,7 +147,12 @@ USAGE_ERRORS = {
     "retract-without-reason": (["events", "retract", "1"], "--reason"),
     "edit-without-field": (["events", "edit", "1"], "at least one field"),
     "bad-status": (["log", "nuclear-threats", "A threat", "--status", "rumoured"], "rumoured"),
-    "non-numeric-id": (["events", "show", "one"], "integer"),
+    "non-numeric-id": (
+        ["events", "show", "one"],
+        "'one' is not an event id; event ids are whole numbers",
+    ),
+    "non-numeric-edit-id": (["events", "edit", "1.5", "--status", "confirmed"], "'1.5' is not"),
+    "non-numeric-retract-id": (["events", "retract", "#1", "--reason", "gone"], "'#1' is not"),
     "missing-summary": (["log", "nuclear-threats"], "SUMMARY"),
     "unknown-option": (["log", "nuclear-threats", "A threat", "--colour", "red"], "--colour"),
     "unknown-command": (["frobnicate"], "frobnicate"),

@@ -12,6 +12,17 @@ from signals.cli.output import message, print_json
 app = typer.Typer(help="List, show, correct and retract logged events.", no_args_is_help=True)
 
 
+def parse_event_id(value: str) -> int:
+    """An event id from the command line, refused in the user's terms rather than as a
+    failed integer conversion."""
+    try:
+        return int(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not an event id; event ids are whole numbers"
+        ) from None
+
+
 @app.command("list")
 def list_events(
     ctx: typer.Context,
@@ -74,7 +85,10 @@ def list_events(
 def show_event(
     ctx: typer.Context,
     event_id: Annotated[
-        int, typer.Argument(metavar="ID", help="The event id.", autocompletion=event_ids)
+        int,
+        typer.Argument(
+            metavar="ID", parser=parse_event_id, help="The event id.", autocompletion=event_ids
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -103,7 +117,13 @@ def show_event(
 def edit_event(
     ctx: typer.Context,
     event_id: Annotated[
-        int, typer.Argument(metavar="ID", help="The event id.", autocompletion=current_event_ids)
+        int,
+        typer.Argument(
+            metavar="ID",
+            parser=parse_event_id,
+            help="The event id.",
+            autocompletion=current_event_ids,
+        ),
     ],
     indicator: Annotated[
         str | None, typer.Option(help="The indicator id.", autocompletion=indicator_ids)
@@ -171,7 +191,13 @@ def edit_event(
 def retract_event(
     ctx: typer.Context,
     event_id: Annotated[
-        int, typer.Argument(metavar="ID", help="The event id.", autocompletion=current_event_ids)
+        int,
+        typer.Argument(
+            metavar="ID",
+            parser=parse_event_id,
+            help="The event id.",
+            autocompletion=current_event_ids,
+        ),
     ],
     reason: Annotated[str, typer.Option(help="Why the event is withdrawn.")],
     analyst: Annotated[
