@@ -391,6 +391,9 @@ class Store:
     def count(self) -> int:
         return int(self.connection.execute("SELECT count(*) FROM events").fetchone()[0])
 
+    def count_retracted(self) -> int:
+        return int(self.connection.execute("SELECT count(*) FROM retractions").fetchone()[0])
+
     # -- the catalogues events were logged against ----------------------------
 
     def _remember_catalogue(self, connection: sqlite3.Connection, now: str) -> None:

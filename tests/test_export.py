@@ -134,9 +134,24 @@ def test_neutralise_is_exactly_undone_by_restore(value: str) -> None:
     assert restore(value) == value or value.startswith("'")
 
 
-def test_retracted_events_are_exported_only_on_request(signals, logged) -> None:
+def test_retracted_events_are_exported_only_on_request(signals, logged, tmp_path) -> None:
     assert len(read_csv(signals("export").stdout)) == 3
-    assert len(read_csv(signals("export", "--include-retracted").stdout)) == 4
+    kept = json.loads(signals("export", "--format", "json", "--include-retracted").stdout)
+    assert len(kept) == 4
+    assert [event["retracted"] for event in kept].count(True) == 1
+    written = signals("export", "--output", str(tmp_path / "out.csv"))
+    assert "Exported 3 events" in written.stderr
+    assert "1 retracted event left out" in written.stderr
+
+
+def test_a_csv_export_never_carries_retracted_events_back_in(signals, logged, snapshot) -> None:
+    """`signals import` would read a retracted event back as a live one."""
+    before = snapshot()
+    result = signals("export", "--include-retracted")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--format json or ndjson" in result.stderr
+    assert snapshot() == before
 
 
 def test_json_export(signals, logged) -> None:
@@ -179,7 +194,10 @@ def test_export_to_a_file(signals, logged, tmp_path: Path, format: str) -> None:
     result = signals("export", "--format", format, "--output", str(path))
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == f"Exported 3 events to {path}.\n"
+    assert result.stderr == (
+        f"Exported 3 events to {path}; 1 retracted event left out"
+        " (--include-retracted with --format json keeps them).\n"
+    )
     assert path.read_text(encoding="utf-8") == signals("export", "--format", format).stdout
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

@@ -31,7 +31,9 @@ def import_command(
         Path | None,
         typer.Option(
             "--map",
-            help="A TOML mapping for another tool's format (e.g. GDELT, ACLED).",
+            metavar="gdelt|acled|FILE",
+            help="How to read another tool's format: gdelt or acled (shipped), or a TOML"
+            " mapping file of your own.",
             dir_okay=False,
         ),
     ] = None,
@@ -107,7 +109,11 @@ def export_command(
         ),
     ] = None,
     include_retracted: Annotated[
-        bool, typer.Option("--include-retracted", help="Also export retracted events.")
+        bool,
+        typer.Option(
+            "--include-retracted",
+            help="Also export retracted events, marked as such (JSON and NDJSON only).",
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
@@ -117,6 +123,14 @@ def export_command(
 
     if as_json:
         format = "json"
+    if include_retracted and format == "csv":
+        from signals.errors import UsageError
+
+        # `signals import` reads a CSV back, and would revive the retracted events as live.
+        raise UsageError(
+            "A CSV export is for reading back with `signals import`, which would count"
+            " retracted events again; use --format json or ndjson to include them."
+        )
 
     current = session(ctx)
     if indicator:
@@ -138,7 +152,16 @@ def export_command(
 
     with atomic_text_file(output) as out:
         count = writer(events, out)
-    message(f"Exported {count} events to {output}.")
+    left_out = 0 if include_retracted else current.store().count_retracted()
+    message(
+        f"Exported {count} event{'' if count == 1 else 's'} to {output}"
+        + (
+            f"; {left_out} retracted event{'' if left_out == 1 else 's'} left out"
+            " (--include-retracted with --format json keeps them)."
+            if left_out
+            else "."
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:
