@@ -330,3 +330,30 @@ def test_a_closed_pipe_ends_quietly(signals, tmp_path) -> None:
     )
     assert reader.stdout.startswith("indicator,summary,observed_at")
     assert reader.stderr == ""
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`signals export | head -1`: no message, and the exit status a shell gives a
+    command ended by SIGPIPE (141), not 1 ("bad data")."""
+    import os
+    import subprocess
+    import sys
+
+    rows = "".join(
+        f"nuclear-threats,Threat number {n} reported at length for the test,2024-01-01\n"
+        for n in range(3000)
+    )
+    source = tmp_path / "many.csv"
+    source.write_text("indicator,summary,observed_at\n" + rows, encoding="utf-8")
+    env = {**os.environ, "SIGNALS_DB": str(tmp_path / "many.db")}
+    command = [sys.executable, "-m", "signals"]
+    subprocess.run([*command, "import", str(source)], env=env, check=True, capture_output=True)
+    for arguments in (["export"], ["export", "--format", "ndjson"]):
+        reading = subprocess.Popen(
+            [*command, *arguments], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert reading.stdout is not None and reading.stderr is not None
+        reading.stdout.readline()
+        reading.stdout.close()
+        assert reading.wait(timeout=60) == 141
+        assert reading.stderr.read() == b""

@@ -16,7 +16,7 @@ from typer.exceptions import Abort, Exit, TyperException
 from signals.cli import catalogue_cmd, db_cmd, events_cmd, report_cmd, transfer_cmd
 from signals.cli.completion import indicator_ids
 from signals.cli.context import AsKnownOption, PriorOption, Session, parse_date, session
-from signals.cli.output import error, message, print_json, set_quiet
+from signals.cli.output import error, message, print_json, reader_gone, set_quiet
 
 
 class SignalsGroup(TyperGroup):
@@ -34,8 +34,7 @@ class SignalsGroup(TyperGroup):
         except (Exit, Abort, TyperException):
             raise
         except BrokenPipeError:
-            # The reader stopped early (`signals export | head`): Typer ends quietly.
-            raise
+            reader_gone()
         except KeyboardInterrupt:
             error("interrupted.")
             raise Exit(130) from None
@@ -348,4 +347,10 @@ def main() -> None:
     # signals uses no Pydantic plugins; looking for them scans every installed package's
     # metadata on the first model built, a tenth of the start-up of `signals log`.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app()
+    try:
+        app()
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            reader_gone()

@@ -31,10 +31,24 @@ def _no_color() -> bool | None:
     return bool(os.environ.get("NO_COLOR")) or None
 
 
+EXIT_READER_GONE = 128 + 13  # as a shell reports a command ended by SIGPIPE
+
+
+def reader_gone() -> None:
+    """The reader of stdout stopped early (`signals export | head`): end as a command
+    killed by SIGPIPE does, quietly and with its exit status."""
+    # What is still buffered would fail again when Python flushes it at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(EXIT_READER_GONE)
+
+
 def stdout_console() -> Console:
     from rich.console import Console
 
-    return Console(no_color=_no_color(), highlight=False)
+    console = Console(no_color=_no_color(), highlight=False)
+    console.on_broken_pipe = reader_gone  # type: ignore[method-assign]
+    return console
 
 
 def stderr_console() -> Console:

@@ -158,7 +158,7 @@ def event_detail(
         history.add_column("rev", justify="right")
         history.add_column("from")
         history.add_column("until")
-        history.add_column("changed")
+        history.add_column("what it said then")
         current = event.as_input()
         for revision in reversed(revisions):
             changed = [
