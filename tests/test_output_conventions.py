@@ -357,3 +357,12 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path) -> None:  
         reading.stdout.close()
         assert reading.wait(timeout=60) == 141
         assert reading.stderr.read() == b""
+
+
+def test_a_backup_says_what_it_holds(signals, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert signals("import", str(DEMO_CSV)).exit_code == 0
+    target = tmp_path / "copy.db"
+    result = signals("db", "backup", str(target))
+    assert result.stderr == f"Backed up the database (27 events) to {target}.\n"
+    again = signals.json("db", "backup", str(tmp_path / "again.db"))
+    assert again["events"] == 27 and again["pages"] > 0

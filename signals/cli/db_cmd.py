@@ -56,8 +56,10 @@ def backup(
     """Copy the database with SQLite's online backup, safe while others write."""
     from signals.maintenance import backup_database
 
-    pages = backup_database(session(ctx).store(), path, force=force)
+    store = session(ctx).store()
+    pages = backup_database(store, path, force=force)
+    events = store.count()
     if as_json:
-        print_json({"backup": str(path), "pages": pages})
+        print_json({"backup": str(path), "events": events, "pages": pages})
     else:
-        message(f"Backed up {pages} pages to {path}.")
+        message(f"Backed up the database ({events} event{'' if events == 1 else 's'}) to {path}.")
