@@ -31,6 +31,8 @@ from signals.exporter import restore
 from signals.storage import Store
 
 BATCH_SIZE = 1_000
+# Rows an import inserts before it defers index upkeep, if the table held fewer before.
+DEFER_INDEXES_AFTER = 50_000
 MAX_FIELD_BYTES = 64 * 1024 * 1024
 ERRORS_KEPT = 20
 csv.field_size_limit(MAX_FIELD_BYTES)
@@ -305,8 +307,9 @@ def import_events(
         if offload.available():
             checked = offload.in_child(checked)
     batch: list[tuple[Any, ...]] = []
+    deferred: list[str] | None = None
     with store.write(rollback=dry_run, bulk=True) as connection:
-        first_new = store.last_event_id(connection)
+        first_new = store.last_event_id(connection)  # events are never deleted: the count
         for outcome in checked:
             report.rows += 1
             if on_progress is not None and report.rows % 1000 == 0:
@@ -323,6 +326,13 @@ def import_events(
             if len(batch) >= BATCH_SIZE:
                 report.inserted += store.insert_batch(connection, batch, stamp)
                 batch.clear()
+                # An import that outgrows the table builds some indexes once, at its end.
+                if (
+                    deferred is None
+                    and report.inserted >= DEFER_INDEXES_AFTER
+                    and report.inserted > first_new
+                ):
+                    deferred = store.defer_indexes(connection)
         if batch and (skip_invalid or not report.rejected):
             report.inserted += store.insert_batch(connection, batch, stamp)
         report.duplicates = report.rows - report.rejected - report.not_tracked - report.inserted
@@ -330,6 +340,8 @@ def import_events(
             report.duplicates = 0
             report.inserted = 0
             raise ImportAborted(report)
+        if deferred:
+            store.rebuild_indexes(connection, deferred)
         if report.inserted:
             store.finish_import(connection, since_id=first_new, inserted=report.inserted)
     report.written = not dry_run

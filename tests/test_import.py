@@ -602,3 +602,32 @@ def test_an_import_leaves_the_query_planner_current_statistics(signals, valid_fi
     finally:
         connection.close()
     assert stat is not None and stat[0].split()[0] == str(len(VALID_ROWS))
+
+
+@pytest.mark.parametrize("rows", [VALID_ROWS, [*VALID_ROWS, INVALID_ROW]], ids=["whole", "aborted"])
+def test_an_import_that_outgrows_the_table_leaves_every_index_as_it_was(
+    signals, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[list[str]]
+) -> None:
+    """Past a size, an import drops the indexes it would update in random order and
+    builds them once at its end; the schema must come out the same, or not change."""
+    import sqlite3
+
+    monkeypatch.setattr(importer_module, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importer_module, "DEFER_INDEXES_AFTER", 2)
+
+    def schema() -> list[tuple[str, str]]:
+        connection = sqlite3.connect(os.environ["SIGNALS_DB"])
+        try:
+            return connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+            ).fetchall()
+        finally:
+            connection.close()
+
+    before = schema()
+    assert {"events_evidence", "events_observed"} <= {name for name, _ in before}
+    result = signals("import", str(write(tmp_path / "many.csv", rows)))
+    assert schema() == before
+    assert result.exit_code == (0 if rows == VALID_ROWS else 1)
+    assert len(summaries(signals)) == (len(VALID_ROWS) if rows == VALID_ROWS else 0)
+    assert signals("db", "check").exit_code == 0
