@@ -19,9 +19,9 @@ The model, in order:
    ones is credited at `out_of_sequence_credit` and flagged.
 5. The probability starts from the prior's log-odds and adds, per scored indicator,
    (support - against) x ln(likelihood ratio). Everything that argues for genuine intent
-   (intent indicators, and counter-indicators refuted) together may not lift it above the
-   catalogue's ceiling; signs of deception (counter-indicators with support) are added
-   after that cap, so they always show.
+   (intent indicators with support, counter-indicators refuted) together may not lift it
+   above the catalogue's ceiling; everything that argues against it (signs of deception,
+   intent indicators refuted) is added after that cap, so it always shows.
 """
 
 from __future__ import annotations
@@ -157,12 +157,12 @@ class Headline:
     estimative: str
     out_of_sequence: bool
     prior_log_odds: float
-    # What argues for genuine intent (intent indicators, refuted counter-indicators), before
-    # the cap; and what argues against it (counter-indicators with support), after it.
-    intent_log_odds: float
+    # The contributions that argue for genuine intent, summed before the cap; and those
+    # that argue against it, added after it.
+    for_intent_log_odds: float
     intent_cap: float
     intent_capped: bool
-    counter_log_odds: float
+    against_intent_log_odds: float
     posterior_log_odds: float
     stages: tuple[StageProgress, ...]
 
@@ -378,16 +378,15 @@ def score_classes(
 
     prior_p = catalogue.catalogue.prior if prior is None else prior
     prior_log_odds = logit(prior_p)
-    counters = [i.contribution for i in indicators if i.kind is Kind.COUNTER]
-    # A refuted sign of deception argues for genuine intent, and is capped with the rest of
-    # what does: "even these steps could serve to be a deceptive ploy".
-    intent_log_odds = sum(i.contribution for i in indicators if i.kind is Kind.INTENT) + sum(
-        c for c in counters if c > 0
-    )
+    contributions = [i.contribution for i in indicators if i.kind is not Kind.CONTEXT]
+    # What argues for genuine intent is capped together ("even these steps could serve to
+    # be a deceptive ploy"); what argues against it, a sign of deception or a refuted step,
+    # is added after the cap, so it always shows.
+    for_intent_log_odds = sum(c for c in contributions if c > 0)
     intent_cap = max(0.0, logit(catalogue.catalogue.ceiling) - prior_log_odds)
-    intent_capped = intent_log_odds > intent_cap
-    counter_log_odds = sum(c for c in counters if c < 0)
-    posterior = prior_log_odds + min(intent_log_odds, intent_cap) + counter_log_odds
+    intent_capped = for_intent_log_odds > intent_cap
+    against_intent_log_odds = sum(c for c in contributions if c < 0)
+    posterior = prior_log_odds + min(for_intent_log_odds, intent_cap) + against_intent_log_odds
     p_genuine = logistic(posterior)
 
     headline = Headline(
@@ -398,10 +397,10 @@ def score_classes(
         estimative=estimative(p_genuine),
         out_of_sequence=out_of_sequence,
         prior_log_odds=prior_log_odds,
-        intent_log_odds=intent_log_odds,
+        for_intent_log_odds=for_intent_log_odds,
         intent_cap=intent_cap,
         intent_capped=intent_capped,
-        counter_log_odds=counter_log_odds,
+        against_intent_log_odds=against_intent_log_odds,
         posterior_log_odds=posterior,
         stages=stages,
     )

@@ -136,8 +136,8 @@ def test_every_figure_is_bounded(evidence: list[Evidence], prior: float | None) 
     # The headline adds up: prior + capped intent + counter.
     expected = (
         headline.prior_log_odds
-        + min(headline.intent_log_odds, headline.intent_cap)
-        + headline.counter_log_odds
+        + min(headline.for_intent_log_odds, headline.intent_cap)
+        + headline.against_intent_log_odds
     )
     assert math.isclose(headline.posterior_log_odds, expected, abs_tol=1e-12)
 
@@ -179,7 +179,23 @@ def test_refuting_signs_of_deception_never_makes_it_certain(
     ]
     result = score(CATALOGUE, refuted, AS_OF, prior=prior)
     assert p_of(result) <= max(CEILING, PRIOR if prior is None else prior) + 1e-12
-    assert result.headline.counter_log_odds <= 0
+    assert result.headline.against_intent_log_odds <= 0
+
+
+def test_a_refuted_step_shows_even_at_the_ceiling() -> None:
+    """What argues against genuine intent is added after the cap: a refuted intent
+    indicator lowers a capped probability instead of vanishing under the cap."""
+    capped = [
+        Evidence(n * 100 + k, indicator, "A", "1", "confirmed", AS_OF)
+        for n, indicator in enumerate(INTENT_IDS[1:])
+        for k in range(3)
+    ]
+    refuted = Evidence(9_999, INTENT_IDS[0], "A", "1", "refuted", AS_OF)
+    before = score(CATALOGUE, capped, AS_OF)
+    after = score(CATALOGUE, [*capped, refuted], AS_OF)
+    assert before.headline.intent_capped
+    assert p_of(after) < p_of(before)
+    assert after.headline.against_intent_log_odds < 0
 
 
 def test_overwhelming_intent_evidence_stops_at_the_ceiling() -> None:

@@ -235,9 +235,9 @@ def test_the_environment_selects_it_for_the_demo_import_status_and_report(
     score_ = document["score"]
     assert score_["prior"] < score_["p_genuine"] < offensive.catalogue.ceiling
     log_odds = score_["log_odds"]
-    assert log_odds["intent"] > 0 > log_odds["counter"]
+    assert log_odds["for_intent"] > 0 > log_odds["against_intent"]
     assert log_odds["posterior"] == pytest.approx(
-        logit(score_["prior"]) + log_odds["intent"] + log_odds["counter"], abs=1e-3
+        logit(score_["prior"]) + log_odds["for_intent"] + log_odds["against_intent"], abs=1e-3
     )
 
     report = signals("report", "--as-of", DEMO_AS_OF, "--format", "json")

@@ -182,7 +182,7 @@ PRIOR_LINE = re.compile(r"prior (?P<prior>[\d.]+) → log-odds (?P<log_odds>[+-]
 INTENT_LINE = re.compile(
     r"\+ for genuine intent (?P<intent>[+-][\d.]+).* → (?P<capped>[+-][\d.]+)$"
 )
-COUNTER_LINE = re.compile(r"^\s+\+ signs of deception (?P<counter>[+-][\d.]+)$")
+COUNTER_LINE = re.compile(r"^\s+\+ against genuine intent (?P<counter>[+-][\d.]+)$")
 
 
 def parse_explanation(text: str) -> tuple[float, dict[str, dict]]:  # type: ignore[type-arg]
@@ -255,7 +255,7 @@ def test_explain_reproduces_every_contribution_and_the_probability(  # type: ign
         checked += 1
     assert checked >= 5
 
-    # The headline: prior + capped intent + counter = posterior, and p from it.
+    # The headline: prior + capped for + against = posterior, and p from it.
     prior = PRIOR_LINE.search(text)
     intent = next(m for line in text.splitlines() if (m := INTENT_LINE.search(line)))
     counter = next(m for line in text.splitlines() if (m := COUNTER_LINE.match(line)))
@@ -264,8 +264,9 @@ def test_explain_reproduces_every_contribution_and_the_probability(  # type: ign
     assert float(prior["prior"]) == pytest.approx(document["score"]["prior"])
     prior_log_odds = math.log(float(prior["prior"]) / (1 - float(prior["prior"])))
     assert abs(prior_log_odds - float(prior["log_odds"])) < 0.001
-    intents = sum(rows[i]["contribution"] for i in explained if rows[i]["kind"] == "intent")
-    counters = sum(rows[i]["contribution"] for i in explained if rows[i]["kind"] == "counter")
+    # What argues for genuine intent is summed before the cap, what argues against after.
+    intents = sum(rows[i]["contribution"] for i in explained if rows[i]["contribution"] > 0)
+    counters = sum(rows[i]["contribution"] for i in explained if rows[i]["contribution"] < 0)
     assert abs(intents - float(intent["intent"])) < 0.002
     assert abs(counters - float(counter["counter"])) < 0.002
     total = float(prior["log_odds"]) + float(intent["capped"]) + float(counter["counter"])

@@ -24,10 +24,10 @@ def headline_document(result: ScoreResult) -> dict[str, Any]:
         "out_of_sequence": headline.out_of_sequence,
         "log_odds": {
             "prior": _round(headline.prior_log_odds),
-            "intent": _round(headline.intent_log_odds),
+            "for_intent": _round(headline.for_intent_log_odds),
             "intent_cap": _round(headline.intent_cap),
             "intent_capped": headline.intent_capped,
-            "counter": _round(headline.counter_log_odds),
+            "against_intent": _round(headline.against_intent_log_odds),
             "posterior": _round(headline.posterior_log_odds),
         },
         "stages": [

@@ -318,18 +318,18 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
             )
         lines.append("\n")
     headline = result.headline
-    capped = min(headline.intent_log_odds, headline.intent_cap)
+    capped = min(headline.for_intent_log_odds, headline.intent_cap)
     lines.append("\nProbability of genuine intent\n", style="bold")
     lines.append(
         f"  prior {headline.prior:.2f} → log-odds {headline.prior_log_odds:+.3f}\n"
-        f"  + for genuine intent {headline.intent_log_odds:+.3f}"
+        f"  + for genuine intent {headline.for_intent_log_odds:+.3f}"
         + (
             f", capped at {headline.intent_cap:+.3f} (ceiling {catalogue.catalogue.ceiling:.2f})"
             if headline.intent_capped
             else f" (cap {headline.intent_cap:+.3f} not reached)"
         )
         + f" → {capped:+.3f}\n"
-        f"  + signs of deception {headline.counter_log_odds:+.3f}\n"
+        f"  + against genuine intent {headline.against_intent_log_odds:+.3f}\n"
         f"  = {headline.posterior_log_odds:+.3f} → p = 1 / (1 + e^{-headline.posterior_log_odds:+.3f})"
         f" = {headline.p_genuine:.4f} ({headline.estimative})\n"
     )
