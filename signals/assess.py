@@ -55,10 +55,16 @@ def weekly_report(
     week = Week.holding(as_of)
     days = [week.shifted(-k).sunday for k in range(1, trend_weeks)]
     days += [as_of, as_of - dt.timedelta(days=7)]
+    # The scores and the week's events from one view of the database.
+    with store.read():
+        classes_at = classes_reader(store, days, as_known=as_known)
+        events = store.events_of_week(
+            week.monday, as_of, known_by=known_by(as_of) if as_known else None
+        )
     return build_report(
         catalogue,
-        classes_reader(store, days, as_known=as_known),
-        store.events_of_week(week.monday, as_of, known_by=known_by(as_of) if as_known else None),
+        classes_at,
+        events,
         as_of,
         as_known=as_known,
         prior=prior,

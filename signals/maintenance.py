@@ -62,6 +62,7 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
     if drifted:
         findings.problems.append(
             f"the kept event totals of {drifted} indicator grades disagree with the events"
+            " (rows written around signals?); `signals db check --repair-totals` recounts them"
         )
     if catalogue is not None:
         known = set(catalogue.by_id)

@@ -122,6 +122,19 @@ class Store:
             if bulk:
                 self.connection.execute(f"PRAGMA cache_size = {int(previous_cache)}")
 
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        """One view of the database for several queries: a reader of a write-ahead log sees
+        the state of its first read until the transaction ends, whatever others commit."""
+        if self.connection.in_transaction:
+            yield
+            return
+        self.connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.connection.execute("COMMIT")
+
     def close(self) -> None:
         self.connection.close()
 
@@ -385,6 +398,16 @@ class Store:
             self._remember_catalogue(connection, now)
         return inserted
 
+    def recount_totals(self) -> int:
+        """Count every class's events afresh (as m006 first did); returns how many classes."""
+        group = "indicator, reliability, credibility, status"
+        with self.write() as connection:
+            connection.execute("DELETE FROM evidence_totals")
+            connection.execute(
+                f"INSERT INTO evidence_totals SELECT {group}, count(*) FROM events GROUP BY {group}"
+            )
+            return int(connection.execute("SELECT count(*) FROM evidence_totals").fetchone()[0])
+
     def drifted_totals(self) -> int:
         """How many classes' kept totals differ from a count of their events (none unless
         the database was written around its triggers)."""
@@ -492,11 +515,16 @@ class Store:
         Counts start from the totals the database keeps per class, less the retracted
         events and those observed after the day, so only the events after the earliest
         day are visited; the freshest event of a class is one step down the evidence index."""
-        from signals.scoring import EvidenceClass
 
         ordered = sorted(set(days))
         if not ordered:
             return {}
+        with self.read():
+            return self._evidence_classes(ordered)
+
+    def _evidence_classes(self, ordered: list[dt.date]) -> dict[dt.date, list[EvidenceClass]]:
+        from signals.scoring import EvidenceClass
+
         group = "indicator, reliability, credibility, status"
         counting: dict[tuple[str, str, str, str], int] = {
             (row[0], row[1], row[2], row[3]): row[4]
@@ -506,7 +534,7 @@ class Store:
             f"SELECT {group}, count(*) FROM events"
             f" WHERE id IN (SELECT event_id FROM retractions) GROUP BY {group}"
         ):
-            counting[row[:4]] -= row[4]
+            counting[row[:4]] = counting.get(row[:4], 0) - row[4]
         # after[k]: per class, the events counting that were observed after ordered[k].
         bounds = [day.isoformat() for day in ordered]
         whens = " ".join(f"WHEN observed_at <= ? THEN {k}" for k in range(1, len(bounds)))
@@ -533,7 +561,7 @@ class Store:
                     status=row[3],
                     latest=dt.date.fromisoformat(row[5]),
                     latest_event_id=row[4],
-                    events=counting[row[:4]] - after.get(row[:4], 0),
+                    events=counting.get(row[:4], 0) - after.get(row[:4], 0),
                 )
                 for row in self.connection.execute(_FRESHEST_BY_CLASS, (bound,))
             ]

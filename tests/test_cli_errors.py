@@ -364,3 +364,7 @@ def test_db_check_finds_totals_written_around_the_triggers(signals, logged) -> N
     result = signals("db", "check")
     assert result.exit_code == 1
     assert "kept event totals" in result.stderr
+    assert "--repair-totals" in result.stderr
+    repaired = signals("db", "check", "--repair-totals")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert signals("db", "check").exit_code == 0

@@ -98,3 +98,51 @@ def test_imported_events_are_counted_in_the_totals(tmp_path, logged_before: int)
         assert sum(item.events for item in from_sql) == store.count()
     finally:
         store.close()
+
+
+def test_the_classes_of_a_day_come_from_one_view_of_the_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Another analyst's commit between the queries must not mix two states: counts
+    that go negative, or a class the totals have not seen yet."""
+    path = tmp_path / "signals.db"
+    store, other = open_store(path), open_store(path)
+
+    def event(number: int, reliability: str) -> object:
+        fields = {
+            "indicator": "declaration-intent",
+            "summary": f"Declaration number {number}",
+            "observed_at": "2024-03-01",
+            "reliability": reliability,
+        }
+        return parse_event(fields, CATALOGUE)
+
+    class WritesMidway:
+        """The store's connection, with another analyst committing after its first query."""
+
+        def __init__(self, connection) -> None:  # type: ignore[no-untyped-def]
+            self.connection = connection
+            self.written = False
+
+        def execute(self, sql, *args):  # type: ignore[no-untyped-def]
+            cursor = self.connection.execute(sql, *args)
+            if "evidence_totals" in sql and not self.written:
+                self.written = True
+                rows = cursor.fetchall()
+                for number in range(3):
+                    other.log(event(100 + number, "C"))  # type: ignore[arg-type]
+                return iter(rows)
+            return cursor
+
+        def __getattr__(self, name):  # type: ignore[no-untyped-def]
+            return getattr(self.connection, name)
+
+    try:
+        store.log(event(1, "A"))  # type: ignore[arg-type]
+        day = dt.date(2024, 6, 1)
+        store.connection = WritesMidway(store.connection)  # type: ignore[assignment]
+        classes = store.evidence_classes([day])[day]
+        assert store.connection.written  # type: ignore[attr-defined]
+        assert [(c.reliability, c.events) for c in classes] == [("A", 1)]
+    finally:
+        store.connection = getattr(store.connection, "connection", store.connection)
+        store.close()
+        other.close()

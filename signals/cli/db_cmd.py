@@ -14,6 +14,14 @@ app = typer.Typer(help="Check and back up the database.", no_args_is_help=True)
 @app.command("check")
 def check(
     ctx: typer.Context,
+    repair_totals: Annotated[
+        bool,
+        typer.Option(
+            "--repair-totals",
+            help="Recount the per-indicator event totals from the events first (after rows"
+            " were written around signals, e.g. with the sqlite3 shell).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Run SQLite's integrity check and signals' own consistency checks."""
@@ -25,7 +33,10 @@ def check(
         catalogue = current.catalogue()
     except SignalsError:
         catalogue = None
-    findings = check_database(current.store(), catalogue)
+    store = current.store()
+    if repair_totals:
+        message(f"Recounted the event totals of {store.recount_totals()} indicator grades.")
+    findings = check_database(store, catalogue)
     if as_json:
         print_json(
             {
