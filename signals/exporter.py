@@ -51,7 +51,9 @@ def write_csv(events: Iterable[Event], out: IO[str]) -> int:
 
 def write_json(events: Iterable[Event], out: IO[str]) -> int:
     documents = [event.public() for event in events]
-    out.write(json.dumps(documents, ensure_ascii=False, indent=2) + "\n")
+    # In pieces, as `signals.cli.output.print_json` writes, so a closed pipe is noticed.
+    json.dump(documents, out, ensure_ascii=False, indent=2)
+    out.write("\n")
     return len(documents)
 
 

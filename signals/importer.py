@@ -301,15 +301,19 @@ def import_events(
     report = ImportReport(dry_run=dry_run)
     stamp = now or utc_now()
     checked = _checked_rows(header, rows, mapping, catalogue, today)
-    if parallel if parallel is not None else _worth_a_second_process(text):
-        from signals import offload
-
-        if offload.available():
-            checked = offload.in_child(checked)
+    in_child = parallel if parallel is not None else _worth_a_second_process(text)
     batch: list[tuple[Any, ...]] = []
     deferred: list[str] | None = None
     with store.write(rollback=dry_run, bulk=True) as connection:
-        first_new = store.last_event_id(connection)  # events are never deleted: the count
+        # Events are never deleted, so the highest id is also how many the table held.
+        before = store.last_event_id(connection)
+        if in_child:
+            from signals import offload
+
+            # Forked once the lock is held, so nothing can fail before its rows are read
+            # and leave it waiting; the child never touches the connection.
+            if offload.available():
+                checked = offload.in_child(checked)
         for outcome in checked:
             report.rows += 1
             if on_progress is not None and report.rows % 1000 == 0:
@@ -330,7 +334,7 @@ def import_events(
                 if (
                     deferred is None
                     and report.inserted >= DEFER_INDEXES_AFTER
-                    and report.inserted > first_new
+                    and report.inserted > before
                 ):
                     deferred = store.defer_indexes(connection)
         if batch and (skip_invalid or not report.rejected):
@@ -340,10 +344,10 @@ def import_events(
             report.duplicates = 0
             report.inserted = 0
             raise ImportAborted(report)
-        if deferred:
+        if deferred and not dry_run:
             store.rebuild_indexes(connection, deferred)
-        if report.inserted:
-            store.finish_import(connection, since_id=first_new, inserted=report.inserted)
+        if report.inserted and not dry_run:  # a rehearsal is rolled back: spare the work
+            store.finish_import(connection, since_id=before, inserted=report.inserted)
     report.written = not dry_run
     return report
 

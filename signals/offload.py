@@ -65,7 +65,7 @@ def _receive(pid: int, read_end: int) -> Iterator[Item]:
             while True:
                 try:
                     kind, payload = pickle.load(pipe)
-                except EOFError:
+                except (EOFError, pickle.UnpicklingError):
                     raise RuntimeError("the reading process ended without finishing") from None
                 if kind == "items":
                     yield from payload

@@ -28,7 +28,8 @@ BUSY_TIMEOUT_SECONDS = 30.0
 # Enough for the indexes of a million events; SQLite takes it as it needs it.
 BULK_CACHE_KIB = 64 * 1024
 ANALYSIS_ROWS = 20_000
-# Indexes whose entries arrive in random order; the others grow at their end.
+# Indexes whose entries arrive in random order and which an import can build at its end;
+# the fingerprint and external-id indexes are random too, but deduplication needs them.
 DEFERRABLE_INDEXES = ("events_evidence", "events_observed")
 CONTENT_COLUMNS = (*EVENT_FIELDS, "fingerprint")
 EVENT_COLUMNS = ("id", *EVENT_FIELDS, "logged_at", "revision", "revised_at")

@@ -182,3 +182,25 @@ def test_an_encoding_error_names_the_same_line_in_one_process_or_two(tmp_path: P
             store.close()
     assert messages[0] == messages[1]
     assert "line 5002" in messages[0]
+
+
+def test_an_import_that_fails_before_reading_leaves_no_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from signals.storage import Store
+
+    def broken(self: Store, connection: object) -> int:
+        raise RuntimeError("the database went away")
+
+    source = write_gdelt_like(tmp_path / "events.csv", 50)
+    store = open_store(tmp_path / "signals.db")
+    monkeypatch.setattr(Store, "last_event_id", broken)
+    try:
+        with (
+            source.open(encoding="utf-8", newline="") as text,
+            pytest.raises(RuntimeError, match="went away"),
+        ):
+            import_events(store, CATALOGUE, text, parallel=True)
+    finally:
+        store.close()
+    assert no_children_left()

@@ -348,7 +348,12 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path) -> None:  
     env = {**os.environ, "SIGNALS_DB": str(tmp_path / "many.db")}
     command = [sys.executable, "-m", "signals"]
     subprocess.run([*command, "import", str(source)], env=env, check=True, capture_output=True)
-    for arguments in (["export"], ["export", "--format", "ndjson"]):
+    for arguments in (
+        ["export"],
+        ["export", "--format", "ndjson"],
+        ["export", "--format", "json"],
+        ["events", "list", "--json", "--limit", "3000"],
+    ):
         reading = subprocess.Popen(
             [*command, *arguments], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )

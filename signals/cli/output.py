@@ -58,7 +58,10 @@ def stderr_console() -> Console:
 
 
 def print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    # Written in pieces: one large write to a pipe whose reader has gone is cut short
+    # without an error, and the command would not know to stop (see `reader_gone`).
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
 
 
 def message(text: str) -> None:
