@@ -28,6 +28,7 @@ BUSY_TIMEOUT_SECONDS = 30.0
 # Enough for the indexes of a million events; SQLite takes it as it needs it.
 BULK_CACHE_KIB = 64 * 1024
 ANALYSIS_ROWS = 20_000
+SORT_CACHE_KIB = 16 * 1024
 # Indexes whose entries arrive in random order and which an import can build at its end;
 # the fingerprint and external-id indexes are random too, but deduplication needs them.
 DEFERRABLE_INDEXES = ("events_evidence", "events_observed")
@@ -368,6 +369,9 @@ class Store:
         return [sql for _name, sql in definitions]
 
     def rebuild_indexes(self, connection: sqlite3.Connection, definitions: list[str]) -> None:
+        # SQLite sorts for an index in memory up to the page cache's size: with the bulk
+        # cache that is another 64 MB; a smaller cache sorts in runs on disk instead.
+        connection.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
         for sql in definitions:
             connection.execute(sql)
 
