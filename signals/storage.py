@@ -521,7 +521,6 @@ class Store:
         Counts start from the totals the database keeps per class, less the retracted
         events and those observed after the day, so only the events after the earliest
         day are visited; the freshest event of a class is one step down the evidence index."""
-
         ordered = sorted(set(days))
         if not ordered:
             return {}
@@ -541,7 +540,7 @@ class Store:
             f" WHERE id IN (SELECT event_id FROM retractions) GROUP BY {group}"
         ):
             counting[row[:4]] = counting.get(row[:4], 0) - row[4]
-        # after[k]: per class, the events counting that were observed after ordered[k].
+        # beyond[k]: per class, the events counting that were observed after ordered[k].
         bounds = [day.isoformat() for day in ordered]
         whens = " ".join(f"WHEN observed_at <= ? THEN {k}" for k in range(1, len(bounds)))
         bucket = f"CASE {whens} ELSE {len(bounds)} END" if whens else str(len(bounds))
