@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Annotated, Any
 
 from pydantic import (
@@ -377,6 +377,7 @@ class FastRows:
         self.earliest = EARLIEST_DATE.isoformat()
         self.longest = {name: _length_bounds(name)[1] for name in EVENT_FIELDS}
         self.longest["tags"] = _length_bounds("notes")[1]  # tags are checked one by one
+        self.longest_in_order = tuple(self.longest[name] for name in EVENT_FIELDS)
         self.shortest_summary = _length_bounds("summary")[0]
         self.max_tags = _length_bounds("tags")[1]
         self.longest_tag = TAG_MAX_LENGTH
@@ -387,33 +388,53 @@ class FastRows:
         """The row in `CONTENT_ORDER`, or None when the model must judge."""
         values = fields.values()
         try:
-            # Each check runs over all cells in C: the common clean row costs microseconds.
-            if (
-                not all(values)
-                or not all(map(operator.eq, map(str.strip, values), values))
-                or not _plain("".join(values), values)
-                or not all(
-                    map(operator.le, map(len, values), map(self.longest.__getitem__, fields))
-                )
-            ):
+            if not all(values) or not self._clean(values, map(self.longest.__getitem__, fields)):
                 return None
         except (KeyError, TypeError):  # a field the model does not know, or not text
             return None
-        (
-            indicator,
-            summary,
-            observed,
-            source,
-            url,
-            reliability,
-            credibility,
-            status,
-            location,
-            analyst,
-            tags,
-            notes,
-            external_id,
-        ) = map(fields.get, EVENT_FIELDS)
+        return self._complete(*map(fields.get, EVENT_FIELDS))
+
+    def taker(self, header: Sequence[str]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+        """For a CSV of these (lower-case) columns: a row's cells in `EVENT_FIELDS` order,
+        with an empty cell for each column the file does not have (see `cells`)."""
+        positions = [header.index(name) if name in header else len(header) for name in EVENT_FIELDS]
+        take = operator.itemgetter(*positions)
+        return lambda values: take((*values, ""))
+
+    def cells(
+        self, values: Sequence[str], take: Callable[[Sequence[str]], tuple[str, ...]]
+    ) -> tuple[Any, ...] | None:
+        """`row` for a CSV row as read, without building a dict of its cells: what `row`
+        returns for its non-empty cells by column (an empty cell is not given)."""
+        cells = take(values)
+        if not self._clean(cells, self.longest_in_order):
+            return None
+        return self._complete(*[cell or None for cell in cells])
+
+    def _clean(self, values: Collection[str], longest: Iterable[int]) -> bool:
+        # Each check runs over all cells in C: the common clean row costs microseconds.
+        return (
+            all(map(operator.eq, map(str.strip, values), values))
+            and _plain("".join(values), values)
+            and all(map(operator.le, map(len, values), longest))
+        )
+
+    def _complete(
+        self,
+        indicator: str | None,
+        summary: str | None,
+        observed: str | None,
+        source: str | None,
+        url: str | None,
+        reliability: str | None,
+        credibility: str | None,
+        status: str | None,
+        location: str | None,
+        analyst: str | None,
+        tags: str | None,
+        notes: str | None,
+        external_id: str | None,
+    ) -> tuple[Any, ...] | None:
         if indicator not in self.indicators or summary is None or observed is None:
             return None
         if len(summary) < self.shortest_summary or not self._date(observed):

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import itertools
-import operator
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -257,10 +256,6 @@ class _Cells:
         self.width = len(header)
         self.required = frozenset(REQUIRED_FIELDS)
 
-    def given(self, values: list[str]) -> dict[str, str]:
-        """The non-empty cells, as they are: enough for a clean row (see `FastRows`)."""
-        return dict(filter(operator.itemgetter(1), zip(self.names, values, strict=True)))
-
     def fields(self, values: list[str]) -> dict[str, Any]:
         # An empty optional cell means "not given", as if the column were absent: the
         # model's default applies (an ungraded source is F6, not an error).
@@ -369,11 +364,12 @@ def _checked_rows(
     """What each row is: the table row to insert, a rejection, or None (not tracked)."""
     cells = _Cells(header)
     fast = FastRows(catalogue, today)
+    take = fast.taker(cells.names)
     for line, values in rows:
         try:
             if mapping is None:
                 # Most rows need none of the model's judgement; the rest get all of it.
-                row = fast.row(cells.given(values)) if len(values) == cells.width else None
+                row = fast.cells(values, take) if len(values) == cells.width else None
                 yield row or parse_event(cells.fields(values), catalogue, today).values()
                 continue
             fields = _mapped(header, values, mapping)

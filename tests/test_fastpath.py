@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from signals.catalogue import load_catalogue
 from signals.errors import SignalsError
-from signals.events import CONTENT_ORDER, FastRows, parse_event
+from signals.events import CONTENT_ORDER, EVENT_FIELDS, FastRows, parse_event
 from signals.paths import default_catalogue_path
 
 CATALOGUE = load_catalogue(default_catalogue_path())
@@ -108,3 +108,34 @@ def test_fast_path_takes_the_common_row():
         "tags": "official;wire",
     }
     assert FAST.row(row) == parse_event(row, CATALOGUE, TODAY).values()
+
+
+cell = (
+    st.just("")
+    | tricky_text
+    | st.sampled_from(
+        ["declaration-intent", "2024-05-01", "A", "1", "confirmed", "https://tass.com/", "a;b"]
+    )
+)
+
+
+@st.composite
+def csv_rows(draw):  # type: ignore[no-untyped-def]
+    """A header (the required columns and some others, in any order) and one row."""
+    optional = draw(st.lists(st.sampled_from(EVENT_FIELDS[3:]), unique=True))
+    header = draw(st.permutations(["indicator", "summary", "observed_at", *optional]))
+    values = draw(st.lists(cell, min_size=len(header), max_size=len(header)))
+    if draw(st.booleans()):  # mostly plausible rows, so that many pass
+        plausible = {"indicator": "declaration-intent", "observed_at": "2024-05-01"}
+        values = [plausible.get(name, value) for name, value in zip(header, values, strict=True)]
+    return header, values
+
+
+@settings(max_examples=1500, deadline=None)
+@given(csv_rows())
+def test_reading_cells_in_place_agrees_with_the_row_of_given_cells(header_and_values) -> None:  # type: ignore[no-untyped-def]
+    """An import reads a row's cells where they stand; it must decide as `row` does for
+    the row's non-empty cells by column, which agrees with the model (above)."""
+    header, values = header_and_values
+    given_cells = {name: value for name, value in zip(header, values, strict=True) if value}
+    assert FAST.cells(values, FAST.taker(header)) == FAST.row(given_cells)
