@@ -520,7 +520,8 @@ class Store:
 
         Counts start from the totals the database keeps per class, less the retracted
         events and those observed after the day, so only the events after the earliest
-        day are visited; the freshest event of a class is one step down the evidence index."""
+        day are visited. The freshest event by the earliest day is one step down the
+        evidence index; for later days it is the fresher of that and the periods' own."""
         ordered = sorted(set(days))
         if not ordered:
             return {}
@@ -540,36 +541,52 @@ class Store:
             f" WHERE id IN (SELECT event_id FROM retractions) GROUP BY {group}"
         ):
             counting[row[:4]] = counting.get(row[:4], 0) - row[4]
-        # beyond[k]: per class, the events counting that were observed after ordered[k].
+        # Per class and period after the first day (period k ends on ordered[k]; the last
+        # is open-ended): how many events count, and the freshest of them. The freshest is
+        # the greatest (date, id), taken as the greatest of one sortable text of both.
         bounds = [day.isoformat() for day in ordered]
         whens = " ".join(f"WHEN observed_at <= ? THEN {k}" for k in range(1, len(bounds)))
         bucket = f"CASE {whens} ELSE {len(bounds)} END" if whens else str(len(bounds))
-        beyond: list[dict[tuple[str, str, str, str], int]] = [{} for _ in bounds]
+        periods: dict[tuple[str, str, str, str], dict[int, tuple[int, str]]] = {}
         for row in self.connection.execute(
             # The upper bound holds for every date; with it the planner sees a bounded range
             # and skip-scans the evidence index instead of reading all of it (measured).
-            f"SELECT {group}, {bucket}, count(*) FROM events"
+            f"SELECT {group}, {bucket}, count(*),"
+            f" max(observed_at || ' ' || substr('00000000000' || id, -12)) FROM events"
             f" WHERE observed_at > ? AND observed_at <= '9999-12-31'"
             f" AND id NOT IN (SELECT event_id FROM retractions)"
             f" GROUP BY {group}, 5",
             (*bounds[1:], bounds[0]),
         ):
-            for k in range(row[4]):
-                beyond[k][row[:4]] = beyond[k].get(row[:4], 0) + row[5]
-        found: dict[dt.date, list[EvidenceClass]] = {}
-        for day, bound, after in zip(ordered, bounds, beyond, strict=True):
-            found[day] = [
-                EvidenceClass(
-                    indicator=row[0],
-                    reliability=row[1],
-                    credibility=row[2],
-                    status=row[3],
-                    latest=dt.date.fromisoformat(row[5]),
-                    latest_event_id=row[4],
-                    events=counting.get(row[:4], 0) - after.get(row[:4], 0),
+            periods.setdefault(row[:4], {})[row[4]] = (row[5], row[6])
+        # The freshest of each class by the first day: one step down the evidence index.
+        freshest = {
+            (row[0], row[1], row[2], row[3]): f"{row[5]} {row[4]:012d}"
+            for row in self.connection.execute(_FRESHEST_BY_CLASS, (bounds[0],))
+        }
+        found: dict[dt.date, list[EvidenceClass]] = {day: [] for day in ordered}
+        for key in sorted(counting.keys() | periods.keys()):
+            own = periods.get(key, {})
+            later = sum(count for count, _latest in own.values())
+            latest = freshest.get(key)
+            for k, day in enumerate(ordered):
+                if k in own:
+                    later -= own[k][0]
+                    latest = max(filter(None, (latest, own[k][1])))
+                events = counting.get(key, 0) - later
+                if latest is None or events <= 0:
+                    continue
+                found[day].append(
+                    EvidenceClass(
+                        indicator=key[0],
+                        reliability=key[1],
+                        credibility=key[2],
+                        status=key[3],
+                        latest=dt.date.fromisoformat(latest[:10]),
+                        latest_event_id=int(latest[11:]),
+                        events=events,
+                    )
                 )
-                for row in self.connection.execute(_FRESHEST_BY_CLASS, (bound,))
-            ]
         return found
 
     def events_of_week(
