@@ -113,18 +113,22 @@ def show_event(
     stdout_console().print(event_detail(event, revisions, catalogue))
 
 
+# An event that can still be corrected or withdrawn (completion offers no retracted one).
+CurrentEventId = Annotated[
+    int,
+    typer.Argument(
+        metavar="ID",
+        parser=parse_event_id,
+        help="The event id.",
+        autocompletion=current_event_ids,
+    ),
+]
+
+
 @app.command("edit")
 def edit_event(
     ctx: typer.Context,
-    event_id: Annotated[
-        int,
-        typer.Argument(
-            metavar="ID",
-            parser=parse_event_id,
-            help="The event id.",
-            autocompletion=current_event_ids,
-        ),
-    ],
+    event_id: CurrentEventId,
     indicator: Annotated[
         str | None, typer.Option(help="The indicator id.", autocompletion=indicator_ids)
     ] = None,
@@ -190,15 +194,7 @@ def edit_event(
 @app.command("retract")
 def retract_event(
     ctx: typer.Context,
-    event_id: Annotated[
-        int,
-        typer.Argument(
-            metavar="ID",
-            parser=parse_event_id,
-            help="The event id.",
-            autocompletion=current_event_ids,
-        ),
-    ],
+    event_id: CurrentEventId,
     reason: Annotated[str, typer.Option(help="Why the event is withdrawn.")],
     analyst: Annotated[
         str | None, typer.Option(envvar="SIGNALS_ANALYST", help="Who retracts it.")
