@@ -115,7 +115,11 @@ def as_row(header: list[str], values: list[str]) -> dict[str, str]:
     if len(values) == len(header):
         return dict(zip(header, values, strict=True))
     cells = dict(zip(header, [*values, *[""] * len(header)], strict=False))
-    return {**cells, "__width__": f"{len(values)} cells for {len(header)} columns"}
+    return {**cells, "__width__": _width(values, header)}
+
+
+def _width(values: list[str], header: list[str]) -> str:
+    return f"{len(values)} cells for {len(header)} columns"
 
 
 def read_cells(
@@ -251,7 +255,6 @@ class _Cells:
     """Turns a row of this file's cells into event fields, with the header read once."""
 
     def __init__(self, header: list[str]) -> None:
-        self.header = header
         self.names = [name.lower() for name in header]
         self.width = len(header)
         self.required = frozenset(REQUIRED_FIELDS)
@@ -260,9 +263,7 @@ class _Cells:
         # An empty optional cell means "not given", as if the column were absent: the
         # model's default applies (an ungraded source is F6, not an error).
         if len(values) != len(self.names):
-            raise InvalidEventError(
-                [("row", f"has {len(values)} cells for {len(self.names)} columns")]
-            )
+            raise InvalidEventError([("row", f"has {_width(values, self.names)}")])
         return {
             name: restore(value) if value[:1] == "'" else value
             for name, value in zip(self.names, values, strict=True)

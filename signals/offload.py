@@ -4,9 +4,9 @@ An import has two halves of about equal cost: reading and checking rows (Python)
 writing them (SQLite). In one process they take turns; with the reading half in a child
 they run on two cores at once. Items cross a pipe in pickled chunks, in order.
 
-The child is forked before the caller opens a write transaction, never touches the
-database, ignores Ctrl-C (the parent decides), and leaves with `os._exit`, so nothing of
-the parent's state is flushed or closed twice.
+The child never touches the caller's database connection (an import forks it once its
+write lock is held), ignores Ctrl-C (the parent decides), and leaves with `os._exit`,
+so nothing of the parent's state is flushed or closed twice.
 """
 
 from __future__ import annotations

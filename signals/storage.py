@@ -34,6 +34,8 @@ SORT_CACHE_KIB = 16 * 1024
 # the fingerprint and external-id indexes are random too, but deduplication needs them.
 DEFERRABLE_INDEXES = ("events_evidence", "events_observed")
 CONTENT_COLUMNS = (*EVENT_FIELDS, "fingerprint")
+# What makes an evidence class: the events of one indicator with one grade and status.
+CLASS_COLUMNS = "indicator, reliability, credibility, status"
 EVENT_COLUMNS = ("id", *EVENT_FIELDS, "logged_at", "revision", "revised_at")
 _SELECT_EVENT = (
     "SELECT "
@@ -174,11 +176,10 @@ class Store:
         A few new rows are read by id and grouped; when they are most of the table, the
         evidence index is read in its order instead, which groups them without sorting
         (sorting a million rows held 50 MB more, measured)."""
-        group = "indicator, reliability, credibility, status"
         source = "events INDEXED BY events_evidence" if most_of_table else "events NOT INDEXED"
         connection.execute(
-            f"INSERT INTO evidence_totals SELECT {group}, count(*) FROM {source} WHERE id > ?"
-            f" GROUP BY {group} ON CONFLICT ({group}) DO UPDATE SET events = events + excluded.events",
+            f"INSERT INTO evidence_totals SELECT {CLASS_COLUMNS}, count(*) FROM {source} WHERE id > ?"
+            f" GROUP BY {CLASS_COLUMNS} ON CONFLICT ({CLASS_COLUMNS}) DO UPDATE SET events = events + excluded.events",
             (since_id,),
         )
 
@@ -406,28 +407,26 @@ class Store:
 
     def recount_totals(self) -> int:
         """Count every class's events afresh (as m006 first did); returns how many classes."""
-        group = "indicator, reliability, credibility, status"
         with self.write() as connection:
             connection.execute("DELETE FROM evidence_totals")
             connection.execute(
-                f"INSERT INTO evidence_totals SELECT {group}, count(*) FROM events GROUP BY {group}"
+                f"INSERT INTO evidence_totals SELECT {CLASS_COLUMNS}, count(*) FROM events GROUP BY {CLASS_COLUMNS}"
             )
             return int(connection.execute("SELECT count(*) FROM evidence_totals").fetchone()[0])
 
     def drifted_totals(self) -> int:
         """How many classes' kept totals differ from a count of their events (none unless
         the database was written around its triggers)."""
-        group = "indicator, reliability, credibility, status"
         kept = {
             tuple(row[:4]): row[4]
             for row in self.connection.execute(
-                f"SELECT {group}, events FROM evidence_totals WHERE events <> 0"
+                f"SELECT {CLASS_COLUMNS}, events FROM evidence_totals WHERE events <> 0"
             )
         }
         counted = {
             tuple(row[:4]): row[4]
             for row in self.connection.execute(
-                f"SELECT {group}, count(*) FROM events GROUP BY {group}"
+                f"SELECT {CLASS_COLUMNS}, count(*) FROM events GROUP BY {CLASS_COLUMNS}"
             )
         }
         return sum(kept.get(key) != counted.get(key) for key in kept.keys() | counted.keys())
@@ -531,14 +530,15 @@ class Store:
     def _evidence_classes(self, ordered: list[dt.date]) -> dict[dt.date, list[EvidenceClass]]:
         from signals.scoring import EvidenceClass
 
-        group = "indicator, reliability, credibility, status"
         counting: dict[tuple[str, str, str, str], int] = {
             (row[0], row[1], row[2], row[3]): row[4]
-            for row in self.connection.execute(f"SELECT {group}, events FROM evidence_totals")
+            for row in self.connection.execute(
+                f"SELECT {CLASS_COLUMNS}, events FROM evidence_totals"
+            )
         }
         for row in self.connection.execute(
-            f"SELECT {group}, count(*) FROM events"
-            f" WHERE id IN (SELECT event_id FROM retractions) GROUP BY {group}"
+            f"SELECT {CLASS_COLUMNS}, count(*) FROM events"
+            f" WHERE id IN (SELECT event_id FROM retractions) GROUP BY {CLASS_COLUMNS}"
         ):
             counting[row[:4]] = counting.get(row[:4], 0) - row[4]
         # Per class and period after the first day (period k ends on ordered[k]; the last
@@ -551,11 +551,11 @@ class Store:
         for row in self.connection.execute(
             # The upper bound holds for every date; with it the planner sees a bounded range
             # and skip-scans the evidence index instead of reading all of it (measured).
-            f"SELECT {group}, {bucket}, count(*),"
+            f"SELECT {CLASS_COLUMNS}, {bucket}, count(*),"
             f" max(observed_at || ' ' || substr('00000000000' || id, -12)) FROM events"
             f" WHERE observed_at > ? AND observed_at <= '9999-12-31'"
             f" AND id NOT IN (SELECT event_id FROM retractions)"
-            f" GROUP BY {group}, 5",
+            f" GROUP BY {CLASS_COLUMNS}, 5",
             (*bounds[1:], bounds[0]),
         ):
             periods.setdefault(row[:4], {})[row[4]] = (row[5], row[6])
