@@ -66,7 +66,8 @@ CREDIBILITY_MEANING = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built on first use: a catalogue read from the cache never needs them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class GradeWeight(_Strict):
@@ -237,12 +238,28 @@ def validate_catalogue(raw: dict[str, Any]) -> Catalogue:
 
 
 def load_catalogue(path: Path) -> Catalogue:
+    """The catalogue in a TOML file, validated; from the cache when this file was validated
+    before (see `signals.catalogue_cache`)."""
+    from signals import catalogue_cache
+    from signals.paths import cache_dir
+
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise CatalogueError(f"Catalogue file {path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
+    directory = cache_dir()
+    key = catalogue_cache.entry_key(data)
+    found = catalogue_cache.cached(directory, path, key)
+    if found is not None:
+        return found
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
         raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
     except tomllib.TOMLDecodeError as error:
         raise CatalogueError(f"Catalogue {path} is not valid TOML: {error}.") from None
-    return validate_catalogue(raw)
+    catalogue = validate_catalogue(raw)
+    catalogue_cache.remember(directory, path, key, catalogue)
+    return catalogue

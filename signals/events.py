@@ -136,7 +136,8 @@ OptionalText = Annotated[str | None, BeforeValidator(_clean_text)]
 class EventInput(BaseModel):
     """What an analyst or a file says about one observation, validated once for every path in."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=10_000)
+    # Validators are built on first use (see signals.catalogue): most commands need few.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=10_000, defer_build=True)
 
     indicator: Annotated[str, BeforeValidator(_lower)] = Field(min_length=1, max_length=80)
     summary: Text = Field(min_length=3, max_length=2_000)
@@ -215,7 +216,7 @@ class EventInput(BaseModel):
 
 
 class Retraction(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     reason: str
     retracted_at: str
@@ -225,7 +226,7 @@ class Retraction(BaseModel):
 class Event(BaseModel):
     """An event as stored: its current revision, and its retraction if withdrawn."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: int
     indicator: str
@@ -274,7 +275,7 @@ class Event(BaseModel):
 class EventRevision(BaseModel):
     """An earlier revision of an event, kept when it was corrected."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     revision: int
     revised_at: str

@@ -1,13 +1,16 @@
-"""Where signals keeps its data: --db, then SIGNALS_DB, then the user's data directory."""
+"""Where signals keeps its data: --db, then SIGNALS_DB, then the user's data directory;
+and where it keeps what it can rebuild."""
 
 from __future__ import annotations
 
 import os
+import sys
 from importlib import resources
 from pathlib import Path
 
 DB_ENV = "SIGNALS_DB"
 CATALOGUE_ENV = "SIGNALS_CATALOGUE"
+CACHE_ENV = "SIGNALS_CACHE"
 DEFAULT_CATALOGUE_NAME = "kremlin-peace-signals.toml"
 
 
@@ -38,3 +41,19 @@ def resolve_catalogue_path(explicit: Path | None) -> Path:
     if from_env:
         return Path(from_env)
     return default_catalogue_path()
+
+
+def cache_dir() -> Path | None:
+    """Where signals keeps what it can always rebuild: SIGNALS_CACHE, else the platform's
+    cache directory. SIGNALS_CACHE set but empty keeps nothing."""
+    from_env = os.environ.get(CACHE_ENV)
+    if from_env is not None:
+        return Path(from_env) if from_env else None
+    # platformdirs would do, but importing it costs more than the cache saves.
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "signals" / "Cache" if base else None
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "signals"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "signals"

@@ -31,8 +31,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from signals.catalogue import Catalogue, Indicator, Kind, Status
+
+REFUTED = Status.REFUTED.value
 
 
 class State(StrEnum):
@@ -71,8 +74,7 @@ class Evidence:
         )
 
 
-@dataclass(frozen=True)
-class EvidenceClass:
+class EvidenceClass(NamedTuple):
     """The counting events of one indicator with one grade and status, by their freshest."""
 
     indicator: str
@@ -103,8 +105,7 @@ def classify(
     ]
 
 
-@dataclass(frozen=True)
-class WeighedEvidence:
+class WeighedEvidence(NamedTuple):
     event_id: int
     events: int
     grade: str
@@ -222,28 +223,36 @@ def combine(strengths: Iterable[float], discount: float) -> float:
     return 1 - remaining
 
 
-def weigh(
-    evidence: EvidenceClass, indicator: Indicator, catalogue: Catalogue, as_of: dt.date
-) -> WeighedEvidence:
+def base_weights(catalogue: Catalogue) -> dict[tuple[str, str, str], float]:
+    """Every grade and status's weight before decay: reliability x credibility x status."""
     scoring = catalogue.scoring
-    base = (
-        scoring.reliability[evidence.reliability].weight  # type: ignore[index]
-        * scoring.credibility[evidence.credibility].weight  # type: ignore[index]
-        * scoring.status[evidence.status].weight  # type: ignore[index]
-    )
+    return {
+        (reliability.value, credibility.value, status.value): (
+            reliability_weight.weight * credibility_weight.weight * status_weight.weight
+        )
+        for reliability, reliability_weight in scoring.reliability.items()
+        for credibility, credibility_weight in scoring.credibility.items()
+        for status, status_weight in scoring.status.items()
+    }
+
+
+def weigh(
+    evidence: EvidenceClass, half_life_days: float, base: float, as_of: dt.date
+) -> WeighedEvidence:
     age = (as_of - evidence.latest).days
-    decay = 0.5 ** (age / indicator.half_life_days)
+    decay = 0.5 ** (age / half_life_days)
+    # Positional: this runs for every class on every day a report scores.
     return WeighedEvidence(
-        event_id=evidence.latest_event_id,
-        events=evidence.events,
-        grade=f"{evidence.reliability}{evidence.credibility}",
-        status=evidence.status,
-        observed_at=evidence.latest,
-        age_days=age,
-        base=base,
-        decay=decay,
-        strength=base * decay,
-        against=evidence.status == Status.REFUTED.value,
+        evidence.latest_event_id,
+        evidence.events,
+        evidence.reliability + evidence.credibility,
+        evidence.status,
+        evidence.latest,
+        age,
+        base,
+        decay,
+        base * decay,
+        evidence.status == REFUTED,
     )
 
 
@@ -261,11 +270,22 @@ def _state(support: float, against: float, fresh_support: float, catalogue: Cata
 
 
 def score_indicator(
-    indicator: Indicator, evidence: list[EvidenceClass], catalogue: Catalogue, as_of: dt.date
+    indicator: Indicator,
+    evidence: list[EvidenceClass],
+    catalogue: Catalogue,
+    as_of: dt.date,
+    bases: dict[tuple[str, str, str], float] | None = None,
 ) -> IndicatorScore:
+    """One indicator's score from its evidence classes; `bases` are `base_weights`, when the
+    caller scores many indicators or days with one catalogue."""
     discount = catalogue.scoring.corroboration_discount
+    bases = base_weights(catalogue) if bases is None else bases
+    half_life = indicator.half_life_days
     weighed = sorted(
-        (weigh(e, indicator, catalogue, as_of) for e in evidence),
+        (
+            weigh(e, half_life, bases[e.reliability, e.credibility, e.status], as_of)
+            for e in evidence
+        ),
         key=lambda w: (-w.strength, w.observed_at, w.event_id),
     )
     supporting = [w for w in weighed if not w.against]
@@ -368,8 +388,9 @@ def score_classes(
     for item in classes:
         if item.indicator in by_indicator and item.latest <= as_of:
             by_indicator[item.indicator].append(item)
+    bases = base_weights(catalogue)
     indicators = [
-        score_indicator(indicator, by_indicator[indicator.id], catalogue, as_of)
+        score_indicator(indicator, by_indicator[indicator.id], catalogue, as_of, bases)
         for indicator in catalogue.indicators
     ]
     stages, progress, stage, out_of_sequence = _progress(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -17,12 +18,24 @@ from signals.paths import data_dir, default_catalogue_path
 
 DEMO_CSV = data_dir() / "demo" / "events.csv"
 
+# Nothing the tests run keeps a catalogue in the user's cache; each test has its own.
+os.environ["SIGNALS_CACHE"] = ""
+
+
+@pytest.fixture(scope="session")
+def catalogue_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One catalogue cache for the whole run, as a user's would be, outside every tmp_path."""
+    return tmp_path_factory.mktemp("catalogue-cache")
+
 
 @pytest.fixture(autouse=True)
-def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, catalogue_cache: Path
+) -> Path:
     """Point signals at a database in tmp_path and pin the terminal, so outputs compare whole."""
     db = tmp_path / "signals.db"
     monkeypatch.setenv("SIGNALS_DB", str(db))
+    monkeypatch.setenv("SIGNALS_CACHE", str(catalogue_cache))
     monkeypatch.delenv("SIGNALS_CATALOGUE", raising=False)
     monkeypatch.delenv("SIGNALS_ANALYST", raising=False)
     monkeypatch.setenv("COLUMNS", "120")

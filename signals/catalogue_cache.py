@@ -1,0 +1,82 @@
+"""Validated catalogues kept between runs, so that a command does not validate the same
+file again.
+
+Validating a catalogue builds Pydantic's validators, which costs a short command more than
+the rest of its own work; a cached catalogue is one small file read. An entry is keyed by
+the catalogue's bytes, the source of the model that validated it, and the Pydantic and
+Python versions, so a change to any of them validates afresh. The cache is only ever a
+shortcut: an entry that cannot be read, or a directory that cannot be written, is passed
+over, and the catalogue is validated as if there were no cache.
+
+Entries are pickles, read only from the user's own cache directory (created private);
+anyone who can write there can already change what the user runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from signals.catalogue import Catalogue
+
+_MODEL_SOURCE = Path(__file__).with_name("catalogue.py")
+
+
+def entry_key(catalogue_bytes: bytes) -> bytes:
+    """What a cached catalogue must match: its bytes, and what validated them."""
+    import pydantic
+
+    digest = hashlib.sha256(catalogue_bytes)
+    digest.update(_MODEL_SOURCE.read_bytes())
+    digest.update(f"{pydantic.VERSION} {sys.version}".encode())
+    return digest.hexdigest().encode("ascii")
+
+
+def _entry_path(directory: Path, catalogue_path: Path) -> Path:
+    # One entry per catalogue file: a catalogue that changes replaces its entry.
+    name = hashlib.sha256(os.fsencode(catalogue_path.resolve())).hexdigest()[:24]
+    return directory / f"catalogue-{name}.pickle"
+
+
+def cached(directory: Path | None, catalogue_path: Path, key: bytes) -> Catalogue | None:
+    """The catalogue cached for this file and key, or None."""
+    if directory is None:
+        return None
+    try:
+        with open(_entry_path(directory, catalogue_path), "rb") as entry:
+            if entry.readline().rstrip(b"\n") != key:
+                return None
+            catalogue = pickle.load(entry)
+    except Exception:  # any unreadable entry is a miss, never an error
+        return None
+    from signals.catalogue import Catalogue
+
+    return catalogue if isinstance(catalogue, Catalogue) else None
+
+
+def remember(
+    directory: Path | None, catalogue_path: Path, key: bytes, catalogue: Catalogue
+) -> None:
+    """Keep a validated catalogue for the next run, if the cache directory can be written."""
+    if directory is None:
+        return
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".catalogue-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as entry:
+                entry.write(key + b"\n")
+                pickle.dump(catalogue, entry, protocol=pickle.HIGHEST_PROTOCOL)
+            # Whole or not at all: a reader sees the old entry or the new one.
+            os.replace(temporary, _entry_path(directory, catalogue_path))
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return

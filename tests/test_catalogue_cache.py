@@ -1,0 +1,133 @@
+"""The catalogue cache: a shortcut that never changes what a catalogue is, or whether it loads."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import signals.catalogue
+from signals.catalogue import load_catalogue
+from signals.errors import CatalogueError
+from signals.paths import cache_dir, default_catalogue_path
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNALS_CACHE", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def catalogue_file(tmp_path: Path) -> Path:
+    copy = tmp_path / "catalogue.toml"
+    shutil.copyfile(default_catalogue_path(), copy)
+    return copy
+
+
+def entries(directory: Path) -> list[Path]:
+    return sorted(directory.glob("catalogue-*.pickle")) if directory.exists() else []
+
+
+def no_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(raw: object) -> None:
+        raise AssertionError("validated although the cache holds this catalogue")
+
+    monkeypatch.setattr(signals.catalogue, "validate_catalogue", refuse)
+
+
+def test_a_validated_catalogue_is_read_back_from_the_cache_unchanged(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = cache_dir()
+    assert directory is not None
+    first = load_catalogue(catalogue_file)
+    assert len(entries(directory)) == 1
+    no_validation(monkeypatch)
+    second = load_catalogue(catalogue_file)
+    assert second == first
+    assert second.by_id.keys() == first.by_id.keys()
+    assert second.scoring.credibility["1"].weight == first.scoring.credibility["1"].weight
+
+
+def test_an_edited_catalogue_is_validated_again_and_replaces_its_entry(
+    catalogue_file: Path,
+) -> None:
+    directory = cache_dir()
+    assert directory is not None
+    load_catalogue(catalogue_file)
+    text = catalogue_file.read_text(encoding="utf-8")
+    catalogue_file.write_text(text.replace("\nversion = 1\n", "\nversion = 9\n", 1))
+    edited = load_catalogue(catalogue_file)
+    assert edited.catalogue.version == 9
+    assert len(entries(directory)) == 1
+    catalogue_file.write_text(text.replace("half_life_days = ", "half_life_days = -", 1))
+    with pytest.raises(CatalogueError):
+        load_catalogue(catalogue_file)
+
+
+def test_a_damaged_entry_is_passed_over_and_rewritten(catalogue_file: Path) -> None:
+    directory = cache_dir()
+    assert directory is not None
+    expected = load_catalogue(catalogue_file)
+    [entry] = entries(directory)
+    key = entry.read_bytes().split(b"\n", 1)[0]
+    for damage in (b"", b"not a key\n", key + b"\nnot a pickle", key + b"\n\x80\x05N."):
+        entry.write_bytes(damage)
+        assert load_catalogue(catalogue_file) == expected
+        assert entry.read_bytes().startswith(key + b"\n\x80")
+
+
+def test_a_cache_that_cannot_be_written_changes_nothing(
+    catalogue_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache directory would be")
+    monkeypatch.setenv("SIGNALS_CACHE", str(blocked / "signals"))
+    assert load_catalogue(catalogue_file) == load_catalogue(default_catalogue_path())
+    assert not list(tmp_path.glob("**/.catalogue-*.tmp"))
+
+
+def test_an_empty_signals_cache_keeps_nothing(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIGNALS_CACHE", "")
+    assert cache_dir() is None
+    load_catalogue(catalogue_file)
+    load_catalogue(catalogue_file)
+
+
+def test_the_cache_directory_follows_the_platform_convention(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SIGNALS_CACHE")
+    if os.name == "nt":
+        pytest.skip("the XDG convention is for POSIX systems")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    expected = tmp_path / "xdg" / "signals"
+    assert cache_dir() in (expected, Path.home() / "Library" / "Caches" / "signals")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/paths/are/ignored")
+    assert cache_dir() in (
+        Path.home() / ".cache" / "signals",
+        Path.home() / "Library" / "Caches" / "signals",
+    )
+
+
+def test_the_cache_directory_is_private(catalogue_file: Path) -> None:
+    directory = cache_dir()
+    assert directory is not None
+    load_catalogue(catalogue_file)
+    if os.name != "nt":
+        assert directory.stat().st_mode & 0o077 == 0
+
+
+def test_the_cli_reads_its_catalogue_from_the_cache_the_second_time(
+    signals, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    first = signals("indicators", "--json")
+    assert first.exit_code == 0
+    no_validation(monkeypatch)
+    second = signals("indicators", "--json")
+    assert second.exit_code == 0
+    assert second.stdout == first.stdout
