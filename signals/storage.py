@@ -61,6 +61,11 @@ _FRESHEST_BY_CLASS = """
 """
 
 
+def _freshest(date_and_id: str) -> tuple[dt.date, int]:
+    """The date and id of an event from the sortable text `YYYY-MM-DD 000000000042`."""
+    return dt.date.fromisoformat(date_and_id[:10]), int(date_and_id[11:])
+
+
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -568,23 +573,24 @@ class Store:
         for key in sorted(counting.keys() | periods.keys()):
             own = periods.get(key, {})
             later = sum(count for count, _latest in own.values())
-            latest = freshest.get(key)
+            latest = freshest.get(key, "")
+            # A class's freshest event changes on few of the days: parse it when it does.
+            latest_date, latest_id = _freshest(latest) if latest else (None, 0)
+            total = counting.get(key, 0)
+            indicator, reliability, credibility, status = key
             for k, day in enumerate(ordered):
                 if k in own:
-                    later -= own[k][0]
-                    latest = max(filter(None, (latest, own[k][1])))
-                events = counting.get(key, 0) - later
-                if latest is None or events <= 0:
+                    count, period_latest = own[k]
+                    later -= count
+                    if period_latest > latest:
+                        latest = period_latest
+                        latest_date, latest_id = _freshest(latest)
+                events = total - later
+                if latest_date is None or events <= 0:
                     continue
                 found[day].append(
                     EvidenceClass(
-                        indicator=key[0],
-                        reliability=key[1],
-                        credibility=key[2],
-                        status=key[3],
-                        latest=dt.date.fromisoformat(latest[:10]),
-                        latest_event_id=int(latest[11:]),
-                        events=events,
+                        indicator, reliability, credibility, status, latest_date, latest_id, events
                     )
                 )
         return found
