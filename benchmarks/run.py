@@ -155,6 +155,9 @@ def main() -> None:
     options = parser.parse_args()
     workdir = options.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
+    # A catalogue cache of the run's own, filled by its first command, as a user's would be.
+    shutil.rmtree(workdir / "cache", ignore_errors=True)
+    os.environ["SIGNALS_CACHE"] = str(workdir / "cache")
     rows = options.rows
     csv_path = workdir / f"events-{rows}.csv"
     if not csv_path.exists():

@@ -255,7 +255,9 @@ def load_catalogue(path: Path) -> Catalogue:
     if found is not None:
         return found
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
+        # As reading in text mode would: every line ending becomes a newline.
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        raw = tomllib.loads(text)
     except UnicodeDecodeError as error:
         raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
     except tomllib.TOMLDecodeError as error:

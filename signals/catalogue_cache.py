@@ -8,8 +8,9 @@ Python versions, so a change to any of them validates afresh. The cache is only 
 shortcut: an entry that cannot be read, or a directory that cannot be written, is passed
 over, and the catalogue is validated as if there were no cache.
 
-Entries are pickles, read only from the user's own cache directory (created private);
-anyone who can write there can already change what the user runs.
+Entries are pickles, so they are read only from a directory that the user alone can write
+(and made so when signals creates it): anyone who could write there could already change
+what the user runs.
 """
 
 from __future__ import annotations
@@ -26,14 +27,21 @@ if TYPE_CHECKING:
     from signals.catalogue import Catalogue
 
 _MODEL_SOURCE = Path(__file__).with_name("catalogue.py")
+# Entries kept at most: one per catalogue file used, the least recently written go first.
+MAX_ENTRIES = 16
 
 
-def entry_key(catalogue_bytes: bytes) -> bytes:
-    """What a cached catalogue must match: its bytes, and what validated them."""
+def entry_key(catalogue_bytes: bytes) -> bytes | None:
+    """What a cached catalogue must match: its bytes, and what validated them. None when
+    the model's source cannot be read (an install without it), so nothing is cached."""
     import pydantic
 
+    try:
+        model_source = _MODEL_SOURCE.read_bytes()
+    except OSError:
+        return None
     digest = hashlib.sha256(catalogue_bytes)
-    digest.update(_MODEL_SOURCE.read_bytes())
+    digest.update(model_source)
     digest.update(f"{pydantic.VERSION} {sys.version}".encode())
     return digest.hexdigest().encode("ascii")
 
@@ -44,12 +52,24 @@ def _entry_path(directory: Path, catalogue_path: Path) -> Path:
     return directory / f"catalogue-{name}.pickle"
 
 
-def cached(directory: Path | None, catalogue_path: Path, key: bytes) -> Catalogue | None:
+def _only_ours(path: Path) -> bool:
+    """Whether nobody but this user can have written `path` (always, where POSIX owners
+    and modes do not apply)."""
+    if not hasattr(os, "getuid"):
+        return True
+    status = path.stat()
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
+def cached(directory: Path | None, catalogue_path: Path, key: bytes | None) -> Catalogue | None:
     """The catalogue cached for this file and key, or None."""
-    if directory is None:
+    if directory is None or key is None:
         return None
+    entry_path = _entry_path(directory, catalogue_path)
     try:
-        with open(_entry_path(directory, catalogue_path), "rb") as entry:
+        if not (_only_ours(directory) and _only_ours(entry_path)):
+            return None
+        with open(entry_path, "rb") as entry:
             if entry.readline().rstrip(b"\n") != key:
                 return None
             catalogue = pickle.load(entry)
@@ -61,13 +81,15 @@ def cached(directory: Path | None, catalogue_path: Path, key: bytes) -> Catalogu
 
 
 def remember(
-    directory: Path | None, catalogue_path: Path, key: bytes, catalogue: Catalogue
+    directory: Path | None, catalogue_path: Path, key: bytes | None, catalogue: Catalogue
 ) -> None:
     """Keep a validated catalogue for the next run, if the cache directory can be written."""
-    if directory is None:
+    if directory is None or key is None:
         return
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _only_ours(directory):
+            return
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".catalogue-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as entry:
@@ -78,5 +100,14 @@ def remember(
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-    except OSError:
+        _forget_oldest(directory)
+    except (OSError, pickle.PicklingError):
         return
+
+
+def _forget_oldest(directory: Path) -> None:
+    entries = sorted(
+        directory.glob("catalogue-*.pickle"), key=lambda entry: entry.stat().st_mtime_ns
+    )
+    for entry in entries[:-MAX_ENTRIES]:
+        entry.unlink(missing_ok=True)

@@ -45,7 +45,8 @@ def resolve_catalogue_path(explicit: Path | None) -> Path:
 
 def cache_dir() -> Path | None:
     """Where signals keeps what it can always rebuild: SIGNALS_CACHE, else the platform's
-    cache directory. SIGNALS_CACHE set but empty keeps nothing."""
+    cache directory; None (keep nothing) when SIGNALS_CACHE is set but empty, or when
+    there is no home directory to keep it in."""
     from_env = os.environ.get(CACHE_ENV)
     if from_env is not None:
         return Path(from_env) if from_env else None
@@ -53,7 +54,12 @@ def cache_dir() -> Path | None:
     if os.name == "nt":
         base = os.environ.get("LOCALAPPDATA")
         return Path(base) / "signals" / "Cache" if base else None
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "signals"
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "signals"
+    if xdg and os.path.isabs(xdg) and sys.platform != "darwin":
+        return Path(xdg) / "signals"
+    home = os.path.expanduser("~")  # left as "~" when there is no home to expand to
+    if not os.path.isabs(home) or home == os.sep:
+        return None
+    if sys.platform == "darwin":
+        return Path(home) / "Library" / "Caches" / "signals"
+    return Path(home) / ".cache" / "signals"

@@ -18,7 +18,7 @@ from signals.paths import data_dir, default_catalogue_path
 
 DEMO_CSV = data_dir() / "demo" / "events.csv"
 
-# Nothing the tests run keeps a catalogue in the user's cache; each test has its own.
+# Nothing the tests run keeps a catalogue in the user's cache; they share one of their own.
 os.environ["SIGNALS_CACHE"] = ""
 
 

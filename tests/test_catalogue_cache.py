@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import signals.catalogue
+import signals.catalogue_cache
 from signals.catalogue import load_catalogue
 from signals.errors import CatalogueError
 from signals.paths import cache_dir, default_catalogue_path
@@ -35,6 +36,15 @@ def no_validation(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("validated although the cache holds this catalogue")
 
     monkeypatch.setattr(signals.catalogue, "validate_catalogue", refuse)
+
+
+def counting_validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    validated: list[int] = []
+    validate = signals.catalogue.validate_catalogue
+    monkeypatch.setattr(
+        signals.catalogue, "validate_catalogue", lambda raw: validated.append(1) or validate(raw)
+    )
+    return validated
 
 
 def test_a_validated_catalogue_is_read_back_from_the_cache_unchanged(
@@ -86,16 +96,80 @@ def test_a_cache_that_cannot_be_written_changes_nothing(
     blocked.write_text("a file where the cache directory would be")
     monkeypatch.setenv("SIGNALS_CACHE", str(blocked / "signals"))
     assert load_catalogue(catalogue_file) == load_catalogue(default_catalogue_path())
-    assert not list(tmp_path.glob("**/.catalogue-*.tmp"))
+
+
+def test_an_entry_that_fails_half_written_leaves_nothing_behind(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = cache_dir()
+    assert directory is not None
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(signals.catalogue_cache.pickle, "dump", disk_full)
+    assert load_catalogue(catalogue_file).catalogue.id == "kremlin-peace-signals"
+    assert list(directory.iterdir()) == []
 
 
 def test_an_empty_signals_cache_keeps_nothing(
-    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+    catalogue_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SIGNALS_CACHE", "")
     assert cache_dir() is None
+    validated = counting_validations(monkeypatch)
     load_catalogue(catalogue_file)
     load_catalogue(catalogue_file)
+    assert len(validated) == 2
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["catalogue.toml"]
+
+
+def test_an_entry_others_could_have_written_is_not_read(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not hasattr(os, "getuid"):
+        pytest.skip("POSIX owners and modes")
+    directory = cache_dir()
+    assert directory is not None
+    expected = load_catalogue(catalogue_file)
+    [entry] = entries(directory)
+    validated = counting_validations(monkeypatch)
+    entry.chmod(0o666)
+    assert load_catalogue(catalogue_file) == expected
+    assert len(validated) == 1
+    assert entry.stat().st_mode & 0o077 == 0  # replaced by a private one
+    directory.chmod(0o777)
+    assert load_catalogue(catalogue_file) == expected
+    assert len(validated) == 2
+    directory.chmod(0o700)
+    assert load_catalogue(catalogue_file) == expected
+    assert len(validated) == 2
+
+
+def test_old_entries_are_forgotten(tmp_path: Path) -> None:
+    directory = cache_dir()
+    assert directory is not None
+    for number in range(signals.catalogue_cache.MAX_ENTRIES + 3):
+        copy = tmp_path / f"catalogue-{number}.toml"
+        shutil.copyfile(default_catalogue_path(), copy)
+        load_catalogue(copy)
+    assert len(entries(directory)) == signals.catalogue_cache.MAX_ENTRIES
+
+
+def test_without_a_home_directory_nothing_is_cached(
+    catalogue_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SIGNALS_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # as with no HOME, no passwd
+    assert cache_dir() is None
+    assert load_catalogue(catalogue_file).catalogue.id == "kremlin-peace-signals"
+
+
+def test_old_mac_line_endings_still_load(catalogue_file: Path) -> None:
+    text = catalogue_file.read_text(encoding="utf-8")
+    catalogue_file.write_bytes(text.replace("\n", "\r").encode("utf-8"))
+    assert load_catalogue(catalogue_file) == load_catalogue(default_catalogue_path())
 
 
 def test_the_cache_directory_follows_the_platform_convention(
