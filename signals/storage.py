@@ -29,7 +29,11 @@ BUSY_TIMEOUT_SECONDS = 30.0
 # (measured at 40 and 64 MB) and only cost memory. SQLite takes it as it needs it.
 BULK_CACHE_KIB = 40 * 1024
 ANALYSIS_ROWS = 20_000
-SORT_CACHE_KIB = 16 * 1024
+# Building an index sorts its entries in runs of the page cache's size and merges them.
+# With a helper thread sorting runs while the connection merges, 8 MB runs build a
+# million rows' indexes a third faster than 16 MB runs alone, in less memory (measured).
+SORT_CACHE_KIB = 8 * 1024
+SORT_HELPER_THREADS = 1
 # Indexes whose entries arrive in random order and which an import can build at its end;
 # the fingerprint and external-id indexes are random too, but deduplication needs them.
 DEFERRABLE_INDEXES = ("events_evidence", "events_observed")
@@ -376,11 +380,15 @@ class Store:
         return [sql for _name, sql in definitions]
 
     def rebuild_indexes(self, connection: sqlite3.Connection, definitions: list[str]) -> None:
-        # SQLite sorts for an index in memory up to the page cache's size: with the bulk
-        # cache that is another 40 MB; a smaller cache sorts in runs on disk instead.
+        # With the bulk cache, each sorted run would hold another 40 MB. An import's rows
+        # have all been read by now, so the reading process's core is free for the helper.
         connection.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")
-        for sql in definitions:
-            connection.execute(sql)
+        connection.execute(f"PRAGMA threads = {SORT_HELPER_THREADS}")
+        try:
+            for sql in definitions:
+                connection.execute(sql)
+        finally:
+            connection.execute("PRAGMA threads = 0")
 
     def last_event_id(self, connection: sqlite3.Connection) -> int:
         return int(connection.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
