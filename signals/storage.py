@@ -70,6 +70,11 @@ def _freshest(date_and_id: str) -> tuple[dt.date, int]:
     return dt.date.fromisoformat(date_and_id[:10]), int(date_and_id[11:])
 
 
+def companion_files(path: Path) -> tuple[Path, ...]:
+    """A database file and the files SQLite keeps beside it."""
+    return (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")))
+
+
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

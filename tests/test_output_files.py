@@ -1,4 +1,5 @@
-"""Files the CLI writes (--output, --rejects) get the mode an ordinary write would give."""
+"""Files the CLI writes (--output, --rejects): the mode an ordinary write would give, and
+never in place of the database, the catalogue or the file being imported."""
 
 from __future__ import annotations
 
@@ -68,3 +69,68 @@ def test_an_existing_file_keeps_its_mode_when_written_again(
     assert result.exit_code == 0
     assert mode(target) == 0o640
     assert target.read_text(encoding="utf-8") != "an older brief\n"
+
+
+def write_commands(tmp_path: Path) -> list[list[str]]:
+    source = tmp_path / "events.csv"
+    if not source.exists():
+        source.write_text(
+            "indicator,summary,observed_at\nno-such-indicator,Something happened,2024-03-01\n",
+            encoding="utf-8",
+        )
+    return [
+        ["report", "--as-of", AS_OF, "--format", "markdown", "--output"],
+        ["export", "--output"],
+        ["export", "--format", "json", "--output"],
+        ["import", str(source), "--skip-invalid", "--rejects"],
+    ]
+
+
+def kept_files(db_path: Path) -> list[tuple[str, Path]]:
+    from signals.paths import default_catalogue_path
+
+    return [
+        ("is the database", db_path),
+        ("is part of the database", Path(f"{db_path}-wal")),
+        ("is the catalogue", default_catalogue_path()),
+    ]
+
+
+@pytest.mark.parametrize("command", range(4), ids=["report", "export", "export-json", "rejects"])
+@pytest.mark.parametrize("kept", range(3), ids=["database", "wal", "catalogue"])
+def test_nothing_is_written_over_the_files_a_command_works_from(
+    signals, db_path: Path, tmp_path: Path, command: int, kept: int
+) -> None:
+    assert signals("log", "declaration-intent", "A statement", "--observed", AS_OF).exit_code == 0
+    words, target = kept_files(db_path)[kept]
+    before = target.read_bytes() if target.exists() else None
+    result = signals(*write_commands(tmp_path)[command], str(target))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: {target} {words}: write to another file."
+    assert (target.read_bytes() if target.exists() else None) == before
+    assert signals("db", "check").exit_code == 0
+    assert len(signals.json("events", "list")) == 1  # type: ignore[arg-type]
+
+
+def test_a_rejects_file_is_never_the_file_being_imported(signals, tmp_path: Path) -> None:
+    source = tmp_path / "events.csv"
+    command = write_commands(tmp_path)[3]
+    before = source.read_bytes()
+    result = signals(*command, str(source))
+    assert result.exit_code == 2
+    assert "is the file being imported" in result.stderr
+    assert source.read_bytes() == before
+
+
+def test_nothing_is_written_over_another_sqlite_database(
+    signals, db_path: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.db"
+    other.write_bytes(db_path.read_bytes())
+    for command in write_commands(tmp_path):
+        result = signals(*command, str(other))
+        assert result.exit_code == 2
+        assert (
+            result.stderr.strip() == f"Error: {other} is a SQLite database: write to another file."
+        )
+    assert other.read_bytes() == db_path.read_bytes()

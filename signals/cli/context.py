@@ -70,6 +70,18 @@ class Session:
         if used:
             _tell_of_another_catalogue(used[0], info.id, info.version)
 
+    def own_files(self) -> dict[Path, str]:
+        """The files this command works from, which nothing it writes may replace."""
+        from signals.paths import resolve_catalogue_path
+        from signals.storage import companion_files
+
+        files = {resolve_catalogue_path(self.catalogue_path): "the catalogue"}
+        if self._store is not None:
+            database, *companions = companion_files(self._store.path)
+            files[database] = "the database"
+            files.update(dict.fromkeys(companions, "part of the database"))
+        return files
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -5,17 +5,25 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from signals.errors import SignalsError
+from signals.errors import SignalsError, UsageError
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
 
 
 @contextmanager
-def atomic_text_file(path: Path) -> Iterator[IO[str]]:
-    """Write to a temporary file beside `path` and move it into place only when complete."""
+def atomic_text_file(path: Path, *, keep: Mapping[Path, str] | None = None) -> Iterator[IO[str]]:
+    """Write to a temporary file beside `path` and move it into place only when complete.
+
+    Never over a file in `keep` (what each is, for the message) nor over any SQLite
+    database or write-ahead log: a report or export given the database's name by mistake
+    would replace every event in it."""
+    refuse_to_replace(path, keep or {})
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise SignalsError(f"The directory {directory} does not exist.")
@@ -45,3 +53,23 @@ def _mode_for(path: Path) -> int:
     umask = os.umask(0o077)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def refuse_to_replace(path: Path, keep: Mapping[Path, str]) -> None:
+    for kept, what in keep.items():
+        if _same_file(path, kept):
+            raise UsageError(f"{path} is {what}: write to another file.")
+    try:
+        with open(path, "rb") as existing:
+            head = existing.read(len(_SQLITE_HEADER))
+    except OSError:
+        return
+    if head == _SQLITE_HEADER or head[:4] in _WAL_MAGIC:
+        raise UsageError(f"{path} is a SQLite database: write to another file.")
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # one of them does not exist (yet)
+        return path.resolve() == other.resolve()

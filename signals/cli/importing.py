@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -22,12 +22,12 @@ _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 @contextmanager
 def _rejects_writer(
-    path: Path | None,
+    path: Path | None, keep: Mapping[Path, str]
 ) -> Iterator[Callable[[int, dict[str, str], str], None] | None]:
     if path is None:
         yield None
         return
-    with atomic_text_file(path) as out:
+    with atomic_text_file(path, keep=keep) as out:
         writer: csv.DictWriter[str] | None = None
 
         def write(line: int, raw: dict[str, str], reason: str) -> None:
@@ -99,11 +99,17 @@ def run_import(
     map_file: Path | None,
     encoding: str | None,
     quiet: bool,
+    keep: Mapping[Path, str] | None = None,
 ) -> ImportReport:
+    """Import `file` ("-" for standard input); `keep` are files the rejects file must not
+    replace, besides the file being imported."""
     if rejects is not None and not skip_invalid and not dry_run:
         raise UsageError(
             "--rejects goes with --skip-invalid (or --dry-run): without it nothing is imported."
         )
+    keep = dict(keep or {})
+    if file != "-":
+        keep[Path(file)] = "the file being imported"
     mapping = None
     if map_file is not None:
         from signals.mapping import load_mapping
@@ -112,7 +118,10 @@ def run_import(
     text = open_input(file, encoding or (mapping.encoding if mapping else None))
     show_progress = not quiet and sys.stderr.isatty()
     try:
-        with _rejects_writer(rejects) as on_reject, _progress(show_progress, text) as on_progress:
+        with (
+            _rejects_writer(rejects, keep) as on_reject,
+            _progress(show_progress, text) as on_progress,
+        ):
             report = import_events(
                 store,
                 catalogue,

@@ -73,7 +73,7 @@ def report_command(
         return
     from signals.cli.files import atomic_text_file
 
-    with atomic_text_file(output) as out:
+    with atomic_text_file(output, keep=current.own_files()) as out:
         out.write(text)
     message(f"Wrote the {format} report for {report_week.label} to {output}.")
 

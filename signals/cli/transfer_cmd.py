@@ -55,6 +55,7 @@ def import_command(
         current.store(),
         current.catalogue(),
         file,
+        keep=current.own_files(),
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         rejects=rejects,
@@ -150,7 +151,7 @@ def export_command(
         return
     from signals.cli.files import atomic_text_file
 
-    with atomic_text_file(output) as out:
+    with atomic_text_file(output, keep=current.own_files()) as out:
         count = writer(events, out)
     left_out = 0 if include_retracted else current.store().count_retracted()
     message(
