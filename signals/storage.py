@@ -65,6 +65,17 @@ _FRESHEST_BY_CLASS = """
 """
 
 
+# An earlier revision with the external id, or without one the content, of the row being
+# inserted, whose values are numbered parameters in `CONTENT_COLUMNS` order.
+_EXTERNAL_ID = f"?{CONTENT_COLUMNS.index('external_id') + 1}"
+_FINGERPRINT = f"?{CONTENT_COLUMNS.index('fingerprint') + 1}"
+_EARLIER_REVISION = (
+    f"SELECT 1 FROM event_revisions WHERE external_id = {_EXTERNAL_ID} UNION ALL"
+    f" SELECT 1 FROM event_revisions WHERE {_EXTERNAL_ID} IS NULL AND external_id IS NULL"
+    f" AND fingerprint = {_FINGERPRINT}"
+)
+
+
 def _freshest(date_and_id: str) -> tuple[dt.date, int]:
     """The date and id of an event from the sortable text `YYYY-MM-DD 000000000042`."""
     return dt.date.fromisoformat(date_and_id[:10]), int(date_and_id[11:])
@@ -409,14 +420,18 @@ class Store:
         self, connection: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], now: str
     ) -> int:
         """Insert rows (values in `CONTENT_COLUMNS` order) within the caller's transaction;
-        rows already known (by external id, or by content when they have none) are skipped.
+        rows already known (by external id, or by content when they have none) are skipped,
+        whether they describe an event as it is or as it was before a correction.
         Returns how many were inserted. The caller ends with `finish_import`."""
         columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
-        cursor = connection.executemany(
-            f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            " ON CONFLICT DO NOTHING",
-            [(*row, now, 1, now) for row in rows],
-        )
+        values = ", ".join(f"?{number}" for number in range(1, len(columns) + 1))
+        sql = f"INSERT INTO events ({', '.join(columns)}) VALUES ({values}) ON CONFLICT DO NOTHING"
+        if connection.execute("SELECT EXISTS (SELECT 1 FROM event_revisions)").fetchone()[0]:
+            sql = (
+                f"INSERT INTO events ({', '.join(columns)}) SELECT {values}"
+                f" WHERE NOT EXISTS ({_EARLIER_REVISION}) ON CONFLICT DO NOTHING"
+            )
+        cursor = connection.executemany(sql, [(*row, now, 1, now) for row in rows])
         # The rows this statement inserted (total_changes would count triggers' changes too).
         inserted = cursor.rowcount
         if inserted:

@@ -310,6 +310,35 @@ def test_reimport_adds_nothing(signals, valid_file: Path) -> None:
     assert len(summaries(signals)) == 5
 
 
+@pytest.mark.parametrize(
+    "correction",
+    [
+        ["--summary", "Low-level contacts in Abu Dhabi, confirmed by two officials"],
+        ["--observed", "2024-03-02"],
+        ["--source", "Reuters and AP", "--indicator", "backchannel-intelligence"],
+    ],
+    ids=["summary", "date", "source-and-indicator"],
+)
+def test_reimport_does_not_bring_back_what_was_corrected(
+    signals, tmp_path: Path, correction: list[str]
+) -> None:
+    source = write(tmp_path / "events.csv", VALID_ROWS)
+    assert signals("import", str(source)).exit_code == 0
+    [corrected] = [e for e in summaries(signals) if e.startswith("Low-level")]
+    event_id = next(
+        e["id"]
+        for e in signals.json("events", "list")  # type: ignore[union-attr]
+        if e["summary"] == corrected
+    )
+    assert signals("events", "edit", str(event_id), *correction).exit_code == 0
+    again = signals("import", str(source))
+    assert again.stderr == "inserted 0, duplicates 5, rejected 0\n"
+    assert len(summaries(signals)) == 5
+    # A corrected event's later revision, imported as a new row, is known too.
+    assert signals("events", "edit", str(event_id), "--notes", "checked").exit_code == 0
+    assert signals("import", str(source)).stderr == "inserted 0, duplicates 5, rejected 0\n"
+
+
 def test_reimport_with_new_rows_adds_only_those(signals, tmp_path: Path) -> None:
     signals("import", str(write(tmp_path / "a.csv", VALID_ROWS[:3])))
     result = signals("import", str(write(tmp_path / "b.csv", VALID_ROWS)))
