@@ -193,7 +193,9 @@ def test_every_invalid_row_is_reported(signals, tmp_path: Path, snapshot) -> Non
     before = snapshot()
     result = signals("import", str(path), "--json")
     assert result.exit_code == 1
-    assert result.stdout == ""
+    outcome = json.loads(result.stdout)
+    assert (outcome["rejected"], outcome["written"]) == (3, False)
+    assert [error["line"] for error in outcome["errors"]] == [3, 4, 5]
     assert "3 of 5 rows are invalid" in result.stderr
     assert "cells for" in result.stderr
     assert snapshot() == before
@@ -561,10 +563,30 @@ def test_json_outcome(signals, tmp_path: Path) -> None:
         "rejected": 1,
         "not_tracked": 0,
         "dry_run": False,
+        "written": True,
     }
     assert {"line": 8, "column": "indicator", "value": "pause-to-rearn"}.items() <= document[
         "errors"
     ][0].items()
+
+
+def test_json_outcome_of_an_import_refused_for_invalid_rows(signals, tmp_path: Path) -> None:
+    path = write(tmp_path / "mixed.csv", [*VALID_ROWS, INVALID_ROW])
+    result = signals("import", str(path), "--json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert {k: v for k, v in document.items() if k != "errors"} == {
+        "rows": 6,
+        "inserted": 0,
+        "duplicates": 0,
+        "rejected": 1,
+        "not_tracked": 0,
+        "dry_run": False,
+        "written": False,
+    }
+    assert document["errors"][0]["line"] == 7
+    assert "nothing was imported" in result.stderr
+    assert summaries(signals) == []
 
 
 # -- files that are not event CSVs -----------------------------------------------------------

@@ -47,23 +47,9 @@ def import_command(
 ) -> None:
     """Import events from CSV: all rows or none, and never the same row twice."""
     from signals.cli.importing import run_import
+    from signals.importer import ImportAborted, ImportReport
 
-    if quiet:
-        set_quiet(True)
-    current = session(ctx)
-    report = run_import(
-        current.store(),
-        current.catalogue(),
-        file,
-        keep=current.own_files(),
-        dry_run=dry_run,
-        skip_invalid=skip_invalid,
-        rejects=rejects,
-        map_file=map_file,
-        encoding=encoding,
-        quiet=is_quiet(),
-    )
-    if as_json:
+    def print_outcome(report: ImportReport) -> None:
         print_json(
             {
                 "rows": report.rows,
@@ -72,9 +58,33 @@ def import_command(
                 "rejected": report.rejected,
                 "not_tracked": report.not_tracked,
                 "dry_run": report.dry_run,
+                "written": report.written,
                 "errors": [error.__dict__ for error in report.errors],
             }
         )
+
+    if quiet:
+        set_quiet(True)
+    current = session(ctx)
+    try:
+        report = run_import(
+            current.store(),
+            current.catalogue(),
+            file,
+            keep=current.own_files(),
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            rejects=rejects,
+            map_file=map_file,
+            encoding=encoding,
+            quiet=is_quiet(),
+        )
+    except ImportAborted as aborted:
+        if as_json:  # a script learns which rows failed from stdout, as from any import
+            print_outcome(aborted.report)
+        raise
+    if as_json:
+        print_outcome(report)
 
 
 def export_command(
