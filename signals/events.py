@@ -182,6 +182,8 @@ class EventInput(BaseModel):
         today = (info.context or {}).get("today") or dt.date.today()
         if value < EARLIEST_DATE:
             raise ValueError(f"is before {EARLIEST_DATE.isoformat()}")
+        # A day's grace: a source east of the analyst may date an event by a calendar
+        # that is already a day ahead.
         if value > today + dt.timedelta(days=1):
             raise ValueError("is in the future: an event is logged once it has been observed")
         return value

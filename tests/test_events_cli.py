@@ -140,6 +140,28 @@ def test_log_without_json_says_what_was_logged(signals) -> None:
     assert result.stderr == "Logged event #1: nuclear-threats (C3, reported).\n"
 
 
+def test_an_event_dated_tomorrow_is_taken_with_a_note_and_the_day_after_refused(
+    signals, snapshot
+) -> None:
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    result = signals(
+        "log", "nuclear-threats", "Threat dated by Moscow's calendar", "--observed", tomorrow
+    )
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[1] == (
+        f"Note: it was observed on {tomorrow}, after today by your calendar;"
+        " scores count it from that day."
+    )
+    before = snapshot()
+    later = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    refused = signals("log", "nuclear-threats", "A threat from the future", "--observed", later)
+    assert refused.exit_code == 1
+    assert "is in the future" in refused.stderr
+    assert snapshot() == before
+    today = signals("log", "nuclear-threats", "A threat today")
+    assert today.stderr.count("\n") == 1
+
+
 def test_list_json_has_the_csv_columns_plus_identity(signals, three_events) -> None:
     listed = signals.json("events", "list")
     assert [e["id"] for e in listed] == [e["id"] for e in three_events]

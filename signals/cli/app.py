@@ -291,6 +291,11 @@ def log(
         message(
             f"Logged event #{stored.id}: {stored.indicator} ({stored.grade}, {stored.status.value})."
         )
+    if stored.observed_at > dt.date.today():
+        message(
+            f"Note: it was observed on {stored.observed_at.isoformat()}, after today by your"
+            " calendar; scores count it from that day."
+        )
 
 
 def _from_default(ctx: typer.Context, name: str) -> bool:
