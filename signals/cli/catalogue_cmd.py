@@ -17,7 +17,7 @@ def validate(
         bool, typer.Option("--json", help="Print the outcome as JSON, valid or not.")
     ] = False,
 ) -> None:
-    """Check a catalogue and report every problem with the indicator and field it concerns."""
+    """Check a catalogue and report its problems, with the indicator and field each concerns."""
     from signals.catalogue import load_catalogue
     from signals.errors import CatalogueError
 
