@@ -301,6 +301,8 @@ def field_problems(error: ValidationError) -> list[tuple[str, str]]:
         reason = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             reason = "is not a field of an event"
+        elif item["type"] == "missing" or (item["type"] == "string_type" and item["input"] is None):
+            reason = "is required"  # an empty or blank text is no value at all
         elif item["type"] == "enum":
             reason = _enum_reason(name)
         else:

@@ -162,6 +162,24 @@ def test_an_event_dated_tomorrow_is_taken_with_a_note_and_the_day_after_refused(
     assert today.stderr.count("\n") == 1
 
 
+def test_status_is_taken_in_any_case_and_stored_in_lower_case(signals) -> None:
+    event = log(signals, "nuclear-threats", "Medvedev threatens again", "--status", "Confirmed")
+    assert event["status"] == "confirmed"
+    edited = signals("events", "edit", str(event["id"]), "--status", "REFUTED")
+    assert edited.exit_code == 0
+    shown = signals.json("events", "show", str(event["id"]))
+    assert shown["status"] == "refuted"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("summary", ["", "   "])
+def test_an_empty_summary_is_called_missing(signals, summary: str, snapshot) -> None:
+    before = snapshot()
+    result = signals("log", "nuclear-threats", summary)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Invalid event: summary: is required.\n"
+    assert snapshot() == before
+
+
 def test_list_json_has_the_csv_columns_plus_identity(signals, three_events) -> None:
     listed = signals.json("events", "list")
     assert [e["id"] for e in listed] == [e["id"] for e in three_events]

@@ -221,7 +221,7 @@ def log(
     ] = "6",
     status: Annotated[
         Literal["reported", "confirmed", "refuted"],
-        typer.Option(help="Evidence status."),
+        typer.Option(help="Evidence status.", case_sensitive=False),
     ] = "reported",
     location: Annotated[str | None, typer.Option(help="Where it happened.")] = None,
     analyst: Annotated[

@@ -146,7 +146,7 @@ def edit_event(
     ] = None,
     status: Annotated[
         Literal["reported", "confirmed", "refuted"] | None,
-        typer.Option(help="Evidence status."),
+        typer.Option(help="Evidence status.", case_sensitive=False),
     ] = None,
     location: Annotated[str | None, typer.Option(help="Where it happened.")] = None,
     analyst: Annotated[str | None, typer.Option(help="Who logged it.")] = None,
