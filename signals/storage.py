@@ -791,10 +791,15 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         connection.execute("PRAGMA foreign_keys = ON")
 
 
-def open_store(path: Path, *, create_parent: bool = False) -> Store:
-    """Open (creating if needed) and migrate the database at `path`."""
+def open_store(path: Path, *, create: bool = True, create_parent: bool = False) -> Store:
+    """Open and migrate the database at `path`, creating it if `create`."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file.")
+    if not create and not path.exists():
+        raise DatabaseError(
+            f"There is no database at {path}: `signals init` creates one"
+            " (or check --db and SIGNALS_DB)."
+        )
     if not path.parent.exists():
         if not create_parent:
             raise DatabaseError(f"The directory {path.parent} does not exist.")

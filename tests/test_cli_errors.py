@@ -368,3 +368,42 @@ def test_db_check_finds_totals_written_around_the_triggers(signals, logged) -> N
     repaired = signals("db", "check", "--repair-totals")
     assert repaired.exit_code == 0, repaired.stderr
     assert signals("db", "check").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status"],
+        ["report", "--format", "json"],
+        ["events", "list"],
+        ["events", "show", "1"],
+        ["events", "retract", "1", "--reason", "Mistaken"],
+        ["export"],
+        ["db", "check"],
+    ],
+    ids=lambda args: "-".join(args[:2]),
+)
+def test_a_command_that_only_reads_does_not_create_a_mistyped_database(
+    signals, tmp_path: Path, args: list[str]
+) -> None:
+    missing = tmp_path / "sigals.db"
+    line = assert_data_error(signals("--db", str(missing), *args))
+    assert line == (
+        f"Error: There is no database at {missing}: `signals init` creates one"
+        " (or check --db and SIGNALS_DB)."
+    )
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["init"], ["log", "nuclear-threats", "A threat"], ["import", "-"]],
+    ids=lambda args: args[0],
+)
+def test_a_command_that_writes_events_creates_the_database(
+    signals, tmp_path: Path, args: list[str]
+) -> None:
+    new = tmp_path / "new.db"
+    result = signals("--db", str(new), *args, input="indicator,summary,observed_at\n")
+    assert result.exit_code == 0, result.stderr
+    assert new.exists()

@@ -173,6 +173,7 @@ def test_ndjson_export(signals, logged) -> None:
 
 
 def test_empty_export(signals) -> None:
+    assert signals("init").exit_code == 0
     assert signals("export").stdout == ",".join(CSV_COLUMNS) + "\n"
     assert json.loads(signals("export", "-f", "json").stdout) == []
     assert signals("export", "-f", "ndjson").stdout == ""

@@ -269,7 +269,9 @@ def test_a_user_error_is_one_sentence_even_with_debug(signals, snapshot) -> None
 
 
 @pytest.fixture
-def broken_scorer(monkeypatch: pytest.MonkeyPatch) -> None:
+def broken_scorer(signals, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert signals("init").exit_code == 0
+
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the scorer broke")
 
@@ -304,6 +306,9 @@ def test_debug_prints_a_plain_traceback_in_a_real_process(tmp_path) -> None:
         "main()\n"
     )
     env = {**os.environ, "SIGNALS_DB": str(tmp_path / "s.db")}
+    subprocess.run(
+        [sys.executable, "-m", "signals", "init"], env=env, check=True, capture_output=True
+    )
     command = [sys.executable, "-c", script]
     plain = subprocess.run([*command, "status"], capture_output=True, text=True, env=env)
     assert plain.returncode == 1

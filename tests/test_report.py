@@ -148,6 +148,7 @@ def test_as_known_reproduces_a_past_report_after_later_changes(signals, demo_db,
 
 
 def test_report_of_an_empty_database_is_useful(signals):
+    assert signals("init").exit_code == 0
     result = signals("report", "--as-of", AS_OF)
     assert result.exit_code == 0
     assert "Progress 0/100" in result.stdout

@@ -328,6 +328,7 @@ def test_cli_as_known_leaves_out_what_was_logged_later(signals) -> None:  # type
 
 
 def test_cli_prior_override(signals, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
+    assert signals("init").exit_code == 0
     default = status(signals, PROBING_AS_OF)
     assert default["score"]["prior"] == catalogue.catalogue.prior
     even = status(signals, PROBING_AS_OF, "--prior", "0.5")

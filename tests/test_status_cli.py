@@ -94,6 +94,7 @@ def check_contract(document: dict, catalogue: Catalogue, as_of: str) -> None:  #
 
 
 def test_status_json_on_an_empty_database(signals, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
+    assert signals("init").exit_code == 0
     document = signals.json("status", "--as-of", AS_OF)
     check_contract(document, catalogue, AS_OF)
     assert document["score"]["p_genuine"] == document["score"]["prior"] == catalogue.catalogue.prior
@@ -132,6 +133,7 @@ def test_status_json_follows_the_spec(signals, catalogue: Catalogue) -> None:  #
 
 
 def test_status_json_is_the_default_date_today(signals, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
+    assert signals("init").exit_code == 0
     document = signals.json("status")
     check_contract(document, catalogue, dt.date.today().isoformat())
 

@@ -123,7 +123,7 @@ def init(
     """Create the database (if needed) and check the catalogue loads."""
     current = session(ctx)
     catalogue = current.catalogue()
-    store = current.store()
+    store = current.store(create=True)
     if as_json:
         print_json(
             {
@@ -284,7 +284,7 @@ def log(
         event = prompts.ask_for_event(catalogue, fields, left_out)
     else:
         event = parse_event(fields, catalogue)
-    stored = current.store().log(event)
+    stored = current.store(create=True).log(event)
     if as_json:
         print_json(stored.public())
     else:

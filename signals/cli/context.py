@@ -40,13 +40,17 @@ class Session:
     _store: Store | None = field(default=None, repr=False)
     _catalogue: Catalogue | None = field(default=None, repr=False)
 
-    def store(self) -> Store:
+    def store(self, *, create: bool = False) -> Store:
+        """The database; only a command that writes events (`create`) makes a new one, so
+        that a mistyped path is an error rather than an empty database."""
         if self._store is None:
             from signals.paths import resolve_db_path
             from signals.storage import open_store
 
             explicit = self.db_path is not None
-            self._store = open_store(resolve_db_path(self.db_path), create_parent=not explicit)
+            self._store = open_store(
+                resolve_db_path(self.db_path), create=create, create_parent=not explicit
+            )
             self._both_open()
         return self._store
 
