@@ -55,6 +55,20 @@ def test_another_catalogue_is_warned_of_without_touching_the_data(signals, logge
     assert {indicator["id"] for indicator in document["indicators"]} >= {"force-concentration"}
 
 
+def test_a_stray_event_under_another_catalogue_is_named_as_such(signals, logged) -> None:
+    """The warning follows which catalogues the events were logged against, not only the
+    last one: back on the usual catalogue after one stray event, the stray is named."""
+    stray = signals("--catalogue", str(OTHER), "log", "forces-to-attack-positions", "Camps emptied")
+    assert stray.exit_code == 0
+    assert stray.stderr.startswith(MISMATCH)
+    back = signals("status", "--json", "--as-of", "2024-03-02")
+    assert back.exit_code == 0
+    assert back.stderr == (
+        "Warning: This database also has events logged against 'offensive-preparation' v1;"
+        " 'kremlin-peace-signals' scores only the events of its own indicators.\n"
+    )
+
+
 def test_the_same_catalogue_is_not_warned_of(signals, logged) -> None:
     result = signals("status", "--json")
     assert result.exit_code == 0
@@ -114,9 +128,9 @@ def test_log_edit_and_import_record_the_catalogue(signals, tmp_path, logged, ver
     assert used(signals)[0] == ("offensive-preparation", 1)
     assert len(used(signals)) == 3
     result = signals("--catalogue", str(version_2), "status", "--json")
-    assert result.stderr.startswith(
-        "Warning: This database's events were logged against catalogue"
-        " 'offensive-preparation' v1; you are using 'kremlin-peace-signals' v2"
+    assert result.stderr == (
+        "Warning: This database also has events logged against 'offensive-preparation' v1;"
+        " 'kremlin-peace-signals' scores only the events of its own indicators.\n"
     )
 
 

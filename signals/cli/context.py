@@ -72,7 +72,7 @@ class Session:
         self._store.catalogue = (info.id, info.version)
         used = self._store.catalogues_used()
         if used:
-            _tell_of_another_catalogue(used[0], info.id, info.version)
+            _tell_of_other_catalogues(used, info.id, info.version)
 
     def own_files(self) -> dict[Path, str]:
         """The files this command works from, which nothing it writes may replace."""
@@ -92,18 +92,29 @@ class Session:
             self._store = None
 
 
-def _tell_of_another_catalogue(last: CatalogueUse, catalogue_id: str, version: int) -> None:
+def _tell_of_other_catalogues(used: list[CatalogueUse], catalogue_id: str, version: int) -> None:
+    """Warn when the database's events were logged against other catalogues, whose
+    indicators this one would read wrongly or not at all; note a newer or older version."""
     from signals.cli.output import message, warning
 
-    if last.id != catalogue_id:
-        # Another watch list's indicators: scores and checks would read these events wrongly.
+    mine = [use for use in used if use.id == catalogue_id]
+    others = [use for use in used if use.id != catalogue_id]
+    if not mine:
+        last = others[0]
         warning(
             f"This database's events were logged against catalogue '{last.id}' v{last.version};"
             f" you are using '{catalogue_id}' v{version} (--catalogue / SIGNALS_CATALOGUE)."
         )
-    elif last.version != version:
+        return
+    if others:
+        named = ", ".join(f"'{use.id}' v{use.version}" for use in others)
+        warning(
+            f"This database also has events logged against {named}; '{catalogue_id}' scores"
+            " only the events of its own indicators."
+        )
+    if mine[0].version != version:
         message(
-            f"Note: This database's events were last logged against v{last.version} of"
+            f"Note: This database's events were last logged against v{mine[0].version} of"
             f" catalogue '{catalogue_id}'; you are using v{version}."
         )
 
