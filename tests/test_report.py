@@ -95,6 +95,28 @@ def test_markdown_is_a_table_a_viewer_renders(signals, demo_db):
         assert len(widths) == 1, table
 
 
+def test_an_events_text_reads_as_written_in_markdown(signals):
+    logged = signals(
+        "log",
+        "pause-to-rearm",
+        "<script>alert(1)</script> *not bold* a|b [not](a link) ~not struck~",
+        "--observed",
+        AS_OF,
+        "--source",
+        "_TASS_",
+        "--url",
+        "https://example.org/a_(b)<c>",
+    )
+    assert logged.exit_code == 0, logged.stderr
+    text = signals("report", "--as-of", AS_OF, "--format", "markdown").stdout
+    [row] = [line for line in text.splitlines() if "`pause-to-rearm` | F6" in line]
+    assert (
+        "| \\<script\\>alert(1)\\</script\\> \\*not bold\\* a\\|b \\[not\\](a link)"
+        " \\~not struck\\~ | [\\_TASS\\_](https://example.org/a_%28b%29%3Cc%3E) |"
+    ) in row
+    assert "<script>" not in text
+
+
 def test_week_option_matches_as_of_in_that_week(signals, demo_db):
     by_week = signals.json("report", "--week", "2024-W25")
     by_date = signals.json("report", "--as-of", "2024-06-23")

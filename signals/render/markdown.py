@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from signals.catalogue import Kind
 from signals.report import WeeklyReport, sparkline
 from signals.scoring import IndicatorScore
@@ -9,6 +11,21 @@ from signals.scoring import IndicatorScore
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+# What an event's text may hold that Markdown would take as markup or raw HTML: a summary
+# from a news feed must read as written, and never run as a tag in the brief's viewer.
+_MARKUP = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>~"})
+
+
+def _text(text: str) -> str:
+    """An event's own text in a table cell, shown as written."""
+    return _cell(text.translate(_MARKUP))
+
+
+def _link(url: str) -> str:
+    # Percent-encode what would end the link or open a tag; a URL means the same with them.
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
 
 
 def _signed(value: float, unit: str = "", places: int = 0) -> str:
@@ -75,13 +92,13 @@ def report_markdown(report: WeeklyReport) -> str:
         ]
         for event in report.new_events:
             source = (
-                f"[{_cell(event.source or event.url or 'link')}]({event.url})"
+                f"[{_text(event.source or event.url or 'link')}]({_link(event.url)})"
                 if event.url
-                else _cell(event.source or "")
+                else _text(event.source or "")
             )
             lines.append(
                 f"| {event.id} | {event.observed_at} | `{event.indicator}` | {event.grade} |"
-                f" {event.status.value} | {_cell(event.summary)} | {source} |"
+                f" {event.status.value} | {_text(event.summary)} | {source} |"
             )
     else:
         lines.append("No events were observed or logged this week.")
