@@ -98,6 +98,10 @@ def decode(binary: IO[bytes], encoding: str | None) -> IO[str]:
 
 
 def _sniff_delimiter(first_line: str) -> str:
+    """Commas, unless the first line has more tabs; or semicolons, as spreadsheets save
+    CSV where the comma is the decimal mark, when it has neither."""
+    if ";" in first_line and "," not in first_line and "\t" not in first_line:
+        return ";"
     return "\t" if first_line.count("\t") > first_line.count(",") else ","
 
 

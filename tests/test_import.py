@@ -499,6 +499,19 @@ def test_tab_separated_file(signals, tmp_path: Path) -> None:
     assert len(summaries(signals)) == 5
 
 
+def test_semicolon_separated_file_as_spreadsheets_save_it(signals, tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "indicator;summary;observed_at;reliability;tags\n"
+        'pause-to-rearm;Reserves moved up, 40,000 men in all;2024-03-10;B;"ukraine;east"\n',
+        encoding="utf-8",
+    )
+    assert signals("import", str(path)).exit_code == 0
+    [event] = signals.json("events", "list")  # type: ignore[misc]
+    assert event["summary"] == "Reserves moved up, 40,000 men in all"
+    assert (event["reliability"], event["tags"]) == ("B", ["ukraine", "east"])
+
+
 # -- standard input, dry run, output modes -----------------------------------------------
 
 
