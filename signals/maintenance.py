@@ -95,7 +95,10 @@ def backup_database(store: Store, path: Path, *, force: bool = False) -> int:
     try:
         target = sqlite3.connect(temporary)
         try:
-            store.connection.backup(target, pages=1024, progress=progress)
+            # In one step: a stepwise copy starts again whenever another process commits,
+            # so a busy database was never copied; one step reads a single snapshot while
+            # writers go on (the log keeps what they add).
+            store.connection.backup(target, pages=-1, progress=progress)
         finally:
             target.close()
         temporary.replace(path)

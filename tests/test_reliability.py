@@ -179,6 +179,44 @@ def test_backup_while_another_process_writes(db_path: Path, tmp_path: Path):
         assert count >= imported
 
 
+def test_a_backup_finishes_while_another_analyst_keeps_committing(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A stepwise copy starts again after every commit of another process, so on a busy
+    database it only ever finished once the others stopped. The writer here commits until
+    told to stop, up to a bound; the backup must end before the writer reaches it."""
+    run("init", db=db_path)
+    source = tmp_path / "many.csv"
+    write_large_csv(source, 30_000)
+    run("import", str(source), "-q", db=db_path)
+    bound = 2_000
+    script = (
+        "import sqlite3, sys, time\n"
+        "connection = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)\n"
+        "stop = sys.argv[2]\n"
+        f"for number in range({bound}):\n"
+        "    connection.execute('INSERT INTO catalogues VALUES (?, 1, ?, ?)', (f'busy-{number}', '', ''))\n"
+        "    if __import__('os').path.exists(stop): break\n"
+        "    time.sleep(0.005)\n"
+        "print(number)\n"
+    )
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script, str(db_path), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.5)  # the writer is committing by now
+    target = tmp_path / "busy-backup.db"
+    run("db", "backup", str(target), db=db_path)
+    stop.touch()
+    committed, error = writer.communicate(timeout=300)
+    assert writer.returncode == 0, error
+    assert int(committed) < bound - 1
+    assert run("--db", str(target), "db", "check", db=target).returncode == 0
+
+
 def test_backup_refuses_to_overwrite_without_force(db_path: Path, tmp_path: Path):
     run("init", db=db_path)
     target = tmp_path / "backup.db"

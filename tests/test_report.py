@@ -202,6 +202,17 @@ def test_svg_is_a_well_formed_picture(signals, demo_db, tmp_path):
     assert "Discreet" in text and "probing" in text and "2024-W25" in text
 
 
+@pytest.mark.parametrize("kind", ["svg", "html"])
+def test_a_picture_of_the_report_fetches_nothing_when_opened(signals, demo_db, tmp_path, kind):
+    """Opening a brief must not tell anyone else that it is being read."""
+    target = tmp_path / f"week.{kind}"
+    assert signals("report", "--as-of", AS_OF, "-f", kind, "-o", str(target)).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    fetched = re.findall(r"(?:url\(|src=|href=|@import)\s*[\"']?(?:https?:)?//[^\s\"')]+", text)
+    assert fetched == []
+    assert "@font-face" not in text
+
+
 def test_html_is_a_page(signals, demo_db, tmp_path):
     target = tmp_path / "week.html"
     assert signals("report", "--as-of", AS_OF, "-f", "html", "-o", str(target)).exit_code == 0

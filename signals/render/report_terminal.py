@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console, RenderableType
 from rich.table import Table
@@ -137,5 +138,10 @@ def report_picture(report: WeeklyReport, kind: str) -> str:
         console.print(part)
     title = f"signals — week {report.week.label}"
     if kind == "svg":
-        return console.export_svg(title=title)
+        # rich's image fetches its font from a public CDN whenever it is opened: a brief
+        # must not tell a third party who reads it, and when. The local monospace serves.
+        return _WEB_FONT.sub("", console.export_svg(title=title))
     return console.export_html(inline_styles=True)
+
+
+_WEB_FONT = re.compile(r"@font-face\s*\{[^}]*\}\s*")
