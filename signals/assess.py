@@ -22,12 +22,16 @@ def classes_reader(
 ) -> Callable[[dt.date], list[EvidenceClass]]:
     """The evidence classes counting on each of `days`, from one read of the database.
 
-    The current record is read as per-period aggregates in SQL. As known on a past day,
-    the record's history is needed, so its rows are read and grouped here."""
+    The current record is read as per-period aggregates in SQL. `as_known`, every day is
+    read as the record stood at the end of the last of them, the day a status or report
+    was made: a report printed then scored its trend and the week before with what was
+    known then, not with what was known at each of those earlier days. That needs the
+    record's history, so its rows are read and grouped here."""
     ordered = sorted(set(days))
     if as_known:
         history = store.evidence(ordered[-1], history=True)
-        return lambda day: classify(history, day, known_by(day))
+        horizon = known_by(ordered[-1])
+        return lambda day: classify(history, day, horizon)
     return store.evidence_classes(ordered).__getitem__
 
 

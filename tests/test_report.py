@@ -169,6 +169,62 @@ def test_as_known_reproduces_a_past_report_after_later_changes(signals, demo_db,
     assert signals.json("report", "--as-of", AS_OF) != plain_before
 
 
+def test_as_known_scores_every_week_of_a_report_as_known_the_day_it_was_made(
+    signals, db_path: Path, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """The report printed on a day scored last week and the trend with what was logged by
+    that day, including what was logged late about earlier weeks."""
+    made_on = "2024-05-28"
+    logged = [  # indicator, summary, observed, logged at
+        ("backchannel-informal", "Envoys met in Abu Dhabi", "2024-04-02", "2024-04-03T09:00:00Z"),
+        (
+            "backchannel-intelligence",
+            "Spy chiefs met in Riyadh",
+            "2024-04-10",
+            "2024-05-27T09:00:00Z",
+        ),
+        (
+            "declaration-intent",
+            "Kremlin declares it is ready",
+            "2024-05-20",
+            "2024-05-21T09:00:00Z",
+        ),
+        (
+            "ceasefire-verification",
+            "Observers confirm access",
+            "2024-04-15",
+            "2024-06-10T09:00:00Z",
+        ),
+    ]
+
+    def database(path: Path, entries: list[tuple[str, str, str, str]]) -> Path:
+        store = open_store(path)
+        try:
+            for indicator, summary, observed, at in entries:
+                fields = {"indicator": indicator, "summary": summary, "observed_at": observed}
+                store.log(
+                    parse_event(fields | {"reliability": "A", "credibility": "2"}, catalogue),
+                    now=at,
+                )
+        finally:
+            store.close()
+        return path
+
+    everything = database(db_path, logged)
+    then = database(tmp_path / "then.db", [entry for entry in logged if entry[3] < "2024-05-29"])
+    printed = signals.json("--db", str(then), "report", "--as-of", made_on)
+    reproduced = signals.json("--db", str(everything), "report", "--as-of", made_on, "--as-known")
+    assert isinstance(printed, dict) and isinstance(reproduced, dict)
+    assert reproduced.pop("as_known") is True and printed.pop("as_known") is False
+    assert reproduced == printed
+    assert (
+        printed["trend"]
+        != signals.json("--db", str(everything), "report", "--as-of", made_on)[
+            "trend"  # type: ignore[index]
+        ]
+    )
+
+
 def test_report_of_an_empty_database_is_useful(signals):
     assert signals("init").exit_code == 0
     result = signals("report", "--as-of", AS_OF)
