@@ -15,13 +15,16 @@ The model, in order:
    of a class matters, the database can hand the scorer one row per class.
 3. Its state follows from support, evidence against, and what support would be if the
    evidence were fresh (to tell `lapsed` from `emerging`).
-4. Progress credits each stage's indicators by state; a stage reached before the earlier
-   ones is credited at `out_of_sequence_credit` and flagged.
+4. Progress credits each stage's indicators by state; a stage with evidence before the
+   earlier ones are reached is credited at `out_of_sequence_credit`, and flagged out of
+   sequence once it is itself reached.
 5. The probability starts from the prior's log-odds and adds, per scored indicator,
    (support - against) x ln(likelihood ratio). Everything that argues for genuine intent
    (intent indicators with support, counter-indicators refuted) together may not lift it
    above the catalogue's ceiling; everything that argues against it (signs of deception,
-   intent indicators refuted) is added after that cap, so it always shows.
+   intent indicators refuted) is added after that cap, so it always shows. An indicator
+   with support and a refutation counts its support x ln(ratio) on one side and its
+   against x ln(ratio) on the other, so a refutation is never netted away under the cap.
 """
 
 from __future__ import annotations
@@ -133,6 +136,15 @@ class IndicatorScore:
     events: int
     last_observed: dt.date | None
     evidence: tuple[WeighedEvidence, ...]
+
+    @property
+    def log_odds_parts(self) -> tuple[float, float]:
+        """What its support and what the evidence against it add to the log-odds of genuine
+        intent; together, its `contribution`."""
+        if self.likelihood_ratio is None:
+            return 0.0, 0.0
+        weight = math.log(self.likelihood_ratio)
+        return self.support * weight, -self.against * weight
 
     @property
     def strength(self) -> float:
@@ -399,10 +411,11 @@ def score_classes(
 
     prior_p = catalogue.catalogue.prior if prior is None else prior
     prior_log_odds = logit(prior_p)
-    contributions = [i.contribution for i in indicators if i.kind is not Kind.CONTEXT]
     # What argues for genuine intent is capped together ("even these steps could serve to
     # be a deceptive ploy"); what argues against it, a sign of deception or a refuted step,
-    # is added after the cap, so it always shows.
+    # is added after the cap, so it always shows. An indicator with both support and
+    # evidence against it argues both ways: each part goes to its own side.
+    contributions = [part for i in indicators for part in i.log_odds_parts]
     for_intent_log_odds = sum(c for c in contributions if c > 0)
     intent_cap = max(0.0, logit(catalogue.catalogue.ceiling) - prior_log_odds)
     intent_capped = for_intent_log_odds > intent_cap

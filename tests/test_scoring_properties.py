@@ -198,6 +198,28 @@ def test_a_refuted_step_shows_even_at_the_ceiling() -> None:
     assert after.headline.against_intent_log_odds < 0
 
 
+def test_a_refutation_of_a_supported_step_shows_at_the_ceiling_too() -> None:
+    """An indicator with support and a refutation argues both ways: its support goes under
+    the cap with the rest, its refutation after it, rather than netted away under the cap."""
+    capped = [
+        Evidence(n * 100 + k, indicator, "A", "1", "confirmed", AS_OF)
+        for n, indicator in enumerate(INTENT_IDS)
+        for k in range(3)
+    ]
+    refuted = Evidence(9_999, INTENT_IDS[0], "B", "2", "refuted", AS_OF)
+    before = score(CATALOGUE, capped, AS_OF)
+    after = score(CATALOGUE, [*capped, refuted], AS_OF)
+    assert before.headline.intent_capped and after.headline.intent_capped
+    assert after.indicator(INTENT_IDS[0]).support > after.indicator(INTENT_IDS[0]).against > 0
+    assert p_of(after) < p_of(before)
+    ratio = after.indicator(INTENT_IDS[0]).likelihood_ratio
+    assert ratio is not None
+    assert math.isclose(
+        after.headline.against_intent_log_odds,
+        -after.indicator(INTENT_IDS[0]).against * math.log(ratio),
+    )
+
+
 def test_overwhelming_intent_evidence_stops_at_the_ceiling() -> None:
     """Twenty fresh A1 confirmations of every intent indicator: capped, not certain."""
     evidence = [
