@@ -203,9 +203,12 @@ ESTIMATIVE_BANDS: tuple[tuple[float, str], ...] = (
 
 
 def estimative(probability: float) -> str:
-    """The ICD 203 words for a probability."""
+    """The ICD 203 words for a probability, as it is shown: in whole percent, so that a
+    headline never reads "45 % — unlikely" beside bands that call 45 % an even chance."""
+    percent = round(100 * probability)
     for upper, words in ESTIMATIVE_BANDS:
-        if probability < upper or (upper == 0.55 and probability <= upper):
+        bound = round(100 * upper)
+        if percent < bound or (bound == 55 and percent <= bound):
             return words
     return "almost certain"
 

@@ -215,18 +215,20 @@ def test_prior_override(catalogue: Catalogue) -> None:
     ("probability", "words"),
     [
         (0.0001, "almost no chance"),
-        (0.0499, "almost no chance"),
+        (0.0449, "almost no chance"),
+        (0.0499, "very unlikely"),  # shown as 5 %
         (0.05, "very unlikely"),
-        (0.1999, "very unlikely"),
+        (0.1949, "very unlikely"),
         (0.20, "unlikely"),
-        (0.4499, "unlikely"),
+        (0.4449, "unlikely"),
+        (0.4487, "roughly even chance"),  # shown as 45 %
         (0.45, "roughly even chance"),
         (0.50, "roughly even chance"),
-        (0.55, "roughly even chance"),
-        (0.5501, "likely"),
-        (0.7999, "likely"),
+        (0.5549, "roughly even chance"),  # shown as 55 %
+        (0.5551, "likely"),
+        (0.7949, "likely"),
         (0.80, "very likely"),
-        (0.9499, "very likely"),
+        (0.9449, "very likely"),
         (0.95, "almost certain"),
         (0.9999, "almost certain"),
     ],
