@@ -564,42 +564,41 @@ def test_quiet_still_prints_errors(signals, tmp_path: Path) -> None:
     assert "Error:" in result.stderr
 
 
-def test_json_outcome(signals, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("options", "exit_code", "outcome", "first_error_line"),
+    [
+        (["--skip-invalid"], 0, (7, 5, 1, True), 8),
+        ([], 1, (7, 0, 0, False), 8),  # stopped by the invalid row: the outcome all the same
+    ],
+    ids=["skip-invalid", "refused"],
+)
+def test_json_outcome(
+    signals,
+    tmp_path: Path,
+    options: list[str],
+    exit_code: int,
+    outcome: tuple[int, int, int, bool],
+    first_error_line: int,
+) -> None:
     path = write(tmp_path / "mixed.csv", [*VALID_ROWS, VALID_ROWS[0], INVALID_ROW])
-    result = signals("import", str(path), "--skip-invalid", "--json")
-    assert result.exit_code == 0
+    result = signals("import", str(path), *options, "--json")
+    assert result.exit_code == exit_code
     document = json.loads(result.stdout)
+    rows, inserted, duplicates, written = outcome
     assert {k: v for k, v in document.items() if k != "errors"} == {
-        "rows": 7,
-        "inserted": 5,
-        "duplicates": 1,
+        "rows": rows,
+        "inserted": inserted,
+        "duplicates": duplicates,
         "rejected": 1,
         "not_tracked": 0,
         "dry_run": False,
-        "written": True,
+        "written": written,
     }
-    assert {"line": 8, "column": "indicator", "value": "pause-to-rearn"}.items() <= document[
-        "errors"
-    ][0].items()
-
-
-def test_json_outcome_of_an_import_refused_for_invalid_rows(signals, tmp_path: Path) -> None:
-    path = write(tmp_path / "mixed.csv", [*VALID_ROWS, INVALID_ROW])
-    result = signals("import", str(path), "--json")
-    assert result.exit_code == 1
-    document = json.loads(result.stdout)
-    assert {k: v for k, v in document.items() if k != "errors"} == {
-        "rows": 6,
-        "inserted": 0,
-        "duplicates": 0,
-        "rejected": 1,
-        "not_tracked": 0,
-        "dry_run": False,
-        "written": False,
-    }
-    assert document["errors"][0]["line"] == 7
-    assert "nothing was imported" in result.stderr
-    assert summaries(signals) == []
+    error = {"line": first_error_line, "column": "indicator", "value": "pause-to-rearn"}
+    assert error.items() <= document["errors"][0].items()
+    if not written:
+        assert "nothing was imported" in result.stderr
+        assert summaries(signals) == []
 
 
 # -- files that are not event CSVs -----------------------------------------------------------
