@@ -307,6 +307,7 @@ def import_events(
     with store.write(rollback=dry_run, bulk=True) as connection:
         # Events are never deleted, so the highest id is also how many the table held.
         before = store.last_event_id(connection)
+        earlier = store.earlier_revisions(connection)
         if in_child:
             from signals import offload
 
@@ -328,7 +329,7 @@ def import_events(
                 continue
             batch.append(outcome)
             if len(batch) >= BATCH_SIZE:
-                report.inserted += store.insert_batch(connection, batch, stamp)
+                report.inserted += store.insert_batch(connection, batch, stamp, earlier)
                 batch.clear()
                 # An import that outgrows the table builds some indexes once, at its end.
                 if (
@@ -338,7 +339,7 @@ def import_events(
                 ):
                     deferred = store.defer_indexes(connection)
         if batch and (skip_invalid or not report.rejected):
-            report.inserted += store.insert_batch(connection, batch, stamp)
+            report.inserted += store.insert_batch(connection, batch, stamp, earlier)
         report.duplicates = report.rows - report.rejected - report.not_tracked - report.inserted
         if report.rejected and not skip_invalid:
             report.duplicates = 0

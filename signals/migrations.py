@@ -231,20 +231,6 @@ def m006_evidence_totals(db: Database) -> None:
     )
 
 
-def m007_revision_keys(db: Database) -> None:
-    """Index what identified each earlier revision of an event, so that an import
-    recognises a row that describes an event as it stood before a correction: importing
-    a file again must not bring back what an analyst corrected."""
-    db.execute(
-        "CREATE INDEX event_revisions_external_id ON event_revisions (external_id)"
-        " WHERE external_id IS NOT NULL"
-    )
-    db.execute(
-        "CREATE INDEX event_revisions_fingerprint ON event_revisions (fingerprint)"
-        " WHERE external_id IS NULL"
-    )
-
-
 MIGRATION_FUNCTIONS = (
     m001_events,
     m002_evidence_index,
@@ -252,7 +238,6 @@ MIGRATION_FUNCTIONS = (
     m004_event_search,
     m005_catalogues,
     m006_evidence_totals,
-    m007_revision_keys,
 )
 KNOWN_MIGRATIONS = tuple(function.__name__ for function in MIGRATION_FUNCTIONS)
 

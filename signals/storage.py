@@ -65,15 +65,24 @@ _FRESHEST_BY_CLASS = """
 """
 
 
-# An earlier revision with the external id, or without one the content, of the row being
-# inserted, whose values are numbered parameters in `CONTENT_COLUMNS` order.
-_EXTERNAL_ID = f"?{CONTENT_COLUMNS.index('external_id') + 1}"
-_FINGERPRINT = f"?{CONTENT_COLUMNS.index('fingerprint') + 1}"
-_EARLIER_REVISION = (
-    f"SELECT 1 FROM event_revisions WHERE external_id = {_EXTERNAL_ID} UNION ALL"
-    f" SELECT 1 FROM event_revisions WHERE {_EXTERNAL_ID} IS NULL AND external_id IS NULL"
-    f" AND fingerprint = {_FINGERPRINT}"
-)
+@dataclass(frozen=True)
+class EarlierRevisions:
+    """What identified events before their corrections: a row that matches one describes
+    an event already on record, as it stood before an analyst corrected it."""
+
+    external_ids: frozenset[str]
+    fingerprints: frozenset[str]  # of revisions without an external id
+
+    def describe(self, row: tuple[Any, ...]) -> bool:
+        """Whether a row (values in `CONTENT_COLUMNS` order) is one of these revisions."""
+        external_id = row[_EXTERNAL_ID]
+        if external_id is not None:
+            return external_id in self.external_ids
+        return row[_FINGERPRINT] in self.fingerprints
+
+
+_EXTERNAL_ID = CONTENT_COLUMNS.index("external_id")
+_FINGERPRINT = CONTENT_COLUMNS.index("fingerprint")
 
 
 def _freshest(date_and_id: str) -> tuple[dt.date, int]:
@@ -416,22 +425,39 @@ class Store:
         self._count_in_totals(connection, since_id, most_of_table=2 * inserted > total)
         self.refresh_statistics(connection)
 
+    def earlier_revisions(self, connection: sqlite3.Connection) -> EarlierRevisions | None:
+        """The keys of every earlier revision, read once for a write (revisions are few);
+        None when no event was ever corrected."""
+        external_ids: set[str] = set()
+        fingerprints: set[str] = set()
+        for external_id, fingerprint in connection.execute(
+            "SELECT external_id, fingerprint FROM event_revisions"
+        ):
+            if external_id is None:
+                fingerprints.add(fingerprint)
+            else:
+                external_ids.add(external_id)
+        if not external_ids and not fingerprints:
+            return None
+        return EarlierRevisions(frozenset(external_ids), frozenset(fingerprints))
+
     def insert_batch(
-        self, connection: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], now: str
+        self,
+        connection: sqlite3.Connection,
+        rows: Sequence[tuple[Any, ...]],
+        now: str,
+        earlier: EarlierRevisions | None = None,
     ) -> int:
         """Insert rows (values in `CONTENT_COLUMNS` order) within the caller's transaction;
         rows already known (by external id, or by content when they have none) are skipped,
-        whether they describe an event as it is or as it was before a correction.
+        as are those that describe an event as it was before a correction (`earlier`).
         Returns how many were inserted. The caller ends with `finish_import`."""
         columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
-        values = ", ".join(f"?{number}" for number in range(1, len(columns) + 1))
-        sql = f"INSERT INTO events ({', '.join(columns)}) VALUES ({values}) ON CONFLICT DO NOTHING"
-        if connection.execute("SELECT EXISTS (SELECT 1 FROM event_revisions)").fetchone()[0]:
-            sql = (
-                f"INSERT INTO events ({', '.join(columns)}) SELECT {values}"
-                f" WHERE NOT EXISTS ({_EARLIER_REVISION}) ON CONFLICT DO NOTHING"
-            )
-        cursor = connection.executemany(sql, [(*row, now, 1, now) for row in rows])
+        cursor = connection.executemany(
+            f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            " ON CONFLICT DO NOTHING",
+            [(*row, now, 1, now) for row in rows if earlier is None or not earlier.describe(row)],
+        )
         # The rows this statement inserted (total_changes would count triggers' changes too).
         inserted = cursor.rowcount
         if inserted:

@@ -134,3 +134,18 @@ def test_nothing_is_written_over_another_sqlite_database(
             result.stderr.strip() == f"Error: {other} is a SQLite database: write to another file."
         )
     assert other.read_bytes() == db_path.read_bytes()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("command", range(4), ids=["report", "export", "export-json", "rejects"])
+def test_a_pipe_or_device_is_refused_rather_than_replaced_or_waited_on(
+    signals, tmp_path: Path, command: int
+) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    result = signals(*write_commands(tmp_path)[command], str(pipe))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: {pipe} is not a regular file: write to a file, or leave out the option to print."
+    )
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)

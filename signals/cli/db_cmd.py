@@ -65,9 +65,13 @@ def backup(
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
 ) -> None:
     """Copy the database with SQLite's online backup, safe while others write."""
+    from signals.cli.files import refuse_to_replace
     from signals.maintenance import backup_database
 
-    store = session(ctx).store()
+    current = session(ctx)
+    store = current.store()
+    # An older backup may be replaced (--force), the files this command works from never.
+    refuse_to_replace(path, current.own_files(), databases=False)
     pages = backup_database(store, path, force=force)
     events = store.count()
     if as_json:

@@ -55,10 +55,24 @@ def _mode_for(path: Path) -> int:
     return 0o666 & ~umask
 
 
-def refuse_to_replace(path: Path, keep: Mapping[Path, str]) -> None:
+def refuse_to_replace(path: Path, keep: Mapping[Path, str], *, databases: bool = True) -> None:
+    """Refuse a target that is one of `keep`, a SQLite database (unless `databases` may be
+    replaced, as by a newer backup), or not a regular file at all: a pipe or terminal
+    would be replaced by a file (or, opened to be looked at, wait forever); leaving out
+    the option prints to standard output instead."""
     for kept, what in keep.items():
         if _same_file(path, kept):
             raise UsageError(f"{path} is {what}: write to another file.")
+    try:
+        status = path.stat()
+    except (OSError, RuntimeError):  # nothing there yet (or a loop of links: found later)
+        return
+    if not stat.S_ISREG(status.st_mode):
+        raise UsageError(
+            f"{path} is not a regular file: write to a file, or leave out the option to print."
+        )
+    if not databases:
+        return
     try:
         with open(path, "rb") as existing:
             head = existing.read(len(_SQLITE_HEADER))
@@ -72,4 +86,7 @@ def _same_file(path: Path, other: Path) -> bool:
     try:
         return os.path.samefile(path, other)
     except OSError:  # one of them does not exist (yet)
-        return path.resolve() == other.resolve()
+        try:
+            return path.resolve() == other.resolve()
+        except RuntimeError:  # a loop of links, which is nothing to keep
+            return False
