@@ -99,7 +99,7 @@ def test_an_events_text_reads_as_written_in_markdown(signals):
     logged = signals(
         "log",
         "pause-to-rearm",
-        "<script>alert(1)</script> *not bold* a|b [not](a link) ~not struck~",
+        "<script>alert(1)</script> *not bold* a|b [not](a link) ~not struck~ &amp;",
         "--observed",
         AS_OF,
         "--source",
@@ -112,7 +112,7 @@ def test_an_events_text_reads_as_written_in_markdown(signals):
     [row] = [line for line in text.splitlines() if "`pause-to-rearm` | F6" in line]
     assert (
         "| \\<script\\>alert(1)\\</script\\> \\*not bold\\* a\\|b \\[not\\](a link)"
-        " \\~not struck\\~ | [\\_TASS\\_](https://example.org/a_%28b%29%3Cc%3E) |"
+        " \\~not struck\\~ \\&amp; | [\\_TASS\\_](https://example.org/a_%28b%29%3Cc%3E) |"
     ) in row
     assert "<script>" not in text
 

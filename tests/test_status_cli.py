@@ -301,3 +301,28 @@ def test_every_figure_shows_in_full_on_a_narrow_terminal(  # type: ignore[no-unt
     # Summaries wrap rather than being cut: every word of the first one is there.
     first = demo.json("events", "list")[0]["summary"]
     assert all(word in listed for word in first.split())
+
+
+def test_explain_shows_both_sides_of_an_indicator_with_support_and_a_refutation(  # type: ignore[no-untyped-def]
+    signals, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    for status, grade in (("confirmed", ("A", "1")), ("refuted", ("B", "2"))):
+        logged = signals(
+            "log", "declaration-intent", f"Declaration {status}", "--observed", AS_OF,
+            "-r", grade[0], "-c", grade[1], "--status", status,
+        )  # fmt: skip
+        assert logged.exit_code == 0, logged.stderr
+    row = next(
+        r
+        for r in signals.json("status", "--as-of", AS_OF, "--explain")["indicators"]  # type: ignore[index]
+        if r["id"] == "declaration-intent"
+    )
+    ln = math.log(catalogue.by_id["declaration-intent"].likelihood_ratio or 0)
+    text = signals("status", "--as-of", AS_OF, "--explain").stdout
+    assert (
+        f"; {row['support']:.3f} × ln 2.5 = {row['support'] * ln:+.3f}"
+        f" and −{row['against']:.3f} × ln 2.5 = {-row['against'] * ln:+.3f}"
+    ) in text
+    headline = signals.json("status", "--as-of", AS_OF)["score"]  # type: ignore[index]
+    assert headline["log_odds"]["against_intent"] == pytest.approx(-row["against"] * ln, abs=1e-3)

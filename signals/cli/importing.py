@@ -110,6 +110,8 @@ def run_import(
     keep = dict(keep or {})
     if file != "-":
         keep[Path(file)] = "the file being imported"
+    if map_file is not None and map_file.is_file():
+        keep[map_file] = "the mapping"
     mapping = None
     if map_file is not None:
         from signals.mapping import load_mapping

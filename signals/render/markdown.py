@@ -15,7 +15,7 @@ def _cell(text: str) -> str:
 
 # What an event's text may hold that Markdown would take as markup or raw HTML: a summary
 # from a news feed must read as written, and never run as a tag in the brief's viewer.
-_MARKUP = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>~"})
+_MARKUP = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>~&"})
 
 
 def _text(text: str) -> str:

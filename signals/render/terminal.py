@@ -311,9 +311,17 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
             f"  support {indicator.support:.3f}, against {indicator.against:.3f},"
             f" if fresh {indicator.fresh_support:.3f} → {indicator.state.value}"
         )
-        if indicator.likelihood_ratio is not None:
+        ratio = indicator.likelihood_ratio
+        if ratio is not None and indicator.support and indicator.against:
+            # Each part counts on its own side of the cap, so each is shown.
+            from_support, from_against = indicator.log_odds_parts
             lines.append(
-                f"; ({indicator.support:.3f} − {indicator.against:.3f}) × ln {indicator.likelihood_ratio:g}"
+                f"; {indicator.support:.3f} × ln {ratio:g} = {from_support:+.3f}"
+                f" and −{indicator.against:.3f} × ln {ratio:g} = {from_against:+.3f}"
+            )
+        elif ratio is not None:
+            lines.append(
+                f"; ({indicator.support:.3f} − {indicator.against:.3f}) × ln {ratio:g}"
                 f" = {indicator.contribution:+.3f}"
             )
         lines.append("\n")
