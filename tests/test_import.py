@@ -551,6 +551,27 @@ def test_dry_run_with_rejects_writes_only_the_rejects(signals, tmp_path: Path, s
     assert "pause-to-rearn" in rejects.read_text(encoding="utf-8")
 
 
+def test_a_rehearsal_stopped_by_invalid_rows_still_writes_the_rejects(
+    signals, tmp_path: Path, snapshot
+) -> None:
+    path = write(tmp_path / "bad.csv", [*VALID_ROWS, INVALID_ROW])
+    rejects = tmp_path / "rejects.csv"
+    before = snapshot()
+    result = signals("import", str(path), "--dry-run", "--rejects", str(rejects))
+    assert result.exit_code == 1
+    assert "nothing was imported" in result.stderr
+    assert snapshot() == before
+    assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith("7,pause-to-rearn,")
+
+
+def test_a_rehearsal_never_creates_a_database(signals, valid_file: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "new.db"
+    result = signals("--db", str(missing), "import", str(valid_file), "--dry-run")
+    assert result.exit_code == 1
+    assert "There is no database at" in result.stderr
+    assert not missing.exists()
+
+
 def test_quiet_prints_nothing_on_success(signals, valid_file: Path) -> None:
     result = signals("import", str(valid_file), "-q")
     assert result.exit_code == 0

@@ -119,27 +119,33 @@ def run_import(
         mapping = load_mapping(map_file, catalogue)
     text = open_input(file, encoding or (mapping.encoding if mapping else None))
     show_progress = not quiet and sys.stderr.isatty()
+    stopped: ImportAborted | None = None
     try:
         with (
             _rejects_writer(rejects, keep) as on_reject,
             _progress(show_progress, text) as on_progress,
         ):
-            report = import_events(
-                store,
-                catalogue,
-                text,
-                mapping=mapping,
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                on_reject=on_reject,
-                on_progress=on_progress,
-            )
-    except ImportAborted as aborted:
-        _print_errors(aborted.report)
-        raise
+            try:
+                report = import_events(
+                    store,
+                    catalogue,
+                    text,
+                    mapping=mapping,
+                    dry_run=dry_run,
+                    skip_invalid=skip_invalid,
+                    on_reject=on_reject,
+                    on_progress=on_progress,
+                )
+            except ImportAborted as aborted:
+                # Nothing was written, but the rejects file is: it is what the rehearsal
+                # (--dry-run) was for.
+                stopped = aborted
     finally:
         if file != "-":
             text.close()
+    if stopped is not None:
+        _print_errors(stopped.report)
+        raise stopped
     if report.rejected:
         _print_errors(report)
     if not quiet:

@@ -68,7 +68,7 @@ def import_command(
     current = session(ctx)
     try:
         report = run_import(
-            current.store(create=True),
+            current.store(create=not dry_run),
             current.catalogue(),
             file,
             keep=current.own_files(),
