@@ -138,15 +138,20 @@ def test_dates_use_the_same_parser_as_observed(signals, terminal) -> None:
     assert stored(signals, 1)["observed_at"] == yesterday
 
 
-def test_what_the_model_refuses_is_asked_again(signals, terminal) -> None:
+def test_what_the_model_refuses_is_asked_again_at_once(signals, terminal) -> None:
     future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     result = signals(
         "log",
-        input=answers("nuclear-threats", "ab", future, "", "", "", "", "A real threat", TODAY),
+        input=answers("nuclear-threats", "ab", "A real threat", future, TODAY, "", "", "", ""),
     )
     assert result.exit_code == 0, result.stderr
-    assert "summary: must be at least 3 characters." in result.stderr
-    assert "observed_at: is in the future" in result.stderr
+    said = result.stderr
+    # Each refused answer is asked again before the next question, not after the last.
+    assert (
+        said.index("summary: must be at least 3 characters.")
+        < said.index("observed_at: is in the future")
+        < said.index("Source reliability:")
+    )
     event = stored(signals, 1)
     assert (event["summary"], event["observed_at"]) == ("A real threat", TODAY)
 

@@ -171,14 +171,25 @@ ASKERS: dict[str, Ask] = {
 def ask_for_event(
     catalogue: Catalogue, given: Mapping[str, Any], missing: Collection[str]
 ) -> EventInput:
-    """Ask for each field in `missing`, then validate the whole event; a field the model
-    refuses is asked for again, after the reason it was refused."""
+    """Ask for each field in `missing`; an answer the model refuses is asked for again at
+    once, after the reason it was refused. The whole event is validated at the end."""
     from signals.events import InvalidEventError, parse_event
+
+    def refusal(answers: dict[str, Any], name: str) -> str | None:
+        # The model judges the answers so far; only its word on this field counts yet.
+        try:
+            parse_event(answers, catalogue)
+        except InvalidEventError as invalid:
+            return dict(invalid.problems).get(name)
+        return None
 
     answers = dict(given)
     for name, ask in ASKERS.items():
         if name in missing:
             answers[name] = ask(catalogue, answers.get(name))
+            while (reason := refusal(answers, name)) is not None:
+                _say(f"{name}: {reason}.")
+                answers[name] = ask(catalogue, answers.get(name))
     while True:
         try:
             return parse_event(answers, catalogue)
