@@ -358,6 +358,8 @@ class Rejected:
     line: int
     values: list[str]
     problems: list[tuple[str, str]]
+    # A mapped row's event fields: its problems name these, not the file's columns.
+    mapped: dict[str, Any] | None = None
 
 
 def _checked_rows(
@@ -372,6 +374,7 @@ def _checked_rows(
     fast = FastRows(catalogue, today)
     take = fast.taker(cells.names)
     for line, values in rows:
+        fields: dict[str, Any] | None = None
         try:
             if mapping is None:
                 # Most rows need none of the model's judgement; the rest get all of it.
@@ -384,7 +387,7 @@ def _checked_rows(
                 continue
             yield fast.row(fields) or parse_event(fields, catalogue, today).values()
         except InvalidEventError as invalid:
-            yield Rejected(line, values, invalid.problems)
+            yield Rejected(line, values, invalid.problems, fields)
 
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
@@ -422,9 +425,10 @@ def _reject(
 ) -> None:
     report.rejected += 1
     raw = as_row(header, rejected.values)
+    shown = {**(rejected.mapped or {}), **raw}
     for column, reason in rejected.problems:
         if len(report.errors) < ERRORS_KEPT:
-            value = raw.get(column, raw.get(column.lower(), ""))
+            value = shown.get(column, shown.get(column.lower(), ""))
             report.errors.append(RowError(rejected.line, column, _preview(value), reason))
     if on_reject is not None:
         reasons = "; ".join(f"{column}: {reason}" for column, reason in rejected.problems)

@@ -266,6 +266,19 @@ def test_a_bad_event_date_is_rejected_naming_the_formats(signals: Any, tmp_path:
     assert "event_date '1st of March' is not a date in the format %Y-%m-%d" in result.stderr
 
 
+def test_a_mapped_row_the_model_refuses_shows_the_value_it_refused(
+    signals: Any, tmp_path: Path
+) -> None:
+    """A mapped row's problem names an event field, not a column of the file: the error
+    table shows the field's value as mapped."""
+    row, _ = ROWS[0]
+    path = write_acled(tmp_path / "future.csv", [{**row, "event_date": "2999-03-01"}])
+    result = signals("import", str(path), "--map", "acled", "--json")
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["errors"]
+    assert (error["column"], error["value"]) == ("observed_at", "2999-03-01")
+
+
 def test_an_export_missing_columns_is_refused(signals: Any, tmp_path: Path) -> None:
     path = tmp_path / "partial.csv"
     path.write_text("event_id_cnty,event_date,notes\nUKR1,2024-03-01,x\n", encoding="utf-8")
