@@ -132,7 +132,6 @@ class IndicatorScore:
     against: float
     fresh_support: float
     likelihood_ratio: float | None
-    contribution: float
     events: int
     last_observed: dt.date | None
     evidence: tuple[WeighedEvidence, ...]
@@ -140,11 +139,17 @@ class IndicatorScore:
     @property
     def log_odds_parts(self) -> tuple[float, float]:
         """What its support and what the evidence against it add to the log-odds of genuine
-        intent; together, its `contribution`."""
+        intent; the headline counts them on either side of the cap."""
         if self.likelihood_ratio is None:
             return 0.0, 0.0
         weight = math.log(self.likelihood_ratio)
         return self.support * weight, -self.against * weight
+
+    @property
+    def contribution(self) -> float:
+        """(support - against) x ln(likelihood ratio): both parts together."""
+        from_support, from_against = self.log_odds_parts
+        return from_support + from_against
 
     @property
     def strength(self) -> float:
@@ -308,8 +313,6 @@ def score_indicator(
     against = combine((w.strength for w in weighed if w.against), discount)
     fresh_support = combine((w.base for w in supporting), discount)
     state = _state(support, against, fresh_support, catalogue)
-    ratio = indicator.likelihood_ratio
-    contribution = (support - against) * math.log(ratio) if ratio is not None else 0.0
     return IndicatorScore(
         id=indicator.id,
         title=indicator.title,
@@ -319,8 +322,7 @@ def score_indicator(
         support=support,
         against=against,
         fresh_support=fresh_support,
-        likelihood_ratio=ratio,
-        contribution=contribution,
+        likelihood_ratio=indicator.likelihood_ratio,
         events=sum(e.events for e in evidence),
         last_observed=max((e.latest for e in evidence), default=None),
         evidence=tuple(weighed),
