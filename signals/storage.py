@@ -49,6 +49,8 @@ _SELECT_EVENT = (
 )
 
 
+# How many events each class has, counted afresh.
+_EVENTS_BY_CLASS = f"SELECT {CLASS_COLUMNS}, count(*) FROM events GROUP BY {CLASS_COLUMNS}"
 # For every class, its freshest event observed by a day and not retracted: a step down the
 # evidence index from (class, day), which ends in the event id.
 _FRESHEST_BY_CLASS = """
@@ -297,17 +299,12 @@ class Store:
         sql = "SELECT rowid FROM events_fts WHERE events_fts MATCH ?"
         if indexed_to >= newest:
             return sql, [query]
-        columns = ", ".join(SEARCHED_COLUMNS)
         self.connection.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.events_fts_tail"
-            f" USING fts5({columns}, tokenize='{SEARCH_TOKENIZER}')"
+            f" USING fts5({', '.join(SEARCHED_COLUMNS)}, tokenize='{SEARCH_TOKENIZER}')"
         )
         self.connection.execute("DELETE FROM temp.events_fts_tail")
-        self.connection.execute(
-            f"INSERT INTO temp.events_fts_tail (rowid, {columns})"
-            f" SELECT id, {columns} FROM events WHERE id > ? AND id <= ?",
-            (indexed_to, newest),
-        )
+        _index_for_search(self.connection, "temp.events_fts_tail", indexed_to, newest)
         tail = "SELECT rowid FROM temp.events_fts_tail WHERE events_fts_tail MATCH ?"
         return f"{sql} UNION ALL {tail}", [query, query]
 
@@ -321,12 +318,7 @@ class Store:
         try:
             with self.write() as connection:
                 indexed_to, newest = self._search_backlog()
-                columns = ", ".join(SEARCHED_COLUMNS)
-                connection.execute(
-                    f"INSERT INTO events_fts (rowid, {columns})"
-                    f" SELECT id, {columns} FROM events WHERE id > ? AND id <= ?",
-                    (indexed_to, newest),
-                )
+                _index_for_search(connection, "events_fts", indexed_to, newest)
                 connection.execute("UPDATE events_fts_state SET indexed_to = ?", (newest,))
         except (DatabaseError, sqlite3.OperationalError):
             return indexed_to, newest
@@ -421,8 +413,8 @@ class Store:
     def finish_import(self, connection: sqlite3.Connection, since_id: int, inserted: int) -> None:
         """Count the `inserted` events after `since_id` into the per-class totals, and bring
         the planner's statistics up to date; once, at the end of the import's transaction."""
-        total = int(connection.execute("SELECT count(*) FROM events").fetchone()[0])
-        self._count_in_totals(connection, since_id, most_of_table=2 * inserted > total)
+        # Events are never deleted, so the table held `since_id` before the import.
+        self._count_in_totals(connection, since_id, most_of_table=inserted > since_id)
         self.refresh_statistics(connection)
 
     def earlier_revisions(self, connection: sqlite3.Connection) -> EarlierRevisions | None:
@@ -468,9 +460,7 @@ class Store:
         """Count every class's events afresh (as m006 first did); returns how many classes."""
         with self.write() as connection:
             connection.execute("DELETE FROM evidence_totals")
-            connection.execute(
-                f"INSERT INTO evidence_totals SELECT {CLASS_COLUMNS}, count(*) FROM events GROUP BY {CLASS_COLUMNS}"
-            )
+            connection.execute(f"INSERT INTO evidence_totals {_EVENTS_BY_CLASS}")
             return int(connection.execute("SELECT count(*) FROM evidence_totals").fetchone()[0])
 
     def drifted_totals(self) -> int:
@@ -482,12 +472,7 @@ class Store:
                 f"SELECT {CLASS_COLUMNS}, events FROM evidence_totals WHERE events <> 0"
             )
         }
-        counted = {
-            tuple(row[:4]): row[4]
-            for row in self.connection.execute(
-                f"SELECT {CLASS_COLUMNS}, count(*) FROM events GROUP BY {CLASS_COLUMNS}"
-            )
-        }
+        counted = {tuple(row[:4]): row[4] for row in self.connection.execute(_EVENTS_BY_CLASS)}
         return sum(kept.get(key) != counted.get(key) for key in kept.keys() | counted.keys())
 
     def refresh_statistics(self, connection: sqlite3.Connection) -> None:
@@ -703,6 +688,16 @@ class Store:
             (prefix + "*", limit),
         )
         return [(row[0], row[1], row[2]) for row in rows]
+
+
+def _index_for_search(connection: sqlite3.Connection, table: str, after: int, upto: int) -> None:
+    """Add the events with ids in (after, upto] to the search table `table`."""
+    columns = ", ".join(SEARCHED_COLUMNS)
+    connection.execute(
+        f"INSERT INTO {table} (rowid, {columns})"
+        f" SELECT id, {columns} FROM events WHERE id > ? AND id <= ?",
+        (after, upto),
+    )
 
 
 def search_query(text: str) -> str | None:
