@@ -11,7 +11,7 @@ import random
 import sys
 from pathlib import Path
 
-from signals.catalogue import load_catalogue
+from signals.catalogue_loader import load_catalogue
 from signals.events import EVENT_FIELDS
 from signals.paths import default_catalogue_path
 

@@ -6,14 +6,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 
 from signals.catalogue import Catalogue
+from signals.evidence import EvidenceClass, classify, known_by
 from signals.report import TREND_WEEKS, Week, WeeklyReport, build_report
-from signals.scoring import (
-    EvidenceClass,
-    ScoreResult,
-    classify,
-    known_by,
-    score_classes,
-)
+from signals.scoring import ScoreResult, score_classes
 from signals.storage import Store
 
 

@@ -1,19 +1,18 @@
-"""The catalogue: indicators and scoring weights, read from TOML and validated once."""
+"""The catalogue's models: indicators, stages and scoring weights, each number with its
+rationale. Reading a catalogue file is `signals.catalogue_loader`'s job."""
 
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections import Counter
 from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from signals.errors import CatalogueError, UnknownIndicatorError
+from signals.errors import UnknownIndicatorError
+from signals.validation import KEBAB_CASE, StrictModel
 
-KEBAB_CASE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Rationale = Annotated[str, Field(min_length=10)]
 
 
@@ -65,17 +64,12 @@ CREDIBILITY_MEANING = {
 }
 
 
-class _Strict(BaseModel):
-    # Validators are built on first use: a catalogue read from the cache never needs them.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class GradeWeight(_Strict):
+class GradeWeight(StrictModel):
     weight: float = Field(ge=0, le=1)
     rationale: Rationale
 
 
-class Scoring(_Strict):
+class Scoring(StrictModel):
     present_threshold: float = Field(gt=0, le=1)
     present_threshold_rationale: Rationale
     emerging_threshold: float = Field(gt=0, lt=1)
@@ -107,7 +101,7 @@ class Scoring(_Strict):
         return self
 
 
-class Indicator(_Strict):
+class Indicator(StrictModel):
     id: str = Field(pattern=KEBAB_CASE)
     title: str = Field(min_length=3, max_length=80)
     kind: Kind
@@ -152,7 +146,7 @@ class Indicator(_Strict):
         return self
 
 
-class CatalogueInfo(_Strict):
+class CatalogueInfo(StrictModel):
     id: str = Field(pattern=KEBAB_CASE)
     version: int = Field(ge=1)
     title: str = Field(min_length=3)
@@ -171,7 +165,7 @@ class CatalogueInfo(_Strict):
         return self
 
 
-class Catalogue(_Strict):
+class Catalogue(StrictModel):
     catalogue: CatalogueInfo
     scoring: Scoring
     indicators: list[Indicator] = Field(min_length=1)
@@ -201,67 +195,8 @@ class Catalogue(_Strict):
             return close
         return [i for i in ids if indicator_id and indicator_id in i][:limit]
 
-    def of_kind(self, kind: Kind) -> list[Indicator]:
-        return [i for i in self.indicators if i.kind is kind]
-
     def stages(self) -> list[int]:
         return sorted({i.stage for i in self.indicators if i.stage is not None})
 
     def stage_name(self, stage: int) -> str:
         return self.catalogue.stages.get(stage, f"Stage {stage}")
-
-
-def _describe_location(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
-    """Name a validation error's place by indicator id rather than list index."""
-    if len(loc) >= 2 and loc[0] == "indicators" and isinstance(loc[1], int):
-        indicators = raw.get("indicators") or []
-        entry = indicators[loc[1]] if loc[1] < len(indicators) else {}
-        name = entry.get("id") if isinstance(entry, dict) else None
-        label = f"indicator '{name}'" if name else f"indicator #{loc[1] + 1}"
-        rest = ".".join(str(part) for part in loc[2:])
-        return f"{label}, field '{rest}'" if rest else label
-    return "field '" + ".".join(str(part) for part in loc) + "'" if loc else "catalogue"
-
-
-def validate_catalogue(raw: dict[str, Any]) -> Catalogue:
-    try:
-        return Catalogue.model_validate(raw)
-    except ValidationError as error:
-        problems = [
-            f"{_describe_location(raw, tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
-            for e in error.errors()
-        ]
-        count = len(problems)
-        raise CatalogueError(
-            f"The catalogue has {count} problem{'s' if count != 1 else ''}.", problems
-        ) from None
-
-
-def load_catalogue(path: Path) -> Catalogue:
-    """The catalogue in a TOML file, validated; from the cache when this file was validated
-    before (see `signals.catalogue_cache`)."""
-    from signals import catalogue_cache
-    from signals.paths import cache_dir
-
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogueError(f"Catalogue file {path} does not exist.") from None
-    except OSError as error:
-        raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
-    directory = cache_dir()
-    key = catalogue_cache.entry_key(data)
-    found = catalogue_cache.cached(directory, path, key)
-    if found is not None:
-        return found
-    try:
-        # As reading in text mode would: every line ending becomes a newline.
-        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-        raw = tomllib.loads(text)
-    except UnicodeDecodeError as error:
-        raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise CatalogueError(f"Catalogue {path} is not valid TOML: {error}.") from None
-    catalogue = validate_catalogue(raw)
-    catalogue_cache.remember(directory, path, key, catalogue)
-    return catalogue

@@ -21,12 +21,13 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from signals.catalogue import Catalogue
+from signals import catalogue, validation
+from signals.catalogue import Catalogue
 
-_MODEL_SOURCE = Path(__file__).with_name("catalogue.py")
+# The modules whose source decides what a valid catalogue is: a change to either
+# validates afresh.
+_MODEL_MODULES = (catalogue, validation)
 # Entries kept at most: one per catalogue file used, the least recently written go first.
 MAX_ENTRIES = 16
 
@@ -36,12 +37,12 @@ def entry_key(catalogue_bytes: bytes) -> bytes | None:
     the model's source cannot be read (an install without it), so nothing is cached."""
     import pydantic
 
-    try:
-        model_source = _MODEL_SOURCE.read_bytes()
-    except OSError:
-        return None
     digest = hashlib.sha256(catalogue_bytes)
-    digest.update(model_source)
+    for module in _MODEL_MODULES:
+        try:
+            digest.update(Path(str(module.__file__)).read_bytes())
+        except OSError:
+            return None
     digest.update(f"{pydantic.VERSION} {sys.version}".encode())
     return digest.hexdigest().encode("ascii")
 
@@ -75,8 +76,6 @@ def cached(directory: Path | None, catalogue_path: Path, key: bytes | None) -> C
             catalogue = pickle.load(entry)
     except Exception:  # any unreadable entry is a miss, never an error
         return None
-    from signals.catalogue import Catalogue
-
     return catalogue if isinstance(catalogue, Catalogue) else None
 
 

@@ -105,14 +105,6 @@ def _sniff_delimiter(first_line: str) -> str:
     return "\t" if first_line.count("\t") > first_line.count(",") else ","
 
 
-def read_rows(
-    text: IO[str], mapping: RowMapping | None = None
-) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The header and an iterator of (line number, row) for a CSV stream."""
-    header, cells = read_cells(text, mapping)
-    return header, ((line, as_row(header, values)) for line, values in cells)
-
-
 def as_row(header: list[str], values: list[str]) -> dict[str, str]:
     """A row's cells by column; a row of the wrong width keeps its cells under their columns
     (so a rejects file stays one table) and says what was wrong with it."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from signals.catalogue import Catalogue, Indicator, Kind
 from signals.events import Event
-from signals.scoring import EvidenceClass, IndicatorScore, ScoreResult, State, score_classes
+from signals.evidence import EvidenceClass
+from signals.scoring import IndicatorScore, ScoreResult, State, score_classes
 
 TREND_WEEKS = 12
 

@@ -8,10 +8,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from signals.errors import DatabaseError, EventNotFoundError, SignalsError, UsageError
 from signals.events import EVENT_FIELDS, Event, EventInput, EventRevision, Retraction
+from signals.evidence import Evidence, EvidenceClass
 from signals.migrations import (
     KNOWN_MIGRATIONS,
     MIGRATION_SET,
@@ -20,9 +21,6 @@ from signals.migrations import (
     SEARCHED_COLUMNS,
     migrations,
 )
-
-if TYPE_CHECKING:
-    from signals.scoring import Evidence, EvidenceClass
 
 BUSY_TIMEOUT_SECONDS = 30.0
 # A write transaction's page cache: larger ones made a million-row import no faster
@@ -517,8 +515,6 @@ class Store:
         Without `history`, the current revision of every event still counting. With it,
         every revision ever on record with the interval it was on record for, so that the
         scorer can read the database as it stood on any day (`--as-known`)."""
-        from signals.scoring import Evidence
-
         observed_by = as_of.isoformat()
         if not history:
             rows = self.connection.execute(
@@ -572,8 +568,6 @@ class Store:
             return self._evidence_classes(ordered)
 
     def _evidence_classes(self, ordered: list[dt.date]) -> dict[dt.date, list[EvidenceClass]]:
-        from signals.scoring import EvidenceClass
-
         counting: dict[tuple[str, str, str, str], int] = {
             (row[0], row[1], row[2], row[3]): row[4]
             for row in self.connection.execute(

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from signals.catalogue import Catalogue, load_catalogue
+from signals.catalogue import Catalogue
+from signals.catalogue_loader import load_catalogue
 from signals.cli.app import app
 from signals.paths import data_dir, default_catalogue_path
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import signals.catalogue
 import signals.catalogue_cache
-from signals.catalogue import load_catalogue
+import signals.catalogue_loader
+from signals.catalogue_loader import load_catalogue
 from signals.errors import CatalogueError
 from signals.paths import cache_dir, default_catalogue_path
 
@@ -35,14 +35,16 @@ def no_validation(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(raw: object) -> None:
         raise AssertionError("validated although the cache holds this catalogue")
 
-    monkeypatch.setattr(signals.catalogue, "validate_catalogue", refuse)
+    monkeypatch.setattr(signals.catalogue_loader, "validate_catalogue", refuse)
 
 
 def counting_validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     validated: list[int] = []
-    validate = signals.catalogue.validate_catalogue
+    validate = signals.catalogue_loader.validate_catalogue
     monkeypatch.setattr(
-        signals.catalogue, "validate_catalogue", lambda raw: validated.append(1) or validate(raw)
+        signals.catalogue_loader,
+        "validate_catalogue",
+        lambda raw: validated.append(1) or validate(raw),
     )
     return validated
 

@@ -141,7 +141,7 @@ def test_callbacks_never_raise_or_print(monkeypatch, capsys, events) -> None:
         sys.stderr.write("and here is why\n")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("signals.catalogue.load_catalogue", noisy)
+    monkeypatch.setattr("signals.catalogue_loader.load_catalogue", noisy)
     monkeypatch.setattr("signals.storage.Store.id_choices", noisy)
     assert completion.indicator_ids(root_context(), "") == []
     assert completion.event_ids(root_context(), "") == []

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from signals.assess import classes_reader
-from signals.catalogue import load_catalogue
+from signals.catalogue_loader import load_catalogue
 from signals.events import parse_event
+from signals.evidence import classify
 from signals.paths import default_catalogue_path
-from signals.scoring import classify
 from signals.storage import open_store
 
 CATALOGUE = load_catalogue(default_catalogue_path())

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signals.catalogue import load_catalogue
+from signals.catalogue_loader import load_catalogue
 from signals.errors import SignalsError
 from signals.events import CONTENT_ORDER, EVENT_FIELDS, FastRows, parse_event
 from signals.paths import default_catalogue_path

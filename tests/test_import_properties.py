@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from signals.catalogue import load_catalogue
+from signals.catalogue_loader import load_catalogue
 from signals.events import parse_event
 from signals.exporter import restore
 from signals.paths import default_catalogue_path

@@ -11,7 +11,7 @@ import pytest
 from signals.catalogue import Catalogue
 from signals.errors import SignalsError
 from signals.events import EventInput
-from signals.importer import read_rows
+from signals.importer import as_row, read_cells
 from signals.mapping import TEXT_LIMITS, Mapping, load_mapping, shipped_mappings_dir
 
 BASE = """
@@ -526,13 +526,13 @@ def test_a_mapping_with_columns_reads_files_with_and_without_a_header(
     tmp_path: Path, text: str, header: list[str]
 ) -> None:
     mapping = load(tmp_path, HEADERLESS)
-    found, rows = read_rows(io.StringIO(text, newline=""), mapping)
+    found, rows = read_cells(io.StringIO(text, newline=""), mapping)
     assert found == header
-    events = [mapping.apply(cells) for _line, cells in rows]
+    events = [mapping.apply(as_row(found, cells)) for _line, cells in rows]
     assert [e["summary"] for e in events if e] == ["Hello", "World"]
 
 
 def test_a_file_of_another_kind_fails_the_header_check(tmp_path: Path) -> None:
     mapping = load(tmp_path, HEADERLESS)
     with pytest.raises(SignalsError, match="The file lacks columns date, id, text"):
-        read_rows(io.StringIO("a,b\n1,2\n", newline=""), mapping)
+        read_cells(io.StringIO("a,b\n1,2\n", newline=""), mapping)

@@ -157,7 +157,7 @@ def test_the_database_refuses_to_delete_events(tmp_path: Path) -> None:
 def test_the_database_refuses_to_rewrite_revisions(tmp_path: Path) -> None:
     store = open_store(tmp_path / "revisions.db")
     try:
-        from signals.catalogue import load_catalogue
+        from signals.catalogue_loader import load_catalogue
         from signals.events import parse_event
         from signals.paths import default_catalogue_path
 

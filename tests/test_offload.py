@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from signals import offload
-from signals.catalogue import load_catalogue
+from signals.catalogue_loader import load_catalogue
 from signals.errors import SignalsError, UsageError
 from signals.importer import import_events
 from signals.mapping import load_mapping

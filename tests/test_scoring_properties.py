@@ -18,10 +18,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from signals.catalogue import Kind, load_catalogue
+from signals.catalogue import Kind
+from signals.catalogue_loader import load_catalogue
+from signals.evidence import Evidence
 from signals.paths import default_catalogue_path
 from signals.render.documents import score_document
-from signals.scoring import Evidence, ScoreResult, State, combine, estimative, score
+from signals.scoring import ScoreResult, State, combine, estimative, score
 
 CATALOGUE = load_catalogue(default_catalogue_path())
 SCORING = CATALOGUE.scoring

@@ -13,7 +13,8 @@ import math
 import pytest
 
 from signals.catalogue import Catalogue
-from signals.scoring import Evidence, ScoreResult, State, estimative, score
+from signals.evidence import Evidence
+from signals.scoring import ScoreResult, State, estimative, score
 
 D = dt.date
 

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from signals.catalogue import Catalogue, Kind, load_catalogue
+from signals.catalogue import Catalogue, Kind
+from signals.catalogue_loader import load_catalogue
+from signals.evidence import Evidence
 from signals.paths import data_dir, default_catalogue_path
-from signals.scoring import Evidence, logit, score
+from signals.scoring import logit, score
 
 OFFENSIVE = data_dir() / "catalogues" / "offensive-preparation.toml"
 OFFENSIVE_DEMO = data_dir() / "demo" / "offensive-preparation-events.csv"
@@ -97,7 +99,9 @@ def test_every_preparation_at_once_stops_at_the_ceiling(offensive: Catalogue) ->
     as_of = dt.date(2025, 11, 20)
     evidence = [
         Evidence(n, indicator.id, "A", "1", "confirmed", as_of)
-        for n, indicator in enumerate(offensive.of_kind(Kind.INTENT), start=1)
+        for n, indicator in enumerate(
+            [i for i in offensive.indicators if i.kind is Kind.INTENT], start=1
+        )
     ]
     result = score(offensive, evidence, as_of)
     assert result.headline.intent_capped
@@ -230,7 +234,7 @@ def test_the_environment_selects_it_for_the_demo_import_status_and_report(
     assert rows["reserve-call-up"]["state"] == "refuted"
     assert rows["third-party-evacuations"]["contribution"] == 0
     assert sum(row["events"] for row in rows.values()) == 12
-    for indicator in offensive.of_kind(Kind.COUNTER):
+    for indicator in [i for i in offensive.indicators if i.kind is Kind.COUNTER]:
         assert rows[indicator.id]["contribution"] <= 0
     score_ = document["score"]
     assert score_["prior"] < score_["p_genuine"] < offensive.catalogue.ceiling

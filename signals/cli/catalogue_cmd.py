@@ -18,7 +18,7 @@ def validate(
     ] = False,
 ) -> None:
     """Check a catalogue and report its problems, with the indicator and field each concerns."""
-    from signals.catalogue import load_catalogue
+    from signals.catalogue_loader import load_catalogue
     from signals.errors import CatalogueError
 
     try:

@@ -44,7 +44,7 @@ def indicator_ids(ctx: typer.Context, incomplete: str) -> list[Completion]:
     """The catalogue's indicator ids, with their titles."""
 
     def find() -> list[Completion]:
-        from signals.catalogue import load_catalogue
+        from signals.catalogue_loader import load_catalogue
         from signals.paths import resolve_catalogue_path
 
         catalogue = load_catalogue(resolve_catalogue_path(_root_path(ctx, "catalogue")))

@@ -56,7 +56,7 @@ class Session:
 
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
-            from signals.catalogue import load_catalogue
+            from signals.catalogue_loader import load_catalogue
             from signals.paths import resolve_catalogue_path
 
             self._catalogue = load_catalogue(resolve_catalogue_path(self.catalogue_path))

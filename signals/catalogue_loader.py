@@ -1,0 +1,67 @@
+"""Reading a catalogue file: bytes, TOML, validation, with validated catalogues cached."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from signals import catalogue_cache
+from signals.catalogue import Catalogue
+from signals.errors import CatalogueError
+from signals.paths import cache_dir
+
+
+def _describe_location(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    """Name a validation error's place by indicator id rather than list index."""
+    if len(loc) >= 2 and loc[0] == "indicators" and isinstance(loc[1], int):
+        indicators = raw.get("indicators") or []
+        entry = indicators[loc[1]] if loc[1] < len(indicators) else {}
+        name = entry.get("id") if isinstance(entry, dict) else None
+        label = f"indicator '{name}'" if name else f"indicator #{loc[1] + 1}"
+        rest = ".".join(str(part) for part in loc[2:])
+        return f"{label}, field '{rest}'" if rest else label
+    return "field '" + ".".join(str(part) for part in loc) + "'" if loc else "catalogue"
+
+
+def validate_catalogue(raw: dict[str, Any]) -> Catalogue:
+    try:
+        return Catalogue.model_validate(raw)
+    except ValidationError as error:
+        problems = [
+            f"{_describe_location(raw, tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in error.errors()
+        ]
+        count = len(problems)
+        raise CatalogueError(
+            f"The catalogue has {count} problem{'s' if count != 1 else ''}.", problems
+        ) from None
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """The catalogue in a TOML file, validated; from the cache when this file was validated
+    before (see `signals.catalogue_cache`)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogueError(f"Catalogue file {path} does not exist.") from None
+    except OSError as error:
+        raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
+    directory = cache_dir()
+    key = catalogue_cache.entry_key(data)
+    found = catalogue_cache.cached(directory, path, key)
+    if found is not None:
+        return found
+    try:
+        # As reading in text mode would: every line ending becomes a newline.
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        raw = tomllib.loads(text)
+    except UnicodeDecodeError as error:
+        raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"Catalogue {path} is not valid TOML: {error}.") from None
+    catalogue = validate_catalogue(raw)
+    catalogue_cache.remember(directory, path, key, catalogue)
+    return catalogue

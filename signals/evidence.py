@@ -1,0 +1,76 @@
+"""What the scorer reads of the record: one revision of an event, or a class of events.
+
+Storage builds these and scoring consumes them; neither imports the other. They carry
+grades, statuses and dates, never an event's text, so the score cannot depend on wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the scorer needs of one revision of an event: grades, status and dates, no text.
+
+    `known_from` and `known_until` bound when this revision was on record (ISO timestamps;
+    `known_until` is None for the current revision of an event that was never retracted),
+    so one read of the database serves every as-known date."""
+
+    event_id: int
+    indicator: str
+    reliability: str
+    credibility: str
+    status: str
+    observed_at: dt.date
+    known_from: str = ""
+    known_until: str | None = None
+
+    def counts(self, as_of: dt.date, known_by: str | None) -> bool:
+        """Whether this revision counts at `as_of`; with `known_by`, as the record stood then."""
+        if self.observed_at > as_of:
+            return False
+        if known_by is None:
+            return self.known_until is None
+        return self.known_from < known_by and (
+            self.known_until is None or self.known_until >= known_by
+        )
+
+
+class EvidenceClass(NamedTuple):
+    """The counting events of one indicator with one grade and status, by their freshest."""
+
+    indicator: str
+    reliability: str
+    credibility: str
+    status: str
+    latest: dt.date
+    latest_event_id: int
+    events: int
+
+
+def classify(
+    evidence: Iterable[Evidence], as_of: dt.date, known_by: str | None = None
+) -> list[EvidenceClass]:
+    """Group the events that count at `as_of` into classes (see the module docstring)."""
+    groups: dict[tuple[str, str, str, str], tuple[dt.date, int, int]] = {}
+    for item in evidence:
+        if not item.counts(as_of, known_by):
+            continue
+        key = (item.indicator, item.reliability, item.credibility, item.status)
+        latest, event_id, count = groups.get(key, (dt.date.min, 0, 0))
+        if (item.observed_at, item.event_id) > (latest, event_id):
+            latest, event_id = item.observed_at, item.event_id
+        groups[key] = (latest, event_id, count + 1)
+    return [
+        EvidenceClass(*key, latest=latest, latest_event_id=event_id, events=count)
+        for key, (latest, event_id, count) in groups.items()
+    ]
+
+
+def known_by(as_of: dt.date) -> str:
+    """The first timestamp after `as_of`: what was logged before it was known that day."""
+    return (as_of + dt.timedelta(days=1)).isoformat()
