@@ -14,6 +14,11 @@ from signals.errors import UnknownIndicatorError
 from signals.validation import KEBAB_CASE, StrictModel
 
 Rationale = Annotated[str, Field(min_length=10)]
+# P(evidence | hypothesis) within the catalogue's window. Zero would make one report
+# certain proof against a hypothesis; a row spread wider than MAX_SPREAD would let one
+# cheap observation outweigh everything else on record.
+Likelihood = Annotated[float, Field(ge=0.02, le=1)]
+MAX_SPREAD = 20.0
 
 
 class Kind(StrEnum):
@@ -115,6 +120,17 @@ class Indicator(StrictModel):
     evidence: str = Field(min_length=10)
     likelihood_ratio: float | None = Field(default=None, gt=0)
     likelihood_ratio_rationale: Rationale | None = None
+    # Second edition: how likely such evidence is under each of the catalogue's
+    # hypotheses, and, where a refutation is an observation of its own (a mission
+    # obstructed, a release denied), how likely that is. Without a refuted row, a refuted
+    # report is a false report and counts for nothing.
+    likelihoods: dict[str, Likelihood] | None = None
+    likelihoods_rationale: Rationale | None = None
+    refuted_likelihoods: dict[str, Likelihood] | None = None
+    refuted_rationale: Rationale | None = None
+    # Whether a deceiver could produce this evidence as readily as a genuine actor: such
+    # evidence never separates the headline hypothesis from its imitation (the ceiling).
+    imitable: bool = False
     half_life_days: int = Field(gt=0)
     half_life_rationale: Rationale
 
@@ -134,16 +150,49 @@ class Indicator(StrictModel):
         if self.kind is not Kind.INTENT and self.stage is not None:
             raise ValueError(f"a {self.kind.value} indicator has no stage")
         if self.kind is Kind.CONTEXT:
-            if self.likelihood_ratio is not None:
-                raise ValueError("a context indicator is never scored: remove likelihood_ratio")
+            if self.likelihood_ratio is not None or self.likelihoods is not None:
+                raise ValueError(
+                    "a context indicator is never scored: remove its likelihood_ratio or likelihoods"
+                )
             return self
+        if self.likelihoods is not None:
+            return self._rows_rules()
         if self.likelihood_ratio is None or self.likelihood_ratio_rationale is None:
             raise ValueError("likelihood_ratio and likelihood_ratio_rationale are required")
         if self.kind is Kind.INTENT and self.likelihood_ratio <= 1:
             raise ValueError("an intent indicator needs a likelihood_ratio above 1")
         if self.kind is Kind.COUNTER and self.likelihood_ratio >= 1:
             raise ValueError("a counter indicator needs a likelihood_ratio below 1")
+        if self.refuted_likelihoods is not None:
+            raise ValueError("refuted_likelihoods go with likelihoods, not with likelihood_ratio")
         return self
+
+    def _rows_rules(self) -> Self:
+        if self.likelihood_ratio is not None:
+            raise ValueError("give likelihoods or likelihood_ratio, not both")
+        for name, row, rationale_name, rationale in (
+            ("likelihoods", self.likelihoods, "likelihoods_rationale", self.likelihoods_rationale),
+            (
+                "refuted_likelihoods",
+                self.refuted_likelihoods,
+                "refuted_rationale",
+                self.refuted_rationale,
+            ),
+        ):
+            if row is None:
+                continue
+            if rationale is None:
+                raise ValueError(f"{name} need a {rationale_name}")
+            if max(row.values()) > MAX_SPREAD * min(row.values()):
+                raise ValueError(
+                    f"{name}: the largest value is over {MAX_SPREAD:g} times the smallest,"
+                    " so one observation could outweigh everything else on record"
+                )
+        return self
+
+    def row(self, *, refuted: bool = False) -> dict[str, float] | None:
+        """P(evidence | hypothesis) by hypothesis id, of the evidence or of its refutation."""
+        return self.refuted_likelihoods if refuted else self.likelihoods
 
 
 class CatalogueInfo(StrictModel):
@@ -152,31 +201,83 @@ class CatalogueInfo(StrictModel):
     title: str = Field(min_length=3)
     description: str = ""
     source: str = ""
-    prior: float = Field(gt=0, lt=1)
-    prior_rationale: Rationale
+    # First edition: the prior of genuine intent. A second-edition catalogue gives each
+    # hypothesis its prior instead, and names the headline one.
+    prior: float | None = Field(default=None, gt=0, lt=1)
+    prior_rationale: Rationale | None = None
     ceiling: float = Field(gt=0, lt=1)
     ceiling_rationale: Rationale
+    headline: str | None = Field(default=None, pattern=KEBAB_CASE)
+    # The hypothesis a hidden imitation of the headline one is part of: the ceiling is
+    # its share, which imitable evidence can never tell apart from the real thing.
+    imitated_by: str | None = Field(default=None, pattern=KEBAB_CASE)
     stages: dict[int, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _ceiling_above_prior(self) -> Self:
-        if self.ceiling <= self.prior:
+        if self.prior is not None and self.ceiling <= self.prior:
             raise ValueError("ceiling must be above prior")
+        if (self.prior is None) != (self.prior_rationale is None):
+            raise ValueError("prior and prior_rationale go together")
         return self
+
+
+class Hypothesis(StrictModel):
+    id: str = Field(pattern=KEBAB_CASE)
+    title: str = Field(min_length=3, max_length=80)
+    description: str = Field(min_length=10)
+    prior: float = Field(gt=0, lt=1)
+    prior_rationale: Rationale
 
 
 class Catalogue(StrictModel):
     catalogue: CatalogueInfo
     scoring: Scoring
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
-        counts = Counter(i.id for i in self.indicators)
-        duplicates = sorted(name for name, count in counts.items() if count > 1)
-        if duplicates:
-            raise ValueError(f"duplicate indicator ids: {', '.join(duplicates)}")
+        for name, ids in (
+            ("indicator", [i.id for i in self.indicators]),
+            ("hypothesis", [h.id for h in self.hypotheses]),
+        ):
+            counts = Counter(ids)
+            duplicates = sorted(name for name, count in counts.items() if count > 1)
+            if duplicates:
+                raise ValueError(f"duplicate {name} ids: {', '.join(duplicates)}")
         return self
+
+    @model_validator(mode="after")
+    def _one_edition(self) -> Self:
+        if self.hypotheses:
+            check_hypotheses(self)
+            return self
+        info = self.catalogue
+        if info.prior is None:
+            raise ValueError("catalogue.prior is required where no hypotheses are declared")
+        if info.headline is not None or info.imitated_by is not None:
+            raise ValueError("catalogue.headline and imitated_by name declared hypotheses")
+        for indicator in self.indicators:
+            if indicator.likelihoods is not None:
+                raise ValueError(
+                    f"indicator '{indicator.id}' has likelihoods, but the catalogue declares"
+                    " no hypotheses"
+                )
+        return self
+
+    @property
+    def edition(self) -> int:
+        """1: one likelihood ratio per indicator, genuine intent against all else; 2: the
+        evidence weighed against every declared hypothesis."""
+        return 2 if self.hypotheses else 1
+
+    @property
+    def prior(self) -> float:
+        """The prior of the headline hypothesis (genuine intent)."""
+        if self.catalogue.prior is not None:
+            return self.catalogue.prior
+        return next(h.prior for h in self.hypotheses if h.id == self.catalogue.headline)
 
     @property
     def by_id(self) -> dict[str, Indicator]:
@@ -200,3 +301,68 @@ class Catalogue(StrictModel):
 
     def stage_name(self, stage: int) -> str:
         return self.catalogue.stages.get(stage, f"Stage {stage}")
+
+
+def check_hypotheses(catalogue: Catalogue) -> None:
+    """The rules that join a second-edition catalogue's hypotheses and indicators."""
+    info = catalogue.catalogue
+    ids = [h.id for h in catalogue.hypotheses]
+    if len(ids) < 2:
+        raise ValueError("declare at least two hypotheses")
+    total = sum(h.prior for h in catalogue.hypotheses)
+    if abs(total - 1) > 1e-6:
+        raise ValueError(f"the hypotheses' priors sum to {total:g}, not 1")
+    if info.prior is not None:
+        raise ValueError("catalogue.prior is the headline hypothesis's prior: give it there")
+    if info.headline not in ids:
+        raise ValueError(f"catalogue.headline must name one of the hypotheses ({', '.join(ids)})")
+    headline_prior = catalogue.prior
+    if info.ceiling <= headline_prior:
+        raise ValueError("ceiling must be above the headline hypothesis's prior")
+    if info.imitated_by is None:
+        raise ValueError(
+            "catalogue.imitated_by must name the hypothesis that imitates the headline"
+        )
+    if info.imitated_by not in ids or info.imitated_by == info.headline:
+        raise ValueError("catalogue.imitated_by must name another of the hypotheses")
+    imitation = headline_prior * (1 - info.ceiling) / info.ceiling
+    host = next(h for h in catalogue.hypotheses if h.id == info.imitated_by)
+    if host.prior <= imitation:
+        raise ValueError(
+            f"hypothesis '{host.id}' has a prior of {host.prior:g}, too small to hold the"
+            f" imitation the ceiling implies ({imitation:.3g})"
+        )
+    favoured: Counter[str] = Counter()
+    for indicator in catalogue.indicators:
+        if indicator.kind is Kind.CONTEXT:
+            continue
+        where = f"indicator '{indicator.id}'"
+        if indicator.likelihoods is None:
+            raise ValueError(f"{where} needs likelihoods for the hypotheses {', '.join(ids)}")
+        for name, row in (
+            ("likelihoods", indicator.likelihoods),
+            ("refuted_likelihoods", indicator.refuted_likelihoods),
+        ):
+            if row is not None and sorted(row) != sorted(ids):
+                raise ValueError(
+                    f"{where}: {name} must give exactly the hypotheses {', '.join(ids)}"
+                )
+        row = indicator.likelihoods
+        headline = row[str(info.headline)]
+        best = max(row.values())
+        if indicator.kind is Kind.INTENT and headline < best:
+            raise ValueError(f"{where}: an intent indicator is most likely under the headline")
+        if indicator.kind is Kind.COUNTER and headline >= best:
+            raise ValueError(
+                f"{where}: a counter indicator is less likely under the headline than under"
+                " another hypothesis"
+            )
+        favoured.update(
+            h for h, value in row.items() if value == best and len(set(row.values())) > 1
+        )
+    lonely = [h for h in ids if favoured[h] < 2]
+    if lonely:
+        raise ValueError(
+            "each hypothesis must be the most likely reading of at least two indicators;"
+            f" {', '.join(lonely)} {'is' if len(lonely) == 1 else 'are'} not"
+        )

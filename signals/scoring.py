@@ -32,12 +32,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
 
 from signals.catalogue import Catalogue, Indicator, Kind, Status
 from signals.evidence import Evidence, EvidenceClass, classify, known_by
+from signals.hypotheses import (
+    HypothesisSpace,
+    Posterior,
+    Reading,
+    hypothesis_space,
+    parts,
+    posterior,
+)
 
 REFUTED = Status.REFUTED.value
 
@@ -77,19 +85,14 @@ class IndicatorScore:
     events: int
     last_observed: dt.date | None
     evidence: tuple[WeighedEvidence, ...]
-
-    @property
-    def log_odds_parts(self) -> tuple[float, float]:
-        """What its support and what the evidence against it add to the log-odds of genuine
-        intent; the headline counts them on either side of the cap."""
-        if self.likelihood_ratio is None:
-            return 0.0, 0.0
-        weight = math.log(self.likelihood_ratio)
-        return self.support * weight, -self.against * weight
+    # What its support and what the evidence against it add to the log-odds of the
+    # headline hypothesis: in a first edition support x ln(ratio) and -against x ln(ratio);
+    # in a second, how far the log-odds would fall back without each (see `score_classes`).
+    log_odds_parts: tuple[float, float] = (0.0, 0.0)
 
     @property
     def contribution(self) -> float:
-        """(support - against) x ln(likelihood ratio): both parts together."""
+        """Both parts together: what the indicator does to the headline's log-odds."""
         from_support, from_against = self.log_odds_parts
         return from_support + from_against
 
@@ -125,6 +128,9 @@ class Headline:
     against_intent_log_odds: float
     posterior_log_odds: float
     stages: tuple[StageProgress, ...]
+    # Every hypothesis's posterior (the headline's is p_genuine), and what produced them.
+    hypotheses: dict[str, float] = field(default_factory=dict)
+    posterior: Posterior | None = None
 
 
 @dataclass(frozen=True)
@@ -351,19 +357,24 @@ def score_classes(
         [i for i in indicators if i.kind is Kind.INTENT], catalogue
     )
 
-    prior_p = catalogue.catalogue.prior if prior is None else prior
+    space = hypothesis_space(catalogue, prior)
+    indicators, weighed = explain_contributions(space, indicators)
+    prior_p = space.priors[space.headline]
     prior_log_odds = logit(prior_p)
-    # What argues for genuine intent is capped together ("even these steps could serve to
-    # be a deceptive ploy"); what argues against it, a sign of deception or a refuted step,
-    # is added after the cap, so it always shows. An indicator with both support and
-    # evidence against it argues both ways: each part goes to its own side.
-    contributions = [part for i in indicators for part in i.log_odds_parts]
-    for_intent_log_odds = sum(c for c in contributions if c > 0)
-    intent_cap = max(0.0, logit(catalogue.catalogue.ceiling) - prior_log_odds)
-    intent_capped = for_intent_log_odds > intent_cap
-    against_intent_log_odds = sum(c for c in contributions if c < 0)
-    posterior = prior_log_odds + min(for_intent_log_odds, intent_cap) + against_intent_log_odds
-    p_genuine = logistic(posterior)
+    p_genuine = weighed.headline
+    posterior_log_odds = _log_odds(weighed)
+    if space.cap is not None:
+        for_intent_log_odds = weighed.for_headline
+        against_intent_log_odds = weighed.against_headline
+        intent_cap = space.cap
+        intent_capped = weighed.capped
+    else:
+        contributions = [part for i in indicators for part in i.log_odds_parts]
+        for_intent_log_odds = sum(c for c in contributions if c > 0)
+        against_intent_log_odds = sum(c for c in contributions if c < 0)
+        intent_cap = max(0.0, logit(space.ceiling) - prior_log_odds)
+        # The ceiling works through the imitation, never as a clamp.
+        intent_capped = False
 
     headline = Headline(
         progress=progress,
@@ -377,9 +388,74 @@ def score_classes(
         intent_cap=intent_cap,
         intent_capped=intent_capped,
         against_intent_log_odds=against_intent_log_odds,
-        posterior_log_odds=posterior,
+        posterior_log_odds=posterior_log_odds,
         stages=stages,
+        hypotheses=weighed.shown,
+        posterior=weighed,
     )
     return ScoreResult(
         as_of=as_of, as_known=as_known, headline=headline, indicators=tuple(indicators)
     )
+
+
+def readings(indicators: Iterable[IndicatorScore]) -> list[Reading]:
+    return [Reading(i.id, i.support, i.against) for i in indicators]
+
+
+def explain_contributions(
+    space: HypothesisSpace, indicators: list[IndicatorScore]
+) -> tuple[list[IndicatorScore], Posterior]:
+    """The posterior, and each indicator with what its support and its refutation do to the
+    headline's log-odds.
+
+    In a first edition these are support x ln(ratio) and -against x ln(ratio), summed on
+    either side of the cap. With more hypotheses the log-odds of one are not a sum over
+    indicators, so each part is how far they would fall back if that part were left out:
+    order-free, and zero exactly when the evidence does not discriminate."""
+    terms = parts(space, readings(indicators))
+    weighed = posterior(space, terms)
+    explained: list[IndicatorScore] = []
+    for indicator in indicators:
+        if space.cap is not None:
+            row = space.row(indicator.id)
+            weight = row[0] if row is not None else 0.0
+            found = (indicator.support * weight, -indicator.against * weight)
+        else:
+            found = (
+                _left_out(space, indicators, weighed, indicator.id, support=True),
+                _left_out(space, indicators, weighed, indicator.id, support=False),
+            )
+        explained.append(replace(indicator, log_odds_parts=found))
+    return explained, weighed
+
+
+def _left_out(
+    space: HypothesisSpace,
+    indicators: list[IndicatorScore],
+    weighed: Posterior,
+    indicator_id: str,
+    *,
+    support: bool,
+) -> float:
+    target = next(i for i in indicators if i.id == indicator_id)
+    if (target.support if support else target.against) == 0 or space.row(
+        indicator_id, refuted=not support
+    ) is None:
+        return 0.0
+    without = [
+        Reading(i.id, 0.0 if support else i.support, i.against if support else 0.0)
+        if i.id == indicator_id
+        else Reading(i.id, i.support, i.against)
+        for i in indicators
+    ]
+    return _log_odds(weighed) - _log_odds(posterior(space, parts(space, without)))
+
+
+def _log_odds(weighed: Posterior) -> float:
+    """The headline hypothesis's log-odds against all the others, from the log weights
+    (exact even where the probability rounds to 0 or 1)."""
+    weights = weighed.log_weights
+    index = weighed.space.headline
+    others = [w for i, w in enumerate(weights) if i != index]
+    top = max(others)
+    return weights[index] - (top + math.log(sum(math.exp(w - top) for w in others)))

@@ -28,7 +28,7 @@ from signals.scoring import ScoreResult, State, combine, estimative, score
 CATALOGUE = load_catalogue(default_catalogue_path())
 SCORING = CATALOGUE.scoring
 CEILING = CATALOGUE.catalogue.ceiling
-PRIOR = CATALOGUE.catalogue.prior
+PRIOR = CATALOGUE.prior
 DISCOUNT = SCORING.corroboration_discount
 
 AS_OF = dt.date(2024, 6, 30)

@@ -68,7 +68,7 @@ def test_rhetoric_alone_lowers_the_estimate(catalogue: Catalogue) -> None:
     A1 (it was said) and confirmed, it is a counter-indicator, not a step toward peace."""
     result = scored(catalogue, RHETORIC, RHETORIC_AS_OF)
     headline = result.headline
-    assert headline.p_genuine < catalogue.catalogue.prior
+    assert headline.p_genuine < catalogue.prior
     assert headline.stage == 0
     assert headline.progress == 0
     assert not headline.out_of_sequence
@@ -84,7 +84,7 @@ def test_discreet_probing_only_reaches_stage_one_and_stays_unlikely(catalogue: C
     assert not headline.out_of_sequence
     assert stage_row(result, 1).reached
     assert not stage_row(result, 2).reached and not stage_row(result, 3).reached
-    assert catalogue.catalogue.prior < headline.p_genuine < 0.45
+    assert catalogue.prior < headline.p_genuine < 0.45
     assert headline.estimative in {"almost no chance", "very unlikely", "unlikely"}
 
 
@@ -206,7 +206,7 @@ def test_an_f6_report_counts_for_more_than_an_e5_one(catalogue: Catalogue) -> No
 def test_prior_override(catalogue: Catalogue) -> None:
     default = scored(catalogue, PROBING, PROBING_AS_OF)
     even = scored(catalogue, PROBING, PROBING_AS_OF, prior=0.5)
-    assert default.headline.prior == catalogue.catalogue.prior
+    assert default.headline.prior == catalogue.prior
     assert even.headline.prior == 0.5
     assert even.headline.p_genuine > default.headline.p_genuine
     assert math.isclose(scored(catalogue, [], PROBING_AS_OF, prior=0.5).headline.p_genuine, 0.5)
@@ -265,7 +265,7 @@ def test_cli_rhetoric_alone(signals, catalogue: Catalogue) -> None:  # type: ign
     log_rows(signals, RHETORIC)
     document = status(signals, RHETORIC_AS_OF)
     assert document["as_of"] == "2024-02-20"
-    assert document["score"]["p_genuine"] < document["score"]["prior"] == catalogue.catalogue.prior
+    assert document["score"]["p_genuine"] < document["score"]["prior"] == catalogue.prior
     assert document["score"]["stage"] == 0
     assert document["score"]["progress"] == 0
     assert document["score"]["estimative"] == "very unlikely"
@@ -333,7 +333,7 @@ def test_cli_as_known_leaves_out_what_was_logged_later(signals) -> None:  # type
 def test_cli_prior_override(signals, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
     assert signals("init").exit_code == 0
     default = status(signals, PROBING_AS_OF)
-    assert default["score"]["prior"] == catalogue.catalogue.prior
+    assert default["score"]["prior"] == catalogue.prior
     even = status(signals, PROBING_AS_OF, "--prior", "0.5")
     assert even["score"]["prior"] == 0.5
     assert even["score"]["p_genuine"] == 0.5

@@ -97,7 +97,7 @@ def test_status_json_on_an_empty_database(signals, catalogue: Catalogue) -> None
     assert signals("init").exit_code == 0
     document = signals.json("status", "--as-of", AS_OF)
     check_contract(document, catalogue, AS_OF)
-    assert document["score"]["p_genuine"] == document["score"]["prior"] == catalogue.catalogue.prior
+    assert document["score"]["p_genuine"] == document["score"]["prior"] == catalogue.prior
     assert document["score"]["progress"] == 0
     assert document["score"]["stage"] == 0
     assert document["score"]["out_of_sequence"] is False

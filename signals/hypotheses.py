@@ -1,0 +1,237 @@
+"""Competing hypotheses: the evidence weighed against every explanation of it (Heuer's ACH).
+
+Each scored indicator gives, per hypothesis H, P(E|H): how likely such evidence would be
+within the catalogue's window if H were true. With s the strength of the evidence (its
+grades, status and age: a discount on the likelihood, not the chance the event happened),
+every hypothesis's weight is
+
+    v_H = ln prior_H + sum over indicators of s * ln P(E|H)
+
+and the posterior is softmax(v). Only ratios within a row matter, so evidence equally
+likely under every hypothesis moves nothing, however strong it is.
+
+The ceiling is a hypothesis, not a clamp: a hidden imitation of the headline hypothesis,
+part of the one that `imitated_by` names, with prior pi_G (1 - c) / c. On indicators
+flagged `imitable` it reads the evidence as the headline does, elsewhere as its host
+does; imitable evidence alone therefore never lifts the headline above c of the two,
+and the arithmetic stays plain Bayes.
+
+A first-edition catalogue (one likelihood ratio per indicator) is the two-hypothesis
+case, genuine intent against all else, rows (r, 1), with its ceiling kept as the clamp it
+always was so that it scores exactly as it did.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from signals.catalogue import Catalogue, Kind
+from signals.errors import SignalsError
+
+# Not kebab-case, so no catalogue hypothesis can take this id.
+IMITATION = "(imitation)"
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class HypothesisSpace:
+    """What a catalogue's evidence is weighed against, ready to score."""
+
+    ids: tuple[str, ...]
+    titles: tuple[str, ...]
+    priors: tuple[float, ...]
+    headline: int
+    # For each scored hypothesis, the shown one it belongs to: the imitation shows inside
+    # its host. Shown hypotheses are the catalogue's own, in its order.
+    shown_as: tuple[int, ...]
+    shown: tuple[str, ...]
+    shown_titles: tuple[str, ...]
+    rows: Mapping[str, tuple[float, ...]]
+    refuted_rows: Mapping[str, tuple[float, ...]]
+    imitable: frozenset[str]
+    ceiling: float
+    # First edition only: the most that evidence for genuine intent may add to its log-odds.
+    cap: float | None = None
+
+    @property
+    def log_priors(self) -> tuple[float, ...]:
+        return tuple(math.log(p) for p in self.priors)
+
+    def row(self, indicator: str, *, refuted: bool = False) -> tuple[float, ...] | None:
+        """ln P(E|H) for every scored hypothesis, or None when the evidence is not scored."""
+        return (self.refuted_rows if refuted else self.rows).get(indicator)
+
+
+def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> HypothesisSpace:
+    """The catalogue's hypotheses with their rows; `prior` replaces the headline's prior
+    (the others keep their proportions)."""
+    if catalogue.edition == 1:
+        return _first_edition(catalogue, catalogue.prior if prior is None else prior)
+    info = catalogue.catalogue
+    shown = tuple(h.id for h in catalogue.hypotheses)
+    headline = shown.index(str(info.headline))
+    host = shown.index(str(info.imitated_by))
+    declared = [h.prior for h in catalogue.hypotheses]
+    if prior is not None:
+        rest = 1 - declared[headline]
+        declared = [
+            prior if i == headline else p * (1 - prior) / rest for i, p in enumerate(declared)
+        ]
+    imitation = declared[headline] * (1 - info.ceiling) / info.ceiling
+    if declared[host] <= imitation:
+        raise SignalsError(
+            f"With a prior of {declared[headline]:g}, hypothesis '{shown[host]}' is too small"
+            f" to hold the imitation that a ceiling of {info.ceiling:g} implies."
+        )
+    priors = [p - imitation if i == host else p for i, p in enumerate(declared)]
+    imitable = frozenset(i.id for i in catalogue.indicators if i.imitable)
+
+    def scored(row: Mapping[str, float], indicator: str) -> tuple[float, ...]:
+        logs = [math.log(row[h]) for h in shown]
+        return (*logs, logs[headline] if indicator in imitable else logs[host])
+
+    rows: dict[str, tuple[float, ...]] = {}
+    refuted_rows: dict[str, tuple[float, ...]] = {}
+    for indicator in catalogue.indicators:
+        if indicator.likelihoods is not None:
+            rows[indicator.id] = scored(indicator.likelihoods, indicator.id)
+        if indicator.refuted_likelihoods is not None:
+            refuted_rows[indicator.id] = scored(indicator.refuted_likelihoods, indicator.id)
+    titles = tuple(h.title for h in catalogue.hypotheses)
+    return HypothesisSpace(
+        ids=(*shown, IMITATION),
+        titles=(*titles, f"Imitation of {shown[headline]}, inside {shown[host]}"),
+        priors=(*priors, imitation),
+        headline=headline,
+        shown_as=(*range(len(shown)), host),
+        shown=shown,
+        shown_titles=titles,
+        rows=rows,
+        refuted_rows=refuted_rows,
+        imitable=imitable,
+        ceiling=info.ceiling,
+    )
+
+
+def _first_edition(catalogue: Catalogue, prior: float) -> HypothesisSpace:
+    rows: dict[str, tuple[float, ...]] = {}
+    refuted_rows: dict[str, tuple[float, ...]] = {}
+    for indicator in catalogue.indicators:
+        if indicator.kind is Kind.CONTEXT or indicator.likelihood_ratio is None:
+            continue
+        weight = math.log(indicator.likelihood_ratio)
+        rows[indicator.id] = (weight, 0.0)
+        # A refutation argues the other way with the same weight (rows (1/r, 1)).
+        refuted_rows[indicator.id] = (-weight, 0.0)
+    ceiling = catalogue.catalogue.ceiling
+    titles = ("Genuine intent", "Any other intent")
+    return HypothesisSpace(
+        ids=("genuine", OTHER),
+        titles=titles,
+        priors=(prior, 1 - prior),
+        headline=0,
+        shown_as=(0, 1),
+        shown=("genuine", OTHER),
+        shown_titles=titles,
+        rows=rows,
+        refuted_rows=refuted_rows,
+        imitable=frozenset(),
+        ceiling=ceiling,
+        cap=max(0.0, _logit(ceiling) - _logit(prior)),
+    )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One indicator's evidence as the posterior sees it: support s and refutation a."""
+
+    indicator: str
+    support: float
+    against: float
+
+
+@dataclass(frozen=True)
+class Posterior:
+    space: HypothesisSpace
+    # Per scored hypothesis: ln prior + sum of s * ln P(E|H), and its posterior share.
+    log_weights: tuple[float, ...]
+    probabilities: tuple[float, ...]
+    # First edition: the log-odds of genuine intent before the cap, for and against.
+    for_headline: float = 0.0
+    against_headline: float = 0.0
+    capped: bool = False
+
+    @property
+    def headline(self) -> float:
+        return self.probabilities[self.space.headline]
+
+    @property
+    def shown(self) -> dict[str, float]:
+        """Posterior of each of the catalogue's hypotheses, the imitation inside its host."""
+        totals = [0.0] * len(self.space.shown)
+        for index, probability in enumerate(self.probabilities):
+            totals[self.space.shown_as[index]] += probability
+        return dict(zip(self.space.shown, totals, strict=True))
+
+    @property
+    def imitation(self) -> float:
+        """The imitation's share (zero in a first-edition catalogue)."""
+        if IMITATION not in self.space.ids:
+            return 0.0
+        return self.probabilities[self.space.ids.index(IMITATION)]
+
+
+def parts(space: HypothesisSpace, readings: Iterable[Reading]) -> list[tuple[float, ...]]:
+    """Each reading's s * ln P(E|H) per scored hypothesis: its support's, then its
+    refutation's, where they count."""
+    found: list[tuple[float, ...]] = []
+    for reading in readings:
+        for refuted, strength in ((False, reading.support), (True, reading.against)):
+            row = space.row(reading.indicator, refuted=refuted)
+            if row is not None and strength > 0:
+                found.append(tuple(strength * value for value in row))
+    return found
+
+
+def posterior(space: HypothesisSpace, terms: Sequence[tuple[float, ...]]) -> Posterior:
+    """The posterior from the prior and the evidence terms (see `parts`)."""
+    if space.cap is not None:
+        return _capped(space, terms)
+    weights = list(space.log_priors)
+    for term in terms:
+        for index, value in enumerate(term):
+            weights[index] += value
+    return Posterior(space, tuple(weights), softmax(weights))
+
+
+def _capped(space: HypothesisSpace, terms: Sequence[tuple[float, ...]]) -> Posterior:
+    # What argues for genuine intent is capped together ("even these steps could serve to
+    # be a deceptive ploy"); what argues against it is added after the cap, so it shows.
+    contributions = [term[0] - term[1] for term in terms]
+    for_headline = sum(c for c in contributions if c > 0)
+    against_headline = sum(c for c in contributions if c < 0)
+    assert space.cap is not None
+    log_odds = _logit(space.priors[0]) + min(for_headline, space.cap) + against_headline
+    weights = (log_odds, 0.0)
+    return Posterior(
+        space,
+        weights,
+        softmax(weights),
+        for_headline=for_headline,
+        against_headline=against_headline,
+        capped=for_headline > space.cap,
+    )
+
+
+def softmax(weights: Sequence[float]) -> tuple[float, ...]:
+    """exp(v) normalised, by log-sum-exp so that no weight overflows."""
+    top = max(weights)
+    exps = [math.exp(w - top) for w in weights]
+    total = sum(exps)
+    return tuple(e / total for e in exps)
+
+
+def _logit(probability: float) -> float:
+    return math.log(probability / (1 - probability))
