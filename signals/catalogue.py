@@ -4,6 +4,7 @@ rationale. Reading a catalogue file is `signals.catalogue_loader`'s job."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from enum import StrEnum
 from typing import Annotated, Self
@@ -87,6 +88,13 @@ class Scoring(StrictModel):
     lapsed_credit_rationale: Rationale
     out_of_sequence_credit: float = Field(ge=0, le=1)
     out_of_sequence_credit_rationale: Rationale
+    # How far the range of the headline moves priors and strengths: each by this factor
+    # up and down, one change at a time.
+    sensitivity: float = Field(default=2.0, gt=1, le=10)
+    sensitivity_rationale: Rationale = (
+        "A factor of two is the usual disagreement between two careful analysts grading"
+        " the same report or setting the same prior."
+    )
     reliability: dict[Reliability, GradeWeight]
     credibility: dict[Credibility, GradeWeight]
     status: dict[Status, GradeWeight]
@@ -212,6 +220,10 @@ class CatalogueInfo(StrictModel):
     # its share, which imitable evidence can never tell apart from the real thing.
     imitated_by: str | None = Field(default=None, pattern=KEBAB_CASE)
     stages: dict[int, str] = Field(default_factory=dict)
+    # Sources the actor controls (its state media and officials): evidence resting on them
+    # alone is exposed to deception, and the basis for high confidence needs another.
+    adversary_channels: list[str] = Field(default_factory=list)
+    adversary_channels_rationale: Rationale | None = None
 
     @model_validator(mode="after")
     def _ceiling_above_prior(self) -> Self:
@@ -219,7 +231,16 @@ class CatalogueInfo(StrictModel):
             raise ValueError("ceiling must be above prior")
         if (self.prior is None) != (self.prior_rationale is None):
             raise ValueError("prior and prior_rationale go together")
+        if self.adversary_channels and self.adversary_channels_rationale is None:
+            raise ValueError("adversary_channels need an adversary_channels_rationale")
         return self
+
+    def adversary_controlled(self, source: str) -> bool:
+        """Whether a source names one of the actor's own channels (a whole word or name)."""
+        return any(
+            re.search(rf"(?<![\w.]){re.escape(channel)}(?![\w])", source, re.IGNORECASE)
+            for channel in self.adversary_channels
+        )
 
 
 class Hypothesis(StrictModel):

@@ -1,0 +1,342 @@
+"""How sure: a range for the headline probability and a confidence beside it (ICD 203).
+
+The range is the headline recomputed one change at a time: each hypothesis's prior
+multiplied and divided by the catalogue's sensitivity factor k, all strengths multiplied
+and divided by k, and each observation left out. (Scaling likelihoods would change
+nothing a ratio does not already say, so it is not a test.)
+
+Confidence is the lowest of four readings, each with its reason:
+- robustness: P(genuine) stays on the same side of 20 % (the edge of "very unlikely")
+  under every change;
+- basis: how many independent origins carry evidence of strength 0.5 or more (two for
+  moderate; three, one of them not the actor's own channel, for high; none is low);
+- consistency: how much of the evidence on record the leading hypothesis has to explain
+  away (the sum of its column in the ACH matrix);
+- exposure: when the headline is above its prior, the share of what lifts it that a
+  deceiver could produce (imitable indicators) or that rests only on the actor's own
+  channels (Heuer's MOSES).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import IntEnum
+
+from signals.catalogue import Catalogue
+from signals.hypotheses import HypothesisSpace, Reading, parts, posterior
+from signals.scoring import IndicatorScore, ScoreResult, combine, estimative
+
+ROBUSTNESS_EDGE = 0.20
+# One confirmed observation three times likelier under another hypothesis costs the
+# leader about ln 3 = 1.1: more than that is evidence it has to explain away.
+CONSISTENT_ABOVE = -1.1
+# Two such observations, or one near the largest spread a row may have (ln 20 = 3.0).
+INCONSISTENT_BELOW = -2.5
+STRONG_EVIDENCE = 0.5
+# A class ranked fourth or lower within its indicator adds at most discount^3 of its
+# strength (1/8 with the default discount): leaving it out cannot move the headline by
+# more than the three above it, so the range leaves out the strongest three.
+OBSERVATIONS_LEFT_OUT = 3
+
+
+class Level(IntEnum):
+    LOW = 0
+    MODERATE = 1
+    HIGH = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recomputation: what was changed, and the headline probability it gave."""
+
+    label: str
+    p_headline: float
+    leader: str
+    event_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    level: Level
+    why: str
+
+
+@dataclass(frozen=True)
+class Confidence:
+    level: Level
+    low: float
+    high: float
+    robustness: Reason
+    basis: Reason
+    consistency: Reason
+    exposure: Reason
+    changes: tuple[Change, ...]
+    # The observations whose absence moves the headline most, strongest first.
+    hangs_on: tuple[Change, ...]
+
+    @property
+    def range(self) -> tuple[float, float]:
+        return self.low, self.high
+
+
+def leader_of(shown: Mapping[str, float]) -> str:
+    return max(shown, key=lambda h: (shown[h], h))
+
+
+def assess_confidence(
+    catalogue: Catalogue,
+    space: HypothesisSpace,
+    result: ScoreResult,
+    origins: Mapping[int, str] | None = None,
+) -> Confidence:
+    """The range and confidence of `result`'s headline; `origins` gives each event's source
+    where known (events without one share a single unknown origin)."""
+    origins = origins or {}
+    indicators = list(result.indicators)
+    base = posterior(space, parts(space, _readings(indicators)))
+    p = base.headline
+    changes = [
+        *_prior_changes(catalogue, space, indicators),
+        *_strength_changes(catalogue, space, indicators),
+        *_left_out(catalogue, space, indicators),
+    ]
+    values = [p, *(c.p_headline for c in changes)]
+    low, high = min(values), max(values)
+    hangs_on = tuple(
+        sorted(
+            (c for c in changes if c.event_id is not None and abs(c.p_headline - p) >= 0.005),
+            key=lambda c: -abs(c.p_headline - p),
+        )[:3]
+    )
+    reasons = (
+        _robustness(p, changes),
+        _basis(catalogue, space, indicators, origins),
+        _consistency(space, base.shown, indicators),
+        _exposure(catalogue, space, indicators, origins, rising=p > space.priors[space.headline]),
+    )
+    return Confidence(
+        level=min(reason.level for reason in reasons),
+        low=low,
+        high=high,
+        robustness=reasons[0],
+        basis=reasons[1],
+        consistency=reasons[2],
+        exposure=reasons[3],
+        changes=tuple(changes),
+        hangs_on=hangs_on,
+    )
+
+
+def _readings(indicators: Sequence[IndicatorScore], scale: float = 1.0) -> list[Reading]:
+    return [Reading(i.id, i.support * scale, i.against * scale) for i in indicators]
+
+
+def _prior_changes(
+    catalogue: Catalogue, space: HypothesisSpace, indicators: Sequence[IndicatorScore]
+) -> list[Change]:
+    k = catalogue.scoring.sensitivity
+    terms = parts(space, _readings(indicators))
+    found: list[Change] = []
+    for index, name in enumerate(space.shown):
+        for factor, sign in ((k, "×"), (1 / k, "÷")):
+            moved = _moved_priors(space, index, factor)
+            if moved is None:
+                continue
+            weighed = posterior(moved, terms)
+            found.append(
+                Change(f"prior of {name} {sign}{k:g}", weighed.headline, leader_of(weighed.shown))
+            )
+    return found
+
+
+def _moved_priors(space: HypothesisSpace, shown: int, factor: float) -> HypothesisSpace | None:
+    """The space with one shown hypothesis's prior (its imitation included) times `factor`,
+    all renormalised; None where that would take it to 1 or beyond."""
+    priors = [p * factor if space.shown_as[i] == shown else p for i, p in enumerate(space.priors)]
+    total = sum(priors)
+    if not math.isfinite(total) or total <= 0:
+        return None
+    priors = [p / total for p in priors]
+    cap = space.cap
+    if cap is not None:
+        headline = priors[space.headline]
+        cap = max(0.0, _logit(space.ceiling) - _logit(headline))
+    return replace(space, priors=tuple(priors), cap=cap)
+
+
+def _strength_changes(
+    catalogue: Catalogue, space: HypothesisSpace, indicators: Sequence[IndicatorScore]
+) -> list[Change]:
+    k = catalogue.scoring.sensitivity
+    found: list[Change] = []
+    for factor, sign in ((k, "×"), (1 / k, "÷")):
+        weighed = posterior(space, parts(space, _readings(indicators, factor)))
+        found.append(
+            Change(f"all strengths {sign}{k:g}", weighed.headline, leader_of(weighed.shown))
+        )
+    return found
+
+
+def _left_out(
+    catalogue: Catalogue, space: HypothesisSpace, indicators: Sequence[IndicatorScore]
+) -> list[Change]:
+    discount = catalogue.scoring.corroboration_discount
+    found: list[Change] = []
+    for target in indicators:
+        if space.row(target.id) is None and space.row(target.id, refuted=True) is None:
+            continue
+        for against in (False, True):
+            side = [w for w in target.evidence if w.against is against]
+            for item in side[:OBSERVATIONS_LEFT_OUT]:
+                rest = combine((w.strength for w in side if w is not item), discount)
+                readings = [
+                    Reading(
+                        i.id,
+                        rest if i.id == target.id and not against else i.support,
+                        rest if i.id == target.id and against else i.against,
+                    )
+                    for i in indicators
+                ]
+                weighed = posterior(space, parts(space, readings))
+                found.append(
+                    Change(
+                        f"without event #{item.event_id} ({target.id})",
+                        weighed.headline,
+                        leader_of(weighed.shown),
+                        event_id=item.event_id,
+                    )
+                )
+    return found
+
+
+def _robustness(p: float, changes: Sequence[Change]) -> Reason:
+    side = p < ROBUSTNESS_EDGE
+    crossing = [c for c in changes if (c.p_headline < ROBUSTNESS_EDGE) != side]
+    if not crossing:
+        return Reason(
+            Level.HIGH,
+            f"stays {'below' if side else 'at or above'} {ROBUSTNESS_EDGE:.0%} under every change",
+        )
+    return Reason(
+        Level.LOW,
+        f"crosses {ROBUSTNESS_EDGE:.0%} {_percent(crossing[0].p_headline)} with {crossing[0].label}",
+    )
+
+
+def _origin(event_id: int, origins: Mapping[int, str]) -> str:
+    source = origins.get(event_id, "").strip()
+    return source.casefold() if source else "(unknown origin)"
+
+
+def _strong_events(
+    space: HypothesisSpace, indicators: Sequence[IndicatorScore]
+) -> list[tuple[str, int]]:
+    return [
+        (i.id, w.event_id)
+        for i in indicators
+        for w in i.evidence
+        if w.strength >= STRONG_EVIDENCE and space.row(i.id, refuted=w.against) is not None
+    ]
+
+
+def _basis(
+    catalogue: Catalogue,
+    space: HypothesisSpace,
+    indicators: Sequence[IndicatorScore],
+    origins: Mapping[int, str],
+) -> Reason:
+    strong = _strong_events(space, indicators)
+    if not strong:
+        return Reason(Level.LOW, f"no scored evidence of strength {STRONG_EVIDENCE} or more")
+    sources = {_origin(event_id, origins) for _indicator, event_id in strong}
+    independent = {s for s in sources if not catalogue.catalogue.adversary_controlled(s)}
+    count = len(sources)
+    words = f"{count} independent origin{'s' if count != 1 else ''} of strong evidence"
+    if count >= 3 and independent:
+        return Reason(Level.HIGH, words + ", not all the actor's own channels")
+    if count >= 2:
+        if count >= 3:
+            return Reason(Level.MODERATE, words + ", all the actor's own channels")
+        return Reason(Level.MODERATE, words)
+    return Reason(Level.LOW, words)
+
+
+def _consistency(
+    space: HypothesisSpace, shown: Mapping[str, float], indicators: Sequence[IndicatorScore]
+) -> Reason:
+    leader = leader_of(shown)
+    column = space.shown.index(leader)
+    inconsistency = 0.0
+    for indicator in indicators:
+        for against, strength in ((False, indicator.support), (True, indicator.against)):
+            row = space.row(indicator.id, refuted=against)
+            if row is None or strength <= 0:
+                continue
+            visible = row[: len(space.shown)]
+            inconsistency += strength * (visible[column] - max(visible))
+    words = f"{leader} has {inconsistency:+.2f} of evidence against it to explain away"
+    if inconsistency > CONSISTENT_ABOVE:
+        return Reason(Level.HIGH, words)
+    if inconsistency > INCONSISTENT_BELOW:
+        return Reason(Level.MODERATE, words)
+    return Reason(Level.LOW, words)
+
+
+def _exposure(
+    catalogue: Catalogue,
+    space: HypothesisSpace,
+    indicators: Sequence[IndicatorScore],
+    origins: Mapping[int, str],
+    *,
+    rising: bool,
+) -> Reason:
+    if not rising:
+        # Deception would only inflate genuine intent: a judgement at or below the prior
+        # does not rest on what a deceiver could stage.
+        return Reason(Level.HIGH, "the estimate is at or below the prior: nothing staged lifts it")
+    total = 0.0
+    exposed = 0.0
+    for indicator in indicators:
+        weight = sum(part for part in indicator.log_odds_parts if part > 0)
+        if weight <= 0:
+            continue
+        total += weight
+        own_channels = bool(indicator.evidence) and all(
+            catalogue.catalogue.adversary_controlled(origins.get(w.event_id, ""))
+            for w in indicator.evidence
+        )
+        if indicator.id in space.imitable or own_channels:
+            exposed += weight
+    if total == 0:
+        return Reason(Level.HIGH, "nothing on record argues for genuine intent")
+    share = exposed / total
+    words = (
+        f"{share:.0%} of what argues for genuine intent could be staged"
+        " (imitable, or only from the actor's own channels)"
+    )
+    if share > 2 / 3:
+        return Reason(Level.LOW, words)
+    if share > 1 / 3:
+        return Reason(Level.MODERATE, words)
+    return Reason(Level.HIGH, words)
+
+
+def headline_words(p: float, confidence: Confidence) -> str:
+    """ "P(genuine) 9 % (5–16 %), very unlikely, moderate confidence"."""
+    return (
+        f"P(genuine) {_percent(p)} ({_percent(confidence.low, sign=False)}–"
+        f"{_percent(confidence.high)}), {estimative(p)}, {confidence.level} confidence"
+    )
+
+
+def _percent(p: float, *, sign: bool = True) -> str:
+    return f"{round(100 * p)} %" if sign else f"{round(100 * p)}"
+
+
+def _logit(probability: float) -> float:
+    return math.log(probability / (1 - probability))
