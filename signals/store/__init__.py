@@ -27,8 +27,7 @@ __all__ = [
 
 
 class Store(Events, Bulk, EvidenceReads, Totals, Catalogues, Checks):
-    """An open signals database. Writers take the lock up front, so concurrent analysts wait
-    their turn instead of failing half-way."""
+    """An open signals database."""
 
 
 def open_store(path: Path, *, create: bool = True, create_parent: bool = False) -> Store:

@@ -28,8 +28,8 @@ def utc_now() -> str:
 
 
 class StoreBase:
-    """An open signals database. Writers take the lock up front, so concurrent analysts wait
-    their turn instead of failing half-way."""
+    """The connection and the transactions that each part of `Store` works in. Writers take
+    the lock up front, so concurrent analysts wait their turn instead of failing half-way."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._connection = connection
