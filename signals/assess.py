@@ -9,7 +9,7 @@ from signals.catalogue import Catalogue
 from signals.evidence import EvidenceClass, classify, known_by
 from signals.report import TREND_WEEKS, Week, WeeklyReport, build_report
 from signals.scoring import ScoreResult, score_classes
-from signals.storage import Store
+from signals.store import Store
 
 
 def classes_reader(

@@ -27,11 +27,9 @@ from signals.events import (
     parse_event,
 )
 from signals.exporter import restore
-from signals.storage import Store
+from signals.store import Store
 
 BATCH_SIZE = 1_000
-# Rows an import inserts before it defers index upkeep, if the table held fewer before.
-DEFER_INDEXES_AFTER = 50_000
 MAX_FIELD_BYTES = 64 * 1024 * 1024
 ERRORS_KEPT = 20
 csv.field_size_limit(MAX_FIELD_BYTES)
@@ -287,7 +285,7 @@ def import_events(
     is rolled back after every row has been checked, so all errors are reported at once.
     `parallel` reads and checks the rows in a second process while this one writes; by
     default it does so for large files and pipes."""
-    from signals.storage import utc_now
+    from signals.store import utc_now
 
     header, rows = read_cells(text, mapping)
     report = ImportReport(dry_run=dry_run)
@@ -295,11 +293,7 @@ def import_events(
     checked = _checked_rows(header, rows, mapping, catalogue, today)
     in_child = parallel if parallel is not None else _worth_a_second_process(text)
     batch: list[tuple[Any, ...]] = []
-    deferred: list[str] | None = None
-    with store.write(rollback=dry_run, bulk=True) as connection:
-        # Events are never deleted, so the highest id is also how many the table held.
-        before = store.last_event_id(connection)
-        earlier = store.earlier_revisions(connection)
+    with store.bulk_import(stamp=stamp, rollback=dry_run) as bulk:
         if in_child:
             from signals import offload
 
@@ -321,26 +315,16 @@ def import_events(
                 continue
             batch.append(outcome)
             if len(batch) >= BATCH_SIZE:
-                report.inserted += store.insert_batch(connection, batch, stamp, earlier)
+                report.inserted += bulk.insert(batch)
                 batch.clear()
-                # An import that outgrows the table builds some indexes once, at its end.
-                if (
-                    deferred is None
-                    and report.inserted >= DEFER_INDEXES_AFTER
-                    and report.inserted > before
-                ):
-                    deferred = store.defer_indexes(connection)
         if batch and (skip_invalid or not report.rejected):
-            report.inserted += store.insert_batch(connection, batch, stamp, earlier)
+            report.inserted += bulk.insert(batch)
         report.duplicates = report.rows - report.rejected - report.not_tracked - report.inserted
         if report.rejected and not skip_invalid:
             report.duplicates = 0
             report.inserted = 0
             raise ImportAborted(report)
-        if deferred and not dry_run:
-            store.rebuild_indexes(connection, deferred)
-        if report.inserted and not dry_run:  # a rehearsal is rolled back: spare the work
-            store.finish_import(connection, since_id=before, inserted=report.inserted)
+        bulk.finish()
     report.written = not dry_run
     return report
 

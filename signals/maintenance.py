@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from signals.catalogue import Catalogue
 from signals.errors import SignalsError
 from signals.migrations import KNOWN_MIGRATIONS
-from signals.storage import CatalogueUse, Store
+from signals.store import CatalogueUse, Store
 
 
 @dataclass
@@ -21,13 +20,12 @@ class Findings:
 
 def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
     findings = Findings()
-    connection = store.connection
-    integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    integrity = store.integrity()
     if integrity != ["ok"]:
         findings.problems.extend(f"integrity: {line}" for line in integrity)
-    for row in connection.execute("PRAGMA foreign_key_check"):
+    for table, row, parent in store.broken_references():
         findings.problems.append(
-            f"foreign key: table {row[0]} row {row[1]} points at a missing {row[2]}"
+            f"foreign key: table {table} row {row} points at a missing {parent}"
         )
     applied = store.schema_version()
     findings.facts.append(f"schema: {', '.join(applied) or 'none'}")
@@ -47,15 +45,10 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
             or "no catalogue recorded"
         )
     )
-    orphans = connection.execute(
-        "SELECT count(*) FROM event_revisions v WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = v.event_id)"
-    ).fetchone()[0]
+    orphans = store.orphan_revisions()
     if orphans:
         findings.problems.append(f"{orphans} revisions belong to no event")
-    gaps = connection.execute(
-        "SELECT count(*) FROM events e WHERE e.revision - 1 <>"
-        " (SELECT count(*) FROM event_revisions v WHERE v.event_id = e.id)"
-    ).fetchone()[0]
+    gaps = store.revision_gaps()
     if gaps:
         findings.problems.append(f"{gaps} events are missing earlier revisions")
     drifted = store.drifted_totals()
@@ -66,9 +59,7 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
         )
     if catalogue is not None:
         known = set(catalogue.by_id)
-        for indicator, count in connection.execute(
-            "SELECT indicator, count(*) FROM events GROUP BY indicator"
-        ):
+        for indicator, count in store.events_per_indicator():
             if indicator not in known:
                 findings.problems.append(
                     f"{count} events point at indicator '{indicator}', which catalogue"
@@ -93,16 +84,9 @@ def backup_database(store: Store, path: Path, *, force: bool = False) -> int:
         pages = total
 
     try:
-        target = sqlite3.connect(temporary)
-        try:
-            # In one step: a stepwise copy starts again whenever another process commits,
-            # so a busy database was never copied; one step reads a single snapshot while
-            # writers go on (the log keeps what they add).
-            store.connection.backup(target, pages=-1, progress=progress)
-        finally:
-            target.close()
-        temporary.replace(path)
-    except sqlite3.Error as error:
+        store.copy_to(temporary, progress)
+    except SignalsError:
         temporary.unlink(missing_ok=True)
-        raise SignalsError(f"Backup failed: {error}.") from None
+        raise
+    temporary.replace(path)
     return pages

@@ -8,6 +8,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +17,7 @@ from signals.catalogue import Catalogue
 from signals.catalogue_loader import load_catalogue
 from signals.cli.app import app
 from signals.paths import data_dir, default_catalogue_path
+from signals.store import Store, open_store
 
 DEMO_CSV = data_dir() / "demo" / "events.csv"
 
@@ -104,3 +106,23 @@ def snapshot(db_path: Path) -> Callable[[], list[tuple[object, ...]]]:
 
 
 TODAY = dt.date.today()
+
+
+def open_store_seen(
+    path: Path, wrap: Callable[[sqlite3.Connection], Any] = lambda connection: connection
+) -> tuple[Store, Any]:
+    """Open a store as signals does, and the connection it opened (through `wrap`, which
+    may stand in for it): for what only the store's own connection shows, such as its
+    settings, or another analyst's commit between two of its queries. Everything else a
+    test reads or plants through a connection of its own."""
+    seen: list[Any] = []
+    connect = sqlite3.connect
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(wrap(connect(*args, **kwargs)))
+        return seen[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sqlite3, "connect", watched)
+        store = open_store(path)
+    return store, seen[0]

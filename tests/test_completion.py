@@ -142,7 +142,7 @@ def test_callbacks_never_raise_or_print(monkeypatch, capsys, events) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr("signals.catalogue_loader.load_catalogue", noisy)
-    monkeypatch.setattr("signals.storage.Store.id_choices", noisy)
+    monkeypatch.setattr("signals.store.Store.id_choices", noisy)
     assert completion.indicator_ids(root_context(), "") == []
     assert completion.event_ids(root_context(), "") == []
     assert capsys.readouterr() == ("", "")
@@ -229,7 +229,7 @@ def test_a_real_shell_process_gets_the_completions(events, db_path: Path) -> Non
 
 
 def test_store_id_choices_matches_the_typed_prefix(events, db_path: Path) -> None:
-    from signals.storage import open_store
+    from signals.store import open_store
 
     store = open_store(db_path)
     try:

@@ -17,7 +17,8 @@ from signals.catalogue_loader import load_catalogue
 from signals.events import parse_event
 from signals.evidence import classify
 from signals.paths import default_catalogue_path
-from signals.storage import open_store
+from signals.store import open_store
+from tests.conftest import open_store_seen
 
 CATALOGUE = load_catalogue(default_catalogue_path())
 INDICATORS = ["declaration-intent", "pause-to-rearm", "backchannel-informal"]
@@ -104,7 +105,7 @@ def test_the_classes_of_a_day_come_from_one_view_of_the_database(tmp_path) -> No
     """Another analyst's commit between the queries must not mix two states: counts
     that go negative, or a class the totals have not seen yet."""
     path = tmp_path / "signals.db"
-    store, other = open_store(path), open_store(path)
+    other = open_store(path)
 
     def event(number: int, reliability: str) -> object:
         fields = {
@@ -116,15 +117,17 @@ def test_the_classes_of_a_day_come_from_one_view_of_the_database(tmp_path) -> No
         return parse_event(fields, CATALOGUE)
 
     class WritesMidway:
-        """The store's connection, with another analyst committing after its first query."""
+        """The store's connection, with another analyst committing after its first query
+        once armed."""
 
         def __init__(self, connection) -> None:  # type: ignore[no-untyped-def]
             self.connection = connection
+            self.armed = False
             self.written = False
 
         def execute(self, sql, *args):  # type: ignore[no-untyped-def]
             cursor = self.connection.execute(sql, *args)
-            if "evidence_totals" in sql and not self.written:
+            if self.armed and "evidence_totals" in sql and not self.written:
                 self.written = True
                 rows = cursor.fetchall()
                 for number in range(3):
@@ -135,14 +138,14 @@ def test_the_classes_of_a_day_come_from_one_view_of_the_database(tmp_path) -> No
         def __getattr__(self, name):  # type: ignore[no-untyped-def]
             return getattr(self.connection, name)
 
+    store, connection = open_store_seen(path, wrap=WritesMidway)
     try:
         store.log(event(1, "A"))  # type: ignore[arg-type]
         day = dt.date(2024, 6, 1)
-        store.connection = WritesMidway(store.connection)  # type: ignore[assignment]
+        connection.armed = True
         classes = store.evidence_classes([day])[day]
-        assert store.connection.written  # type: ignore[attr-defined]
+        assert connection.written
         assert [(c.reliability, c.events) for c in classes] == [("A", 1)]
     finally:
-        store.connection = getattr(store.connection, "connection", store.connection)
         store.close()
         other.close()

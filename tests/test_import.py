@@ -12,6 +12,7 @@ import pytest
 
 from signals import importer as importer_module
 from signals.paths import data_dir
+from signals.store import bulk as bulk_module
 
 HEADER = ["indicator", "summary", "observed_at", "source", "reliability", "credibility"]
 VALID_ROWS = [
@@ -697,7 +698,7 @@ def test_an_import_that_outgrows_the_table_leaves_every_index_as_it_was(
     import sqlite3
 
     monkeypatch.setattr(importer_module, "BATCH_SIZE", 2)
-    monkeypatch.setattr(importer_module, "DEFER_INDEXES_AFTER", 2)
+    monkeypatch.setattr(bulk_module, "DEFER_INDEXES_AFTER", 2)
 
     def schema() -> list[tuple[str, str]]:
         connection = sqlite3.connect(os.environ["SIGNALS_DB"])

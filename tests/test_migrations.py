@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from signals.migrations import (
     MIGRATIONS_TABLE,
     migrations,
 )
-from signals.storage import open_store
+from signals.store import open_store
+from tests.conftest import open_store_seen
 
 
 def _names(connection: sqlite3.Connection, kind: str) -> set[str]:
@@ -60,9 +62,8 @@ def test_a_blank_database_gets_every_migration(tmp_path: Path) -> None:
 
 
 def test_the_schema_has_the_tables_indexes_and_triggers(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "schema.db")
+    store, connection = open_store_seen(tmp_path / "schema.db")
     try:
-        connection = store.connection
         assert {"events", "event_revisions", "retractions", MIGRATIONS_TABLE} <= _names(
             connection, "table"
         )
@@ -85,11 +86,13 @@ def test_the_schema_has_the_tables_indexes_and_triggers(tmp_path: Path) -> None:
 
 
 def test_report_queries_use_the_indexes(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "plan.db")
+    path = tmp_path / "plan.db"
+    open_store(path).close()
+    connection = sqlite3.connect(path)
     try:
         plan = " ".join(
             str(row[-1])
-            for row in store.connection.execute(
+            for row in connection.execute(
                 "EXPLAIN QUERY PLAN SELECT * FROM events"
                 " WHERE indicator = 'x' AND observed_at <= '2024-01-01'"
             )
@@ -98,13 +101,13 @@ def test_report_queries_use_the_indexes(tmp_path: Path) -> None:
         assert re.search(r"USING (COVERING )?INDEX events_\w+ \(indicator=", plan), plan
         plan = " ".join(
             str(row[-1])
-            for row in store.connection.execute(
+            for row in connection.execute(
                 "EXPLAIN QUERY PLAN SELECT * FROM events WHERE logged_at >= '2024-01-01'"
             )
         )
         assert re.search(r"USING (COVERING )?INDEX events_logged", plan), plan
     finally:
-        store.close()
+        connection.close()
 
 
 def test_opening_twice_does_not_reapply(tmp_path: Path) -> None:
@@ -143,19 +146,23 @@ def _insert_raw_event(connection: sqlite3.Connection, summary: str = "A stored e
 
 
 def test_the_database_refuses_to_delete_events(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "nodelete.db")
+    path = tmp_path / "nodelete.db"
+    store = open_store(path)
+    connection = sqlite3.connect(path, isolation_level=None)
     try:
-        connection = store.connection
         event_id = _insert_raw_event(connection)
         with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
             connection.execute("DELETE FROM events WHERE id = ?", (event_id,))
         assert store.count() == 1
     finally:
+        connection.close()
         store.close()
 
 
 def test_the_database_refuses_to_rewrite_revisions(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "revisions.db")
+    path = tmp_path / "revisions.db"
+    store = open_store(path)
+    connection = sqlite3.connect(path, isolation_level=None)
     try:
         from signals.catalogue_loader import load_catalogue
         from signals.events import parse_event
@@ -169,13 +176,13 @@ def test_the_database_refuses_to_rewrite_revisions(tmp_path: Path) -> None:
         }
         event = store.log(parse_event(fields, catalogue))
         store.edit(event.id, parse_event({**fields, "status": "confirmed"}, catalogue))
-        connection = store.connection
         with pytest.raises(sqlite3.IntegrityError, match="never changed"):
             connection.execute("UPDATE event_revisions SET summary = 'rewritten'")
         with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
             connection.execute("DELETE FROM event_revisions")
         assert [r.fields["summary"] for r in store.revisions(event.id)] == ["A threat"]
     finally:
+        connection.close()
         store.close()
 
 
@@ -196,7 +203,9 @@ def test_the_database_refuses_to_rewrite_revisions(tmp_path: Path) -> None:
     ],
 )
 def test_the_database_checks_each_coded_column(tmp_path: Path, column: str, value: str) -> None:
-    store = open_store(tmp_path / "checks.db")
+    path = tmp_path / "checks.db"
+    store = open_store(path)
+    connection = sqlite3.connect(path, isolation_level=None)
     row = {
         "indicator": "x",
         "summary": "y",
@@ -210,13 +219,12 @@ def test_the_database_checks_each_coded_column(tmp_path: Path, column: str, valu
     }
     try:
         insert = f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
-        store.connection.execute(insert, list(row.values()))
+        connection.execute(insert, list(row.values()))
         with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-            store.connection.execute(
-                insert, list({**row, column: value, "fingerprint": "g"}.values())
-            )
+            connection.execute(insert, list({**row, column: value, "fingerprint": "g"}.values()))
         assert store.count() == 1
     finally:
+        connection.close()
         store.close()
 
 
@@ -239,9 +247,8 @@ def test_rebuilding_the_events_table_keeps_revisions_and_retractions(tmp_path: P
     db.conn.commit()
     db.close()
 
-    store = open_store(path)
+    store, connection = open_store_seen(path)
     try:
-        connection = store.connection
         assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         assert [r.revision for r in store.revisions(first)] == [1]
@@ -273,7 +280,8 @@ def test_open_store_upgrades_every_earlier_version(tmp_path: Path, applied: int)
     store = open_store(path)
     try:
         assert store.schema_version() == list(KNOWN_MIGRATIONS)
-        assert _names(store.connection, "table") >= {"events", "event_revisions", "retractions"}
+        with closing(sqlite3.connect(path)) as connection:
+            assert _names(connection, "table") >= {"events", "event_revisions", "retractions"}
         if event_id is not None:
             event = store.get(event_id)
             assert event.summary == "Survives the upgrade"
@@ -290,7 +298,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
 ) -> None:
     """A migration that breaks half-way is rolled back with the record of it."""
     import signals.migrations as module
-    from signals import storage
+    from signals.store import opening
 
     path = tmp_path / "broken-upgrade.db"
     open_store(path).close()
@@ -302,7 +310,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
 
     functions = (*MIGRATION_FUNCTIONS, m999_broken)
     monkeypatch.setattr(module, "MIGRATION_FUNCTIONS", functions)
-    monkeypatch.setattr(storage, "KNOWN_MIGRATIONS", tuple(f.__name__ for f in functions))
+    monkeypatch.setattr(opening, "KNOWN_MIGRATIONS", tuple(f.__name__ for f in functions))
     with pytest.raises(RuntimeError, match="the migration failed"):
         open_store(path)
     assert _recorded(path) == before

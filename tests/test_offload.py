@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from signals.errors import SignalsError, UsageError
 from signals.importer import import_events
 from signals.mapping import load_mapping
 from signals.paths import data_dir, default_catalogue_path
-from signals.storage import open_store
+from signals.store import open_store
 
 pytestmark = pytest.mark.skipif(not offload.available(), reason="needs fork")
 
@@ -123,7 +125,8 @@ def test_an_import_reports_the_same_in_one_process_or_two(
                     now="2024-06-01T00:00:00Z",
                     parallel=parallel,
                 )
-            rows = store.connection.execute("SELECT * FROM events ORDER BY id").fetchall()
+            with closing(sqlite3.connect(store.path)) as connection:
+                rows = connection.execute("SELECT * FROM events ORDER BY id").fetchall()
         except SignalsError as error:
             report, rows = str(error), []
         finally:
@@ -187,14 +190,14 @@ def test_an_encoding_error_names_the_same_line_in_one_process_or_two(tmp_path: P
 def test_an_import_that_fails_before_reading_leaves_no_process_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from signals.storage import Store
+    from signals.store import BulkImport
 
-    def broken(self: Store, connection: object) -> int:
+    def broken(self: BulkImport, *args: object, **kwargs: object) -> None:
         raise RuntimeError("the database went away")
 
     source = write_gdelt_like(tmp_path / "events.csv", 50)
     store = open_store(tmp_path / "signals.db")
-    monkeypatch.setattr(Store, "last_event_id", broken)
+    monkeypatch.setattr(BulkImport, "__init__", broken)
     try:
         with (
             source.open(encoding="utf-8", newline="") as text,

@@ -17,7 +17,7 @@ from signals.catalogue import Catalogue
 from signals.events import parse_event
 from signals.importer import decode, import_events
 from signals.report import Week, report_as_of, sparkline
-from signals.storage import open_store
+from signals.store import open_store
 from tests.conftest import DEMO_CSV
 
 GOLDEN = Path(__file__).parent / "golden"

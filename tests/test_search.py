@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from signals.catalogue import Catalogue
 from signals.errors import UsageError
 from signals.events import InvalidEventError, parse_event
 from signals.migrations import migrations
-from signals.storage import EventFilter, Store, open_store, search_query
+from signals.store import EventFilter, Store, open_store, search_query
 from tests.conftest import DEMO_CSV
 
 
@@ -290,9 +291,10 @@ def test_no_text_is_an_fts_syntax_error(store: Store, text: str) -> None:
         return
     store.find(EventFilter(search=text))
     if query is not None:
-        store.connection.execute(
-            "SELECT count(*) FROM events_fts WHERE events_fts MATCH ?", (query,)
-        ).fetchone()
+        with closing(sqlite3.connect(store.path)) as connection:
+            connection.execute(
+                "SELECT count(*) FROM events_fts WHERE events_fts MATCH ?", (query,)
+            ).fetchone()
 
 
 # Letters, digits, marks, punctuation and symbols of the scripts analysts meet; characters

@@ -65,7 +65,7 @@ def test_importing_the_command_line_loads_no_heavy_module(tmp_path: Path) -> Non
         "tomllib",
         "signals.catalogue",
         "signals.events",
-        "signals.storage",
+        "signals.store",
         "signals.scoring",
         "signals.importer",
     } | HEAVY_FOR_EVERY_COMMAND
@@ -81,7 +81,7 @@ def test_help_loads_neither_the_models_nor_the_database(tmp_path: Path) -> None:
             "sqlite3",
             "signals.catalogue",
             "signals.events",
-            "signals.storage",
+            "signals.store",
         }
         | HEAVY_FOR_EVERY_COMMAND
     )
@@ -103,7 +103,7 @@ def test_log_loads_the_model_and_the_database_but_not_the_rest(tmp_path: Path) -
         "--observed",
         "2024-01-01",
     )
-    assert {"signals.events", "signals.storage"} <= modules
+    assert {"signals.events", "signals.store"} <= modules
     assert not modules & (
         {
             "rich",

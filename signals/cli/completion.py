@@ -57,7 +57,7 @@ def indicator_ids(ctx: typer.Context, incomplete: str) -> list[Completion]:
 def _event_ids(ctx: typer.Context, incomplete: str, *, include_retracted: bool) -> list[Completion]:
     def find() -> list[Completion]:
         from signals.paths import resolve_db_path
-        from signals.storage import open_store
+        from signals.store import open_store
 
         path = resolve_db_path(_root_path(ctx, "db"))
         # Completing never creates a database: only one that exists is read.

@@ -11,7 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from signals.catalogue import Catalogue
-    from signals.storage import CatalogueUse, Store
+    from signals.store import CatalogueUse, Store
 
 
 # The options `status` and `report` share, declared once.
@@ -45,7 +45,7 @@ class Session:
         that a mistyped path is an error rather than an empty database."""
         if self._store is None:
             from signals.paths import resolve_db_path
-            from signals.storage import open_store
+            from signals.store import open_store
 
             explicit = self.db_path is not None
             self._store = open_store(
@@ -77,7 +77,7 @@ class Session:
     def own_files(self) -> dict[Path, str]:
         """The files this command works from, which nothing it writes may replace."""
         from signals.paths import resolve_catalogue_path
-        from signals.storage import companion_files
+        from signals.store import companion_files
 
         files = {resolve_catalogue_path(self.catalogue_path): "the catalogue"}
         if self._store is not None:

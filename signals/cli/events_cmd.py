@@ -54,7 +54,7 @@ def list_events(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List events, oldest observation first."""
-    from signals.storage import EventFilter
+    from signals.store import EventFilter
 
     current = session(ctx)
     if indicator:

@@ -15,7 +15,7 @@ from signals.cli.files import atomic_text_file
 from signals.cli.output import message, stderr_console
 from signals.errors import UsageError
 from signals.importer import ERRORS_KEPT, ImportAborted, ImportReport, import_events, open_input
-from signals.storage import Store
+from signals.store import Store
 
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -130,7 +130,7 @@ def export_command(
 ) -> None:
     """Export events as CSV (spreadsheet-safe), JSON or NDJSON."""
     from signals.exporter import WRITERS
-    from signals.storage import EventFilter
+    from signals.store import EventFilter
 
     if as_json:
         format = "json"

@@ -1,0 +1,35 @@
+"""The only package that speaks SQL: a module for each job the database does for signals,
+combined here into the `Store` that every other module is handed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from signals.store.bulk import Bulk, BulkImport
+from signals.store.catalogues import Catalogues, CatalogueUse
+from signals.store.checks import Checks
+from signals.store.events import EventFilter, Events
+from signals.store.evidence_reads import EvidenceReads
+from signals.store.opening import companion_files, connect, utc_now
+from signals.store.search import search_query
+from signals.store.totals import Totals
+
+__all__ = [
+    "BulkImport",
+    "CatalogueUse",
+    "EventFilter",
+    "Store",
+    "companion_files",
+    "open_store",
+    "search_query",
+    "utc_now",
+]
+
+
+class Store(Events, Bulk, EvidenceReads, Totals, Catalogues, Checks):
+    """An open signals database."""
+
+
+def open_store(path: Path, *, create: bool = True, create_parent: bool = False) -> Store:
+    """Open and migrate the database at `path`, creating it if `create`."""
+    return Store(connect(path, create=create, create_parent=create_parent), path)

@@ -1,0 +1,204 @@
+"""Events one at a time: logging, reading, finding, correcting and retracting them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from signals.errors import EventNotFoundError, SignalsError
+from signals.events import EVENT_FIELDS, Event, EventInput, EventRevision, Retraction
+from signals.store.catalogues import remember_catalogue
+from signals.store.opening import utc_now
+from signals.store.search import Search, search_query
+from signals.store.totals import count_in_totals
+
+CONTENT_COLUMNS = (*EVENT_FIELDS, "fingerprint")
+EVENT_COLUMNS = ("id", *EVENT_FIELDS, "logged_at", "revision", "revised_at")
+SELECT_EVENT = (
+    "SELECT "
+    + ", ".join(f"e.{column}" for column in EVENT_COLUMNS)
+    + ", r.reason, r.retracted_at, r.analyst AS retracted_by"
+    + " FROM events e LEFT JOIN retractions r ON r.event_id = e.id"
+)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    indicator: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    search: str | None = None
+    include_retracted: bool = False
+
+
+class Events(Search):
+    def log(self, event: EventInput, *, now: str | None = None) -> Event:
+        now = now or utc_now()
+        with self._write() as connection:
+            event_id = self._insert(connection, event, now)
+            remember_catalogue(connection, self.catalogue, now)
+        return self.get(event_id)
+
+    def _insert(self, connection: sqlite3.Connection, event: EventInput, now: str) -> int:
+        row = event.row()
+        self._refuse_duplicate(connection, row, exclude_id=None)
+        columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
+        values = [row[column] for column in CONTENT_COLUMNS] + [now, 1, now]
+        cursor = connection.execute(
+            f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            values,
+        )
+        assert cursor.lastrowid is not None
+        count_in_totals(connection, since_id=cursor.lastrowid - 1)
+        return cursor.lastrowid
+
+    def _refuse_duplicate(
+        self, connection: sqlite3.Connection, row: dict[str, Any], exclude_id: int | None
+    ) -> None:
+        if row["external_id"] is not None:
+            sql, key, label = "external_id = ?", row["external_id"], "external id"
+        else:
+            sql, key, label = (
+                "fingerprint = ? AND external_id IS NULL",
+                row["fingerprint"],
+                "content",
+            )
+        found = connection.execute(
+            f"SELECT id FROM events WHERE {sql} AND id IS NOT ?", (key, exclude_id)
+        ).fetchone()
+        if found:
+            raise SignalsError(f"An event with the same {label} is already logged as #{found[0]}.")
+
+    def get(self, event_id: int) -> Event:
+        row = self._connection.execute(f"{SELECT_EVENT} WHERE e.id = ?", (event_id,)).fetchone()
+        if row is None:
+            raise EventNotFoundError(event_id)
+        return event_from_row(row)
+
+    def revisions(self, event_id: int) -> list[EventRevision]:
+        self.get(event_id)
+        rows = self._connection.execute(
+            f"SELECT revision, revised_at, replaced_at, {', '.join(EVENT_FIELDS)} "
+            "FROM event_revisions WHERE event_id = ? ORDER BY revision",
+            (event_id,),
+        ).fetchall()
+        return [
+            EventRevision(
+                revision=row[0],
+                revised_at=row[1],
+                replaced_at=row[2],
+                fields=dict(zip(EVENT_FIELDS, row[3:], strict=True)),
+            )
+            for row in rows
+        ]
+
+    def find(self, where: EventFilter = EventFilter(), limit: int | None = None) -> list[Event]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if where.indicator:
+            clauses.append("e.indicator = ?")
+            params.append(where.indicator)
+        if where.since:
+            clauses.append("e.observed_at >= ?")
+            params.append(where.since.isoformat())
+        if where.until:
+            clauses.append("e.observed_at <= ?")
+            params.append(where.until.isoformat())
+        if where.search is not None:
+            query = search_query(where.search)
+            if query is None:
+                return []
+            matching, matching_params = self._search(query)
+            clauses.append(f"e.id IN ({matching})")
+            params.extend(matching_params)
+        if not where.include_retracted:
+            clauses.append("r.event_id IS NULL")
+        sql = SELECT_EVENT
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY e.observed_at, e.id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [event_from_row(row) for row in self._connection.execute(sql, params)]
+
+    def edit(self, event_id: int, event: EventInput, *, now: str | None = None) -> Event:
+        now = now or utc_now()
+        with self._write() as connection:
+            current = self.get(event_id)
+            if current.retraction is not None:
+                raise SignalsError(f"Event #{event_id} is retracted and cannot be edited.")
+            row = event.row()
+            old = connection.execute(
+                f"SELECT {', '.join(CONTENT_COLUMNS)}, revision, revised_at FROM events WHERE id = ?",
+                (event_id,),
+            ).fetchone()
+            if tuple(old[: len(CONTENT_COLUMNS)]) == tuple(row[c] for c in CONTENT_COLUMNS):
+                raise SignalsError(f"The edit changes nothing in event #{event_id}.")
+            self._refuse_duplicate(connection, row, exclude_id=event_id)
+            connection.execute(
+                f"INSERT INTO event_revisions (event_id, {', '.join(CONTENT_COLUMNS)}, revision,"
+                f" revised_at, replaced_at) VALUES (?, {', '.join('?' * len(CONTENT_COLUMNS))},"
+                " ?, ?, ?)",
+                (event_id, *old, now),
+            )
+            assignments = ", ".join(f"{column} = ?" for column in CONTENT_COLUMNS)
+            connection.execute(
+                f"UPDATE events SET {assignments}, revision = revision + 1, revised_at = ?"
+                " WHERE id = ?",
+                (*(row[column] for column in CONTENT_COLUMNS), now, event_id),
+            )
+            remember_catalogue(connection, self.catalogue, now)
+        return self.get(event_id)
+
+    def retract(
+        self, event_id: int, reason: str, *, analyst: str | None = None, now: str | None = None
+    ) -> Event:
+        reason = reason.strip()
+        if not reason:
+            raise SignalsError("A retraction needs a reason.")
+        with self._write() as connection:
+            current = self.get(event_id)
+            if current.retraction is not None:
+                raise SignalsError(
+                    f"Event #{event_id} was already retracted on {current.retraction.retracted_at}."
+                )
+            connection.execute(
+                "INSERT INTO retractions (event_id, reason, retracted_at, analyst) VALUES (?, ?, ?, ?)",
+                (event_id, reason, now or utc_now(), analyst),
+            )
+        return self.get(event_id)
+
+    def count(self) -> int:
+        return int(self._connection.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def count_retracted(self) -> int:
+        return int(self._connection.execute("SELECT count(*) FROM retractions").fetchone()[0])
+
+    def id_choices(
+        self, prefix: str, *, include_retracted: bool, limit: int
+    ) -> list[tuple[int, str, str]]:
+        """(id, indicator, summary) of the newest events whose id starts with `prefix`, for
+        completing an id as it is typed."""
+        if prefix and not prefix.isdigit():
+            return []
+        retracted = "" if include_retracted else " AND id NOT IN (SELECT event_id FROM retractions)"
+        rows = self._connection.execute(
+            f"SELECT id, indicator, summary FROM events WHERE CAST(id AS TEXT) GLOB ?{retracted}"
+            " ORDER BY id DESC LIMIT ?",
+            (prefix + "*", limit),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+
+def event_from_row(row: Sequence[Any]) -> Event:
+    data = dict(zip(EVENT_COLUMNS, row[: len(EVENT_COLUMNS)], strict=True))
+    reason, retracted_at, retracted_by = row[len(EVENT_COLUMNS) :]
+    if retracted_at is not None:
+        data["retraction"] = Retraction(
+            reason=reason, retracted_at=retracted_at, analyst=retracted_by
+        )
+    return Event.model_validate(data)
