@@ -125,17 +125,9 @@ def init(
     catalogue = current.catalogue()
     store = current.store(create=True)
     if as_json:
-        print_json(
-            {
-                "database": str(store.path),
-                "events": store.count(),
-                "catalogue": {
-                    "id": catalogue.catalogue.id,
-                    "version": catalogue.catalogue.version,
-                    "indicators": len(catalogue.indicators),
-                },
-            }
-        )
+        from signals.render.documents import init_document
+
+        print_json(init_document(store.path, store.count(), catalogue))
         return
     message(
         f"Database ready at {store.path} ({store.count()} events);"
@@ -159,13 +151,9 @@ def indicators(
     catalogue = session(ctx).catalogue()
     wanted = Kind(kind) if kind else None
     if as_json:
-        print_json(
-            [
-                i.model_dump(mode="json", exclude_none=True)
-                for i in catalogue.indicators
-                if wanted is None or i.kind is wanted
-            ]
-        )
+        from signals.render.documents import indicators_document
+
+        print_json(indicators_document(catalogue, wanted))
         return
     from signals.cli.output import stdout_console
     from signals.render.terminal import indicators_table
@@ -286,7 +274,9 @@ def log(
         event = parse_event(fields, catalogue)
     stored = current.store(create=True).log(event)
     if as_json:
-        print_json(stored.public())
+        from signals.render.documents import event_document
+
+        print_json(event_document(stored))
     else:
         message(
             f"Logged event #{stored.id}: {stored.indicator} ({stored.grade}, {stored.status.value})."

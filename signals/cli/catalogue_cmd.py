@@ -26,28 +26,17 @@ def validate(
     except CatalogueError as problem:
         if as_json:
             # Scripts get the problems as data too; the error still goes to stderr.
-            print_json(
-                {
-                    "file": str(file),
-                    "valid": False,
-                    "error": str(problem),
-                    "problems": problem.problems,
-                }
-            )
+            from signals.render.documents import catalogue_invalid_document
+
+            print_json(catalogue_invalid_document(file, str(problem), problem.problems))
         raise
     counts = {kind: 0 for kind in ("intent", "counter", "context")}
     for indicator in catalogue.indicators:
         counts[indicator.kind.value] += 1
     if as_json:
-        print_json(
-            {
-                "file": str(file),
-                "valid": True,
-                "id": catalogue.catalogue.id,
-                "version": catalogue.catalogue.version,
-                "indicators": counts,
-            }
-        )
+        from signals.render.documents import catalogue_valid_document
+
+        print_json(catalogue_valid_document(file, catalogue, counts))
         return
     message(
         f"{file} is valid: '{catalogue.catalogue.id}' v{catalogue.catalogue.version},"

@@ -38,14 +38,9 @@ def check(
         message(f"Recounted the event totals of {store.recount_totals()} indicator grades.")
     findings = check_database(store, catalogue)
     if as_json:
-        print_json(
-            {
-                "ok": not findings.problems,
-                "problems": findings.problems,
-                "facts": findings.facts,
-                "catalogues": [used.__dict__ for used in findings.catalogues],
-            }
-        )
+        from signals.render.documents import findings_document
+
+        print_json(findings_document(findings))
     else:
         for fact in findings.facts:
             message(fact)
@@ -75,6 +70,8 @@ def backup(
     pages = backup_database(store, path, force=force)
     events = store.count()
     if as_json:
-        print_json({"backup": str(path), "events": events, "pages": pages})
+        from signals.render.documents import backup_document
+
+        print_json(backup_document(path, events, pages))
     else:
         message(f"Backed up the database ({events} event{'' if events == 1 else 's'}) to {path}.")

@@ -70,7 +70,9 @@ def list_events(
         limit=limit,
     )
     if as_json:
-        print_json([event.public() for event in events])
+        from signals.render.documents import events_document
+
+        print_json(events_document(events))
         return
     if not events:
         message("No events match.")
@@ -98,10 +100,9 @@ def show_event(
     event = store.get(event_id)
     revisions = store.revisions(event_id)
     if as_json:
-        document = event.public()
-        document["retraction"] = event.retraction.model_dump() if event.retraction else None
-        document["revisions"] = [revision.model_dump() for revision in revisions]
-        print_json(document)
+        from signals.render.documents import event_detail_document
+
+        print_json(event_detail_document(event, revisions))
         return
     from signals.cli.output import stdout_console
     from signals.render.terminal import event_detail
@@ -186,7 +187,9 @@ def edit_event(
     merged = store.get(event_id).as_input() | changes
     updated = store.edit(event_id, parse_event(merged, catalogue))
     if as_json:
-        print_json(updated.public())
+        from signals.render.documents import event_document
+
+        print_json(event_document(updated))
     else:
         message(f"Event #{updated.id} is now at revision {updated.revision}.")
 
@@ -204,6 +207,8 @@ def retract_event(
     """Withdraw an event with a reason; it stays on record but stops counting."""
     event = session(ctx).store().retract(event_id, reason, analyst=analyst)
     if as_json:
-        print_json(event.public())
+        from signals.render.documents import event_document
+
+        print_json(event_document(event))
     else:
         message(f"Event #{event.id} retracted.")

@@ -80,11 +80,9 @@ def report_command(
 
 def _render(report, format: str) -> str:  # type: ignore[no-untyped-def]
     if format == "json":
-        import json
+        from signals.render.documents import json_text, report_document
 
-        from signals.render.documents import report_document
-
-        return json.dumps(report_document(report), ensure_ascii=False, indent=2) + "\n"
+        return json_text(report_document(report))
     if format == "markdown":
         from signals.render.markdown import report_markdown
 

@@ -3,13 +3,16 @@
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from signals.cli.completion import indicator_ids
 from signals.cli.context import parse_date, session
 from signals.cli.output import is_quiet, message, print_json, set_quiet
+
+if TYPE_CHECKING:
+    from signals.importer import ImportReport
 
 
 def import_command(
@@ -47,21 +50,7 @@ def import_command(
 ) -> None:
     """Import events from CSV: all rows or none, and never the same row twice."""
     from signals.cli.importing import run_import
-    from signals.importer import ImportAborted, ImportReport
-
-    def print_outcome(report: ImportReport) -> None:
-        print_json(
-            {
-                "rows": report.rows,
-                "inserted": report.inserted,
-                "duplicates": report.duplicates,
-                "rejected": report.rejected,
-                "not_tracked": report.not_tracked,
-                "dry_run": report.dry_run,
-                "written": report.written,
-                "errors": [error.__dict__ for error in report.errors],
-            }
-        )
+    from signals.importer import ImportAborted
 
     if quiet:
         set_quiet(True)
@@ -81,10 +70,16 @@ def import_command(
         )
     except ImportAborted as aborted:
         if as_json:  # a script learns which rows failed from stdout, as from any import
-            print_outcome(aborted.report)
+            _print_outcome(aborted.report)
         raise
     if as_json:
-        print_outcome(report)
+        _print_outcome(report)
+
+
+def _print_outcome(report: "ImportReport") -> None:
+    from signals.render.documents import import_document
+
+    print_json(import_document(report))
 
 
 def export_command(
