@@ -1,22 +1,20 @@
-"""The `signals` command: global options, the error boundary, and the top-level commands."""
+"""The `signals` command: global options, the error boundary, and where every command joins."""
 
 # The command modules do without postponed annotations: Typer would evaluate each
 # parameter's annotation from a string, twice, on every start (a quarter of `--help`).
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from signals.cli import catalogue_cmd, db_cmd, events_cmd, report_cmd, transfer_cmd
-from signals.cli.completion import indicator_ids
-from signals.cli.context import AsKnownOption, PriorOption, Session, parse_date, session
-from signals.cli.output import error, message, print_json, reader_gone, set_quiet
+from signals.cli.context import Session
+from signals.cli.output import error, reader_gone, set_quiet
 
 
 class SignalsGroup(TyperGroup):
@@ -63,9 +61,6 @@ app = typer.Typer(
     add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(events_cmd.app, name="events")
-app.add_typer(catalogue_cmd.app, name="catalogue")
-app.add_typer(db_cmd.app, name="db")
 
 
 def _version(value: bool) -> None:
@@ -113,237 +108,19 @@ def root(
     ctx.obj = Session(db_path=db, catalogue_path=catalogue, debug=debug)
 
 
-@app.command()
-def init(
-    ctx: typer.Context,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the database and catalogue as JSON.")
-    ] = False,
-) -> None:
-    """Create the database (if needed) and check the catalogue loads."""
-    current = session(ctx)
-    catalogue = current.catalogue()
-    store = current.store(create=True)
-    if as_json:
-        print_json(
-            {
-                "database": str(store.path),
-                "events": store.count(),
-                "catalogue": {
-                    "id": catalogue.catalogue.id,
-                    "version": catalogue.catalogue.version,
-                    "indicators": len(catalogue.indicators),
-                },
-            }
-        )
-        return
-    message(
-        f"Database ready at {store.path} ({store.count()} events);"
-        f" catalogue '{catalogue.catalogue.id}' v{catalogue.catalogue.version}"
-        f" with {len(catalogue.indicators)} indicators."
-    )
-
-
-@app.command()
-def indicators(
-    ctx: typer.Context,
-    kind: Annotated[
-        Literal["intent", "counter", "context"] | None,
-        typer.Option("--kind", help="Only indicators of this kind."),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """List the catalogue's indicators."""
-    from signals.catalogue import Kind
-
-    catalogue = session(ctx).catalogue()
-    wanted = Kind(kind) if kind else None
-    if as_json:
-        print_json(
-            [
-                i.model_dump(mode="json", exclude_none=True)
-                for i in catalogue.indicators
-                if wanted is None or i.kind is wanted
-            ]
-        )
-        return
-    from signals.cli.output import stdout_console
-    from signals.render.terminal import indicators_table
-
-    stdout_console().print(indicators_table(catalogue, wanted))
-
-
-@app.command()
-def log(
-    ctx: typer.Context,
-    indicator: Annotated[
-        str | None,
-        typer.Argument(
-            help="The indicator id, e.g. declaration-intent. Left out on a terminal: picked"
-            " from a list.",
-            autocompletion=indicator_ids,
-            show_default=False,
-        ),
-    ] = None,
-    summary: Annotated[
-        str | None,
-        typer.Argument(
-            help="What happened, in one sentence. Left out on a terminal: asked for.",
-            show_default=False,
-        ),
-    ] = None,
-    observed: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--observed",
-            parser=parse_date,
-            metavar="DATE",
-            help="When it happened (default today).",
-        ),
-    ] = None,
-    source: Annotated[str | None, typer.Option(help="Who reported it.")] = None,
-    url: Annotated[str | None, typer.Option(help="Where it was reported.")] = None,
-    reliability: Annotated[
-        str,
-        typer.Option(
-            "--reliability",
-            "-r",
-            help="Source reliability, A (completely reliable) to F (cannot be judged).",
-        ),
-    ] = "F",
-    credibility: Annotated[
-        str,
-        typer.Option(
-            "--credibility",
-            "-c",
-            help="Information credibility, 1 (confirmed) to 6 (cannot be judged).",
-        ),
-    ] = "6",
-    status: Annotated[
-        Literal["reported", "confirmed", "refuted"],
-        typer.Option(help="Evidence status.", case_sensitive=False),
-    ] = "reported",
-    location: Annotated[str | None, typer.Option(help="Where it happened.")] = None,
-    analyst: Annotated[
-        str | None, typer.Option(envvar="SIGNALS_ANALYST", help="Who is logging it.")
-    ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")] = None,
-    notes: Annotated[str | None, typer.Option(help="Free-text notes.")] = None,
-    no_input: Annotated[
-        bool,
-        typer.Option("--no-input", help="Never ask for what is left out: it is an error."),
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the stored event as JSON.")
-    ] = False,
-) -> None:
-    """Log an observed event against an indicator.
-
-    On a terminal, what is left out is asked for: the indicator from a list, the summary,
-    the date and the grades."""
-    from signals.cli import prompts
-    from signals.events import parse_event
-
-    missing_arguments = [
-        name for name, value in (("indicator", indicator), ("summary", summary)) if value is None
-    ]
-    interactive = bool(missing_arguments) and not no_input and prompts.stdin_is_interactive()
-    if missing_arguments and not interactive:
-        quoted = " and ".join(f"'{name.upper()}'" for name in missing_arguments)
-        plural = len(missing_arguments) > 1
-        ctx.fail(
-            f"Missing argument{'s' if plural else ''} {quoted}:"
-            f" {'they are' if plural else 'it is'} asked for only on a terminal,"
-            " without --no-input."
-        )
-    current = session(ctx)
-    catalogue = current.catalogue()
-    if indicator is not None:
-        catalogue.indicator(indicator.strip().lower())
-    fields = {
-        "indicator": indicator,
-        "summary": summary,
-        "observed_at": (observed or dt.date.today()).isoformat(),
-        "source": source,
-        "url": url,
-        "reliability": reliability,
-        "credibility": credibility,
-        "status": status,
-        "location": location,
-        "analyst": analyst,
-        "tags": tag or [],
-        "notes": notes,
-    }
-    if interactive:
-        left_out = {name for name in ("indicator", "summary", "source") if fields[name] is None}
-        if observed is None:
-            left_out.add("observed_at")
-        left_out.update(
-            name for name in ("reliability", "credibility", "status") if _from_default(ctx, name)
-        )
-        event = prompts.ask_for_event(catalogue, fields, left_out)
-    else:
-        event = parse_event(fields, catalogue)
-    stored = current.store(create=True).log(event)
-    if as_json:
-        print_json(stored.public())
-    else:
-        message(
-            f"Logged event #{stored.id}: {stored.indicator} ({stored.grade}, {stored.status.value})."
-        )
-    if stored.observed_at > dt.date.today():
-        message(
-            f"Note: it was observed on {stored.observed_at.isoformat()}, after today by your"
-            " calendar; scores count it from that day."
-        )
-
-
-def _from_default(ctx: typer.Context, name: str) -> bool:
-    """Whether a parameter was left out, rather than given with its default's value."""
-    source = ctx.get_parameter_source(name)
-    return source is None or source.name == "DEFAULT"
-
-
-@app.command()
-def status(
-    ctx: typer.Context,
-    as_of: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--as-of",
-            parser=parse_date,
-            metavar="DATE",
-            help="Score as of this date (default today).",
-        ),
-    ] = None,
-    as_known: AsKnownOption = False,
-    prior: PriorOption = None,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Show how every figure was computed.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Show how far the signals have progressed: checklist, progress and probability."""
-    from signals.assess import assess
-    from signals.render.documents import score_document
-
-    current = session(ctx)
-    catalogue = current.catalogue()
-    day = as_of or dt.date.today()
-    result = assess(current.store(), catalogue, day, as_known=as_known, prior=prior)
-    if as_json:
-        print_json(score_document(result, catalogue, explain=explain))
-        return
-    from signals.cli.output import stdout_console
-    from signals.render.terminal import status_view
-
-    console = stdout_console()
-    for part in status_view(result, catalogue, explain=explain):
-        console.print(part)
-
-
-app.command("report")(report_cmd.report_command)
-transfer_cmd.register(app)
+# Every command, in the order `signals --help` lists them: each module's `commands` join
+# the top level, and a module's `group` is the noun its commands follow (`signals db check`).
+for commands, name in (
+    (db_cmd.commands, None),  # init
+    (catalogue_cmd.commands, None),  # indicators
+    (events_cmd.commands, None),  # log
+    (report_cmd.commands, None),  # status, report
+    (transfer_cmd.commands, None),  # import, export
+    (events_cmd.group, "events"),
+    (catalogue_cmd.group, "catalogue"),
+    (db_cmd.group, "db"),
+):
+    app.add_typer(commands, name=name)
 
 
 def main() -> None:

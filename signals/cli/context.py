@@ -5,31 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
 if TYPE_CHECKING:
     from signals.catalogue import Catalogue
     from signals.store import CatalogueUse, Store
-
-
-# The options `status` and `report` share, declared once.
-AsKnownOption = Annotated[
-    bool,
-    typer.Option(
-        "--as-known",
-        help="Only what had been logged by the end of the as-of date (UTC, as log times are"
-        " stored, so every analyst of a shared database sees the same past): reproduces what"
-        " was reported then.",
-    ),
-]
-PriorOption = Annotated[
-    float | None,
-    typer.Option(
-        "--prior", min=0.001, max=0.999, help="Override the catalogue's prior probability."
-    ),
-]
 
 
 @dataclass

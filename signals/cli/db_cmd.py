@@ -1,4 +1,4 @@
-"""`signals db ...`: integrity checks and online backups."""
+"""`signals init` and `signals db ...`: create, check and back up the database."""
 
 from pathlib import Path
 from typing import Annotated
@@ -6,12 +6,36 @@ from typing import Annotated
 import typer
 
 from signals.cli.context import session
+from signals.cli.options import JsonOption
 from signals.cli.output import error, message, print_json
 
-app = typer.Typer(help="Check and back up the database.", no_args_is_help=True)
+# `signals init`, at the top level, and `signals db ...`.
+commands = typer.Typer()
+group = typer.Typer(help="Check and back up the database.", no_args_is_help=True)
 
 
-@app.command("check")
+@commands.command("init")
+def init(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+) -> None:
+    """Create the database (if needed) and check the catalogue loads."""
+    current = session(ctx)
+    catalogue = current.catalogue()
+    store = current.store(create=True)
+    if as_json:
+        from signals.render.documents import init_document
+
+        print_json(init_document(store.path, store.count(), catalogue))
+        return
+    message(
+        f"Database ready at {store.path} ({store.count()} events);"
+        f" catalogue '{catalogue.catalogue.id}' v{catalogue.catalogue.version}"
+        f" with {len(catalogue.indicators)} indicators."
+    )
+
+
+@group.command("check")
 def check(
     ctx: typer.Context,
     repair_totals: Annotated[
@@ -22,7 +46,7 @@ def check(
             " were written around signals, e.g. with the sqlite3 shell).",
         ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Run SQLite's integrity check and signals' own consistency checks."""
     from signals.errors import SignalsError
@@ -38,14 +62,9 @@ def check(
         message(f"Recounted the event totals of {store.recount_totals()} indicator grades.")
     findings = check_database(store, catalogue)
     if as_json:
-        print_json(
-            {
-                "ok": not findings.problems,
-                "problems": findings.problems,
-                "facts": findings.facts,
-                "catalogues": [used.__dict__ for used in findings.catalogues],
-            }
-        )
+        from signals.render.documents import findings_document
+
+        print_json(findings_document(findings))
     else:
         for fact in findings.facts:
             message(fact)
@@ -57,12 +76,12 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command("backup")
+@group.command("backup")
 def backup(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Where to write the backup.", dir_okay=False)],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Copy the database with SQLite's online backup, safe while others write."""
     from signals.cli.files import refuse_to_replace
@@ -75,6 +94,8 @@ def backup(
     pages = backup_database(store, path, force=force)
     events = store.count()
     if as_json:
-        print_json({"backup": str(path), "events": events, "pages": pages})
+        from signals.render.documents import backup_document
+
+        print_json(backup_document(path, events, pages))
     else:
         message(f"Backed up the database ({events} event{'' if events == 1 else 's'}) to {path}.")

@@ -1,15 +1,35 @@
-"""`signals events ...`: list, show, correct and retract logged events."""
+"""`signals log` and `signals events ...`: log, list, show, correct and retract events."""
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 
 from signals.cli.completion import current_event_ids, event_ids, indicator_ids
-from signals.cli.context import parse_date, session
+from signals.cli.context import session
+from signals.cli.options import (
+    AnalystOption,
+    CredibilityOption,
+    EvidenceStatus,
+    IndicatorFilterOption,
+    JsonOption,
+    LocationOption,
+    NotesOption,
+    ObservedOption,
+    ReliabilityOption,
+    SearchOption,
+    SinceOption,
+    SourceOption,
+    StatusOption,
+    TagOption,
+    UntilOption,
+    UrlOption,
+)
 from signals.cli.output import message, print_json
 
-app = typer.Typer(help="List, show, correct and retract logged events.", no_args_is_help=True)
+# `signals log`, at the top level, and `signals events ...`.
+commands = typer.Typer()
+group = typer.Typer(help="List, show, correct and retract logged events.", no_args_is_help=True)
 
 
 def parse_event_id(value: str) -> int:
@@ -23,35 +43,122 @@ def parse_event_id(value: str) -> int:
         ) from None
 
 
-@app.command("list")
-def list_events(
+@commands.command("log")
+def log(
     ctx: typer.Context,
     indicator: Annotated[
         str | None,
-        typer.Option(help="Only events of this indicator.", autocompletion=indicator_ids),
-    ] = None,
-    since: Annotated[
-        dt.date | None,
-        typer.Option(parser=parse_date, metavar="DATE", help="Observed on or after this date."),
-    ] = None,
-    until: Annotated[
-        dt.date | None,
-        typer.Option(parser=parse_date, metavar="DATE", help="Observed on or before this date."),
-    ] = None,
-    search: Annotated[
-        str | None,
-        typer.Option(
-            metavar="WORDS",
-            help="Only events whose summary, notes or source hold every one of these words, in"
-            " any order. A word also finds the words it begins (ceasefir finds ceasefire); case"
-            " and accents are ignored; quotes and operators are read as plain text.",
+        typer.Argument(
+            help="The indicator id, e.g. declaration-intent. Left out on a terminal: picked"
+            " from a list.",
+            autocompletion=indicator_ids,
+            show_default=False,
         ),
     ] = None,
+    summary: Annotated[
+        str | None,
+        typer.Argument(
+            help="What happened, in one sentence. Left out on a terminal: asked for.",
+            show_default=False,
+        ),
+    ] = None,
+    observed: ObservedOption = None,
+    source: SourceOption = None,
+    url: UrlOption = None,
+    reliability: ReliabilityOption[str] = "F",
+    credibility: CredibilityOption[str] = "6",
+    status: StatusOption[EvidenceStatus] = "reported",
+    location: LocationOption = None,
+    analyst: AnalystOption = None,
+    tag: TagOption = None,
+    notes: NotesOption = None,
+    no_input: Annotated[
+        bool,
+        typer.Option("--no-input", help="Never ask for what is left out: it is an error."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Log an observed event against an indicator.
+
+    On a terminal, what is left out is asked for: the indicator from a list, the summary,
+    the date and the grades."""
+    from signals.cli import prompts
+    from signals.events import parse_event
+
+    missing_arguments = [
+        name for name, value in (("indicator", indicator), ("summary", summary)) if value is None
+    ]
+    interactive = bool(missing_arguments) and not no_input and prompts.stdin_is_interactive()
+    if missing_arguments and not interactive:
+        quoted = " and ".join(f"'{name.upper()}'" for name in missing_arguments)
+        plural = len(missing_arguments) > 1
+        ctx.fail(
+            f"Missing argument{'s' if plural else ''} {quoted}:"
+            f" {'they are' if plural else 'it is'} asked for only on a terminal,"
+            " without --no-input."
+        )
+    current = session(ctx)
+    catalogue = current.catalogue()
+    if indicator is not None:
+        catalogue.indicator(indicator.strip().lower())
+    fields = {
+        "indicator": indicator,
+        "summary": summary,
+        "observed_at": (observed or dt.date.today()).isoformat(),
+        "source": source,
+        "url": url,
+        "reliability": reliability,
+        "credibility": credibility,
+        "status": status,
+        "location": location,
+        "analyst": analyst,
+        "tags": tag or [],
+        "notes": notes,
+    }
+    if interactive:
+        left_out = {name for name in ("indicator", "summary", "source") if fields[name] is None}
+        if observed is None:
+            left_out.add("observed_at")
+        left_out.update(
+            name for name in ("reliability", "credibility", "status") if _from_default(ctx, name)
+        )
+        event = prompts.ask_for_event(catalogue, fields, left_out)
+    else:
+        event = parse_event(fields, catalogue)
+    stored = current.store(create=True).log(event)
+    if as_json:
+        from signals.render.documents import event_document
+
+        print_json(event_document(stored))
+    else:
+        message(
+            f"Logged event #{stored.id}: {stored.indicator} ({stored.grade}, {stored.status.value})."
+        )
+    if stored.observed_at > dt.date.today():
+        message(
+            f"Note: it was observed on {stored.observed_at.isoformat()}, after today by your"
+            " calendar; scores count it from that day."
+        )
+
+
+def _from_default(ctx: typer.Context, name: str) -> bool:
+    """Whether a parameter was left out, rather than given with its default's value."""
+    source = ctx.get_parameter_source(name)
+    return source is None or source.name == "DEFAULT"
+
+
+@group.command("list")
+def list_events(
+    ctx: typer.Context,
+    indicator: IndicatorFilterOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
     include_retracted: Annotated[
         bool, typer.Option("--include-retracted", help="Also list retracted events.")
     ] = False,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many events.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List events, oldest observation first."""
     from signals.store import EventFilter
@@ -70,7 +177,9 @@ def list_events(
         limit=limit,
     )
     if as_json:
-        print_json([event.public() for event in events])
+        from signals.render.documents import events_document
+
+        print_json(events_document(events))
         return
     if not events:
         message("No events match.")
@@ -81,7 +190,7 @@ def list_events(
     stdout_console().print(events_table(events))
 
 
-@app.command("show")
+@group.command("show")
 def show_event(
     ctx: typer.Context,
     event_id: Annotated[
@@ -90,7 +199,7 @@ def show_event(
             metavar="ID", parser=parse_event_id, help="The event id.", autocompletion=event_ids
         ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show one event with its revisions and retraction."""
     current = session(ctx)
@@ -98,10 +207,9 @@ def show_event(
     event = store.get(event_id)
     revisions = store.revisions(event_id)
     if as_json:
-        document = event.public()
-        document["retraction"] = event.retraction.model_dump() if event.retraction else None
-        document["revisions"] = [revision.model_dump() for revision in revisions]
-        print_json(document)
+        from signals.render.documents import event_detail_document
+
+        print_json(event_detail_document(event, revisions))
         return
     from signals.cli.output import stdout_console
     from signals.render.terminal import event_detail
@@ -125,7 +233,7 @@ CurrentEventId = Annotated[
 ]
 
 
-@app.command("edit")
+@group.command("edit")
 def edit_event(
     ctx: typer.Context,
     event_id: CurrentEventId,
@@ -133,30 +241,17 @@ def edit_event(
         str | None, typer.Option(help="The indicator id.", autocompletion=indicator_ids)
     ] = None,
     summary: Annotated[str | None, typer.Option(help="What happened.")] = None,
-    observed: Annotated[
-        dt.date | None, typer.Option(parser=parse_date, metavar="DATE", help="When it happened.")
-    ] = None,
-    source: Annotated[str | None, typer.Option(help="Who reported it.")] = None,
-    url: Annotated[str | None, typer.Option(help="Where it was reported.")] = None,
-    reliability: Annotated[
-        str | None, typer.Option("--reliability", "-r", help="Source reliability A-F.")
-    ] = None,
-    credibility: Annotated[
-        str | None, typer.Option("--credibility", "-c", help="Information credibility 1-6.")
-    ] = None,
-    status: Annotated[
-        Literal["reported", "confirmed", "refuted"] | None,
-        typer.Option(help="Evidence status.", case_sensitive=False),
-    ] = None,
-    location: Annotated[str | None, typer.Option(help="Where it happened.")] = None,
+    observed: ObservedOption = None,
+    source: SourceOption = None,
+    url: UrlOption = None,
+    reliability: ReliabilityOption[str | None] = None,
+    credibility: CredibilityOption[str | None] = None,
+    status: StatusOption[EvidenceStatus | None] = None,
+    location: LocationOption = None,
     analyst: Annotated[str | None, typer.Option(help="Who logged it.")] = None,
-    tag: Annotated[
-        list[str] | None, typer.Option("--tag", help="Replace the tags; repeat for more.")
-    ] = None,
-    notes: Annotated[str | None, typer.Option(help="Free-text notes.")] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the new revision as JSON.")
-    ] = False,
+    tag: TagOption = None,
+    notes: NotesOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Correct an event: a new revision is stored and the old one kept."""
     from signals.events import parse_event
@@ -186,24 +281,26 @@ def edit_event(
     merged = store.get(event_id).as_input() | changes
     updated = store.edit(event_id, parse_event(merged, catalogue))
     if as_json:
-        print_json(updated.public())
+        from signals.render.documents import event_document
+
+        print_json(event_document(updated))
     else:
         message(f"Event #{updated.id} is now at revision {updated.revision}.")
 
 
-@app.command("retract")
+@group.command("retract")
 def retract_event(
     ctx: typer.Context,
     event_id: CurrentEventId,
     reason: Annotated[str, typer.Option(help="Why the event is withdrawn.")],
-    analyst: Annotated[
-        str | None, typer.Option(envvar="SIGNALS_ANALYST", help="Who retracts it.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the event as JSON.")] = False,
+    analyst: AnalystOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Withdraw an event with a reason; it stays on record but stops counting."""
     event = session(ctx).store().retract(event_id, reason, analyst=analyst)
     if as_json:
-        print_json(event.public())
+        from signals.render.documents import event_document
+
+        print_json(event_document(event))
     else:
         message(f"Event #{event.id} retracted.")

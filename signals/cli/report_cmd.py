@@ -1,27 +1,66 @@
-"""`signals report`: the weekly report in every format."""
+"""`signals status` and `signals report`: the scores now, and the weekly report in every format."""
 
 import datetime as dt
 import sys
-from pathlib import Path
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from signals.cli.context import AsKnownOption, PriorOption, parse_date, parse_week, session
-from signals.cli.output import message
+from signals.cli.context import parse_week, session
+from signals.cli.options import (
+    AsKnownOption,
+    AsOfOption,
+    FormatOption,
+    JsonOption,
+    OutputOption,
+    PriorOption,
+)
+from signals.cli.output import message, print_json
+
+if TYPE_CHECKING:
+    from signals.report import WeeklyReport
+
+# `signals status` and `signals report`, both at the top level.
+commands = typer.Typer()
+
+ReportFormat = Literal["table", "markdown", "json", "html", "svg"]
 
 
-def report_command(
+@commands.command("status")
+def status(
     ctx: typer.Context,
-    as_of: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--as-of",
-            parser=parse_date,
-            metavar="DATE",
-            help="Report the week holding this date, scored at it.",
-        ),
-    ] = None,
+    as_of: AsOfOption = None,
+    as_known: AsKnownOption = False,
+    prior: PriorOption = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show how every figure was computed.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Show how far the signals have progressed: checklist, progress and probability."""
+    from signals.assess import assess
+    from signals.render.documents import score_document
+
+    current = session(ctx)
+    catalogue = current.catalogue()
+    day = as_of or dt.date.today()
+    result = assess(current.store(), catalogue, day, as_known=as_known, prior=prior)
+    if as_json:
+        print_json(score_document(result, catalogue, explain=explain))
+        return
+    from signals.cli.output import stdout_console
+    from signals.render.terminal import status_view
+
+    console = stdout_console()
+    for part in status_view(result, catalogue, explain=explain):
+        console.print(part)
+
+
+@commands.command("report")
+def report(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
     week: Annotated[
         dt.date | None,
         typer.Option(
@@ -33,19 +72,14 @@ def report_command(
     ] = None,
     as_known: AsKnownOption = False,
     prior: PriorOption = None,
-    format: Annotated[
-        Literal["table", "markdown", "json", "html", "svg"],
-        typer.Option("--format", "-f", help="Output format."),
-    ] = "table",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
-        ),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    format: FormatOption[ReportFormat] = "table",
+    output: OutputOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """The weekly report: headline, checklist, what changed, watch next, and the trend."""
+    """The weekly report: headline, checklist, what changed, watch next, and the trend.
+
+    It reports the week holding --as-of (default today), scored at that date, or the week
+    --week names, scored at its end. --json is the same as --format json."""
     from signals.assess import weekly_report
     from signals.report import Week, report_as_of
 
@@ -67,7 +101,7 @@ def report_command(
         for part in report_view(report):
             console.print(part)
         return
-    text = _render(report, format)
+    text = RENDERERS[format](report)
     if output is None:
         sys.stdout.write(text)
         return
@@ -78,21 +112,34 @@ def report_command(
     message(f"Wrote the {format} report for {report_week.label} to {output}.")
 
 
-def _render(report, format: str) -> str:  # type: ignore[no-untyped-def]
-    if format == "json":
-        import json
+# Each format of the report and the function that renders it whole, as text; the table
+# for a terminal is printed part by part instead (see `report`).
+def _as_json(report: "WeeklyReport") -> str:
+    from signals.render.documents import json_text, report_document
 
-        from signals.render.documents import report_document
+    return json_text(report_document(report))
 
-        return json.dumps(report_document(report), ensure_ascii=False, indent=2) + "\n"
-    if format == "markdown":
-        from signals.render.markdown import report_markdown
 
-        return report_markdown(report)
-    if format in ("html", "svg"):
-        from signals.render.report_terminal import report_picture
+def _as_markdown(report: "WeeklyReport") -> str:
+    from signals.render.markdown import report_markdown
 
-        return report_picture(report, format)
+    return report_markdown(report)
+
+
+def _as_html(report: "WeeklyReport") -> str:
+    from signals.render.report_terminal import report_picture
+
+    return report_picture(report, "html")
+
+
+def _as_svg(report: "WeeklyReport") -> str:
+    from signals.render.report_terminal import report_picture
+
+    return report_picture(report, "svg")
+
+
+def _as_plain_table(report: "WeeklyReport") -> str:
+    """The terminal table for a file: plain text, 100 columns wide."""
     import io
 
     from rich.console import Console
@@ -104,3 +151,12 @@ def _render(report, format: str) -> str:  # type: ignore[no-untyped-def]
     for part in report_view(report):
         console.print(part)
     return buffer.getvalue()
+
+
+RENDERERS: dict[ReportFormat, Callable[["WeeklyReport"], str]] = {
+    "table": _as_plain_table,
+    "markdown": _as_markdown,
+    "json": _as_json,
+    "html": _as_html,
+    "svg": _as_svg,
+}

@@ -1,17 +1,32 @@
 """`signals import` and `signals export`: events in and out as files, for scripts."""
 
-import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from signals.cli.completion import indicator_ids
-from signals.cli.context import parse_date, session
+from signals.cli.context import session
+from signals.cli.options import (
+    FormatOption,
+    IndicatorFilterOption,
+    JsonOption,
+    OutputOption,
+    SearchOption,
+    SinceOption,
+    UntilOption,
+)
 from signals.cli.output import is_quiet, message, print_json, set_quiet
 
+if TYPE_CHECKING:
+    from signals.importer import ImportReport
 
+
+# `signals import` and `signals export`, both at the top level.
+commands = typer.Typer()
+
+
+@commands.command("import")
 def import_command(
     ctx: typer.Context,
     file: Annotated[
@@ -43,25 +58,11 @@ def import_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print only errors (same as signals -q).")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import events from CSV: all rows or none, and never the same row twice."""
     from signals.cli.importing import run_import
-    from signals.importer import ImportAborted, ImportReport
-
-    def print_outcome(report: ImportReport) -> None:
-        print_json(
-            {
-                "rows": report.rows,
-                "inserted": report.inserted,
-                "duplicates": report.duplicates,
-                "rejected": report.rejected,
-                "not_tracked": report.not_tracked,
-                "dry_run": report.dry_run,
-                "written": report.written,
-                "errors": [error.__dict__ for error in report.errors],
-            }
-        )
+    from signals.importer import ImportAborted
 
     if quiet:
         set_quiet(True)
@@ -81,44 +82,27 @@ def import_command(
         )
     except ImportAborted as aborted:
         if as_json:  # a script learns which rows failed from stdout, as from any import
-            print_outcome(aborted.report)
+            _print_outcome(aborted.report)
         raise
     if as_json:
-        print_outcome(report)
+        _print_outcome(report)
 
 
+def _print_outcome(report: "ImportReport") -> None:
+    from signals.render.documents import import_document
+
+    print_json(import_document(report))
+
+
+@commands.command("export")
 def export_command(
     ctx: typer.Context,
-    format: Annotated[
-        Literal["csv", "json", "ndjson"],
-        typer.Option("--format", "-f", help="Output format."),
-    ] = "csv",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
-        ),
-    ] = None,
-    indicator: Annotated[
-        str | None,
-        typer.Option(help="Only events of this indicator.", autocompletion=indicator_ids),
-    ] = None,
-    since: Annotated[
-        dt.date | None,
-        typer.Option(parser=parse_date, metavar="DATE", help="Observed on or after."),
-    ] = None,
-    until: Annotated[
-        dt.date | None,
-        typer.Option(parser=parse_date, metavar="DATE", help="Observed on or before."),
-    ] = None,
-    search: Annotated[
-        str | None,
-        typer.Option(
-            metavar="WORDS",
-            help="Only events whose summary, notes or source hold every one of these words"
-            " (as `events list --search`).",
-        ),
-    ] = None,
+    format: FormatOption[Literal["csv", "json", "ndjson"]] = "csv",
+    output: OutputOption = None,
+    indicator: IndicatorFilterOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search: SearchOption = None,
     include_retracted: Annotated[
         bool,
         typer.Option(
@@ -126,9 +110,11 @@ def export_command(
             help="Also export retracted events, marked as such (JSON and NDJSON only).",
         ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Export events as CSV (spreadsheet-safe), JSON or NDJSON."""
+    """Export events as CSV (spreadsheet-safe), JSON or NDJSON.
+
+    --json is the same as --format json."""
     from signals.exporter import WRITERS
     from signals.store import EventFilter
 
@@ -173,8 +159,3 @@ def export_command(
             else "."
         )
     )
-
-
-def register(app: typer.Typer) -> None:
-    app.command("import")(import_command)
-    app.command("export")(export_command)

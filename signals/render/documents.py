@@ -1,19 +1,38 @@
-"""The JSON shapes of results: plain dicts, shared by `--json`, `report --format json` and exports."""
+"""The JSON shapes of results: plain dicts, shared by `--json`, `report --format json` and exports.
+
+Every document a command prints is built here, field by field from typed values, so that
+a field renamed in a model is a type error here rather than a silent change to a public
+shape. Nothing here is imported at start-up: the models are named for the type checker only.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from signals.catalogue import Catalogue
-from signals.report import WeeklyReport
-from signals.scoring import IndicatorScore, ScoreResult
+if TYPE_CHECKING:
+    from signals.catalogue import Catalogue, Kind
+    from signals.events import Event, EventRevision
+    from signals.importer import ImportReport
+    from signals.maintenance import Findings
+    from signals.report import WeeklyReport
+    from signals.scoring import IndicatorScore, ScoreResult
+
+Document = dict[str, Any]
+
+
+def json_text(document: Any) -> str:
+    """A document as the text `--json` prints: indented, non-ASCII kept, one final newline."""
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
 def _round(value: float, places: int = 4) -> float:
     return round(value, places) + 0.0
 
 
-def headline_document(result: ScoreResult) -> dict[str, Any]:
+def headline_document(result: ScoreResult) -> Document:
     headline = result.headline
     return {
         "progress": _round(headline.progress, 1),
@@ -43,8 +62,8 @@ def headline_document(result: ScoreResult) -> dict[str, Any]:
     }
 
 
-def indicator_document(indicator: IndicatorScore, *, explain: bool = False) -> dict[str, Any]:
-    document: dict[str, Any] = {
+def indicator_document(indicator: IndicatorScore, *, explain: bool = False) -> Document:
+    document: Document = {
         "id": indicator.id,
         "kind": indicator.kind.value,
         "stage": indicator.stage,
@@ -77,9 +96,7 @@ def indicator_document(indicator: IndicatorScore, *, explain: bool = False) -> d
     return document
 
 
-def score_document(
-    result: ScoreResult, catalogue: Catalogue, *, explain: bool = False
-) -> dict[str, Any]:
+def score_document(result: ScoreResult, catalogue: Catalogue, *, explain: bool = False) -> Document:
     return {
         "as_of": result.as_of.isoformat(),
         "as_known": result.as_known,
@@ -89,7 +106,7 @@ def score_document(
     }
 
 
-def report_document(report: WeeklyReport) -> dict[str, Any]:
+def report_document(report: WeeklyReport) -> Document:
     """`report --json`: the status document plus previous, new_events, changed and trend."""
     document = score_document(report.current, report.catalogue)
     document["week"] = report.week.label
@@ -129,3 +146,128 @@ def report_document(report: WeeklyReport) -> dict[str, Any]:
         for point in report.trend
     ]
     return document
+
+
+# Events: the shape of one event is the model's own (`Event.public`), shared with exports.
+
+
+def event_document(event: Event) -> Document:
+    """`log`, `events edit` and `events retract --json`: the event as stored."""
+    return event.public()
+
+
+def events_document(events: Iterable[Event]) -> list[Document]:
+    """`events list --json`."""
+    return [event.public() for event in events]
+
+
+def revision_document(revision: EventRevision) -> Document:
+    return {
+        "revision": revision.revision,
+        "revised_at": revision.revised_at,
+        "replaced_at": revision.replaced_at,
+        "fields": dict(revision.fields),
+    }
+
+
+def event_detail_document(event: Event, revisions: Sequence[EventRevision]) -> Document:
+    """`events show --json`: the event, its retraction and its earlier revisions."""
+    document = event.public()
+    retraction = event.retraction
+    document["retraction"] = (
+        {
+            "reason": retraction.reason,
+            "retracted_at": retraction.retracted_at,
+            "analyst": retraction.analyst,
+        }
+        if retraction
+        else None
+    )
+    document["revisions"] = [revision_document(revision) for revision in revisions]
+    return document
+
+
+# The catalogue and the database.
+
+
+def init_document(database: Path, events: int, catalogue: Catalogue) -> Document:
+    """`init --json`."""
+    return {
+        "database": str(database),
+        "events": events,
+        "catalogue": {
+            "id": catalogue.catalogue.id,
+            "version": catalogue.catalogue.version,
+            "indicators": len(catalogue.indicators),
+        },
+    }
+
+
+def indicators_document(catalogue: Catalogue, kind: Kind | None = None) -> list[Document]:
+    """`indicators --json`: each indicator as the catalogue file gives it, without empty fields."""
+    return [
+        indicator.model_dump(mode="json", exclude_none=True)
+        for indicator in catalogue.indicators
+        if kind is None or indicator.kind is kind
+    ]
+
+
+def catalogue_valid_document(file: Path, catalogue: Catalogue, counts: dict[str, int]) -> Document:
+    """`catalogue validate --json` for a catalogue that loads."""
+    return {
+        "file": str(file),
+        "valid": True,
+        "id": catalogue.catalogue.id,
+        "version": catalogue.catalogue.version,
+        "indicators": counts,
+    }
+
+
+def catalogue_invalid_document(file: Path, error: str, problems: Sequence[str]) -> Document:
+    """`catalogue validate --json` for a catalogue that does not load."""
+    return {"file": str(file), "valid": False, "error": error, "problems": list(problems)}
+
+
+def findings_document(findings: Findings) -> Document:
+    """`db check --json`."""
+    return {
+        "ok": not findings.problems,
+        "problems": findings.problems,
+        "facts": findings.facts,
+        "catalogues": [
+            {
+                "id": used.id,
+                "version": used.version,
+                "first_used_at": used.first_used_at,
+                "last_used_at": used.last_used_at,
+            }
+            for used in findings.catalogues
+        ],
+    }
+
+
+def backup_document(path: Path, events: int, pages: int) -> Document:
+    """`db backup --json`."""
+    return {"backup": str(path), "events": events, "pages": pages}
+
+
+def import_document(report: ImportReport) -> Document:
+    """`import --json`, for a finished import and for one that stopped on invalid rows."""
+    return {
+        "rows": report.rows,
+        "inserted": report.inserted,
+        "duplicates": report.duplicates,
+        "rejected": report.rejected,
+        "not_tracked": report.not_tracked,
+        "dry_run": report.dry_run,
+        "written": report.written,
+        "errors": [
+            {
+                "line": error.line,
+                "column": error.column,
+                "value": error.value,
+                "reason": error.reason,
+            }
+            for error in report.errors
+        ],
+    }

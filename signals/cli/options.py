@@ -1,0 +1,128 @@
+"""The options more than one command takes, each declared once with one help text.
+
+A command names an option by its alias (`as_json: JsonOption = False`), so that the same
+flag means the same thing, is parsed the same way and is explained in the same words
+everywhere. An alias with a type parameter (`FormatOption[ReportFormat]`) is one option
+whose values differ between commands.
+
+Without postponed annotations, as the command modules: Typer reads these at start-up."""
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
+
+import typer
+
+from signals.cli.completion import indicator_ids
+from signals.cli.context import parse_date
+
+T = TypeVar("T")
+
+# Output.
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+FormatOption = Annotated[T, typer.Option("--format", "-f", help="Output format.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False),
+]
+
+# Scoring: `status` and `report`.
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of", parser=parse_date, metavar="DATE", help="Score as of this date (default today)."
+    ),
+]
+AsKnownOption = Annotated[
+    bool,
+    typer.Option(
+        "--as-known",
+        help="Only what had been logged by the end of the as-of date (UTC, as log times are"
+        " stored, so every analyst of a shared database sees the same past): reproduces what"
+        " was reported then.",
+    ),
+]
+PriorOption = Annotated[
+    float | None,
+    typer.Option(
+        "--prior", min=0.001, max=0.999, help="Override the catalogue's prior probability."
+    ),
+]
+
+# Which events: `events list` and `export`.
+IndicatorFilterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--indicator", help="Only events of this indicator.", autocompletion=indicator_ids
+    ),
+]
+SinceOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--since", parser=parse_date, metavar="DATE", help="Observed on or after this date."
+    ),
+]
+UntilOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--until", parser=parse_date, metavar="DATE", help="Observed on or before this date."
+    ),
+]
+SearchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        metavar="WORDS",
+        help="Only events whose summary, notes or source hold every one of these words, in"
+        " any order. A word also finds the words it begins (ceasefir finds ceasefire); case"
+        " and accents are ignored; quotes and operators are read as plain text.",
+    ),
+]
+
+# An event's fields: `log` and `events edit` (T is the type with or without None).
+EvidenceStatus = Literal["reported", "confirmed", "refuted"]
+ObservedOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--observed",
+        parser=parse_date,
+        metavar="DATE",
+        help="When it happened (for a new event, default today).",
+    ),
+]
+SourceOption = Annotated[str | None, typer.Option("--source", help="Who reported it.")]
+UrlOption = Annotated[str | None, typer.Option("--url", help="Where it was reported.")]
+ReliabilityOption = Annotated[
+    T,
+    typer.Option(
+        "--reliability",
+        "-r",
+        help="Source reliability, A (completely reliable) to F (cannot be judged).",
+    ),
+]
+CredibilityOption = Annotated[
+    T,
+    typer.Option(
+        "--credibility",
+        "-c",
+        help="Information credibility, 1 (confirmed) to 6 (cannot be judged).",
+    ),
+]
+StatusOption = Annotated[T, typer.Option("--status", help="Evidence status.", case_sensitive=False)]
+LocationOption = Annotated[str | None, typer.Option("--location", help="Where it happened.")]
+TagOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag", help="A tag; repeat for more. Given to an edit, they replace the event's tags."
+    ),
+]
+NotesOption = Annotated[str | None, typer.Option("--notes", help="Free-text notes.")]
+# Who logs or retracts an event (an edit names the analyst of the event instead).
+AnalystOption = Annotated[
+    str | None,
+    typer.Option(
+        "--analyst",
+        envvar="SIGNALS_ANALYST",
+        help="Your name, recorded with what you log or retract.",
+    ),
+]
