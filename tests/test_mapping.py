@@ -12,7 +12,8 @@ from signals.catalogue import Catalogue
 from signals.errors import SignalsError
 from signals.events import EventInput
 from signals.importer import as_row, read_cells
-from signals.mapping import TEXT_LIMITS, Mapping, load_mapping, shipped_mappings_dir
+from signals.mapping import Mapping, load_mapping, shipped_mappings_dir
+from signals.mapping.compiled import TEXT_LIMITS
 
 BASE = """
 [mapping]
