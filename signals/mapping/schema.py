@@ -5,22 +5,17 @@ from __future__ import annotations
 import codecs
 from typing import Any, Literal, Self
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from signals.mapping.templates import FILTERS
+from signals.validation import KEBAB_CASE, StrictModel
 
-KEBAB_CASE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
+class _Strict(StrictModel):
+    """A mapping's TOML spells some keys as Python cannot (`in`, `all`, `any`): those
+    fields carry an alias, and are filled by either name."""
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True)
 
 
 def _no_numbers(value: Any) -> Any:
