@@ -12,7 +12,7 @@ from signals.catalogue import Catalogue
 from signals.errors import SignalsError
 from signals.events import EventInput
 from signals.importer import as_row, read_cells
-from signals.mapping import Mapping, load_mapping, shipped_mappings_dir
+from signals.mapping import CompiledMapping, load_mapping, shipped_mappings_dir
 from signals.mapping.compiled import TEXT_LIMITS
 
 BASE = """
@@ -41,7 +41,7 @@ def write(tmp_path: Path, text: str, name: str = "test.toml") -> Path:
     return path
 
 
-def load(tmp_path: Path, text: str) -> Mapping:
+def load(tmp_path: Path, text: str) -> CompiledMapping:
     return load_mapping(write(tmp_path, text))
 
 

@@ -8,13 +8,20 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from signals.catalogue import Catalogue
 from signals.cli.files import atomic_text_file
 from signals.cli.output import message, stderr_console
 from signals.errors import UsageError
-from signals.importer import ERRORS_KEPT, ImportAborted, ImportReport, import_events, open_input
+from signals.importer import (
+    ERRORS_KEPT,
+    ImportAborted,
+    ImportReport,
+    RowMapping,
+    import_events,
+    open_input,
+)
 from signals.storage import Store
 
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -130,7 +137,9 @@ def run_import(
                     store,
                     catalogue,
                     text,
-                    mapping=mapping,
+                    # A CompiledMapping has RowMapping's members, but frozen: read-only,
+                    # where the Protocol declares them as plain (settable) attributes.
+                    mapping=cast("RowMapping | None", mapping),
                     dry_run=dry_run,
                     skip_invalid=skip_invalid,
                     on_reject=on_reject,

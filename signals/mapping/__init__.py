@@ -8,11 +8,18 @@ ordered `[[rules]]`: the first rule whose conditions hold decides the indicator 
 that the row is skipped); a row no rule matches is "not tracked". The format is
 documented in docs/mappings.md.
 
-Everything is checked and compiled once in `load_mapping`, so `Mapping.apply` costs a
-few dictionary look-ups per row. Codes are compared as text: `"040"` is never `40`.
+Everything is checked and compiled once, by `compile_mapping` in `load_mapping`, so
+`CompiledMapping.apply` costs a few dictionary look-ups per row. Codes are compared as text: `"040"` is never `40`.
 """
 
-from signals.mapping.compiled import Mapping
+from signals.mapping.compiled import CompiledMapping
+from signals.mapping.compiler import compile_mapping
 from signals.mapping.loading import load_mapping, resolve_mapping_path, shipped_mappings_dir
 
-__all__ = ["Mapping", "load_mapping", "resolve_mapping_path", "shipped_mappings_dir"]
+__all__ = [
+    "CompiledMapping",
+    "compile_mapping",
+    "load_mapping",
+    "resolve_mapping_path",
+    "shipped_mappings_dir",
+]

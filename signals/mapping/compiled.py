@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from signals.catalogue import Catalogue, Credibility, Reliability, Status
+from signals.catalogue import Catalogue
 from signals.errors import SignalsError
-from signals.mapping.common import MappingProblem, Row
-from signals.mapping.conditions import ConditionCompiler, Predicate
-from signals.mapping.schema import FieldTemplates, MappingSpec
-from signals.mapping.templates import FILTERS, Filter, Template, compile_template, map_filter
+from signals.mapping.common import Row
+from signals.mapping.conditions import Predicate
+from signals.mapping.templates import Template
 
 # Free-text fields are cut to the event model's limits rather than rejected: a long
 # foreign description should not cost the row. Identifiers and URLs are never cut.
 TEXT_LIMITS = {"summary": 2_000, "notes": 10_000, "location": 200, "source": 200, "analyst": 100}
-TEMPLATE_FIELDS = (
-    "summary",
-    "source",
-    "url",
-    "reliability",
-    "credibility",
-    "status",
-    "location",
-    "analyst",
-    "notes",
-    "external_id",
-)
 # Control characters (other than tab and newline) are refused by the event model; in a
 # foreign file they are noise, so they become spaces.
 _CONTROL_TO_SPACE = {
@@ -38,7 +26,10 @@ _CONTROL_TO_SPACE = {
 
 @dataclass(frozen=True)
 class Rule:
-    """A compiled rule: its test, and the templates a matching row is filled from."""
+    """A compiled rule: its test, and the templates a matching row is filled from.
+
+    `variables` is read per row: a plain dict behind a read-only type, since a
+    MappingProxyType's `get` costs about twice a dict's."""
 
     name: str
     why: str
@@ -49,113 +40,33 @@ class Rule:
     tags: tuple[Template, ...]
     note: Template | None
     status: str | None
-    variables: dict[str, str]
-    gates: dict[str, frozenset[str]]
+    variables: Mapping[str, str]
+    gates: Mapping[str, frozenset[str]]
 
 
-class Mapping:
-    """A loaded mapping: satisfies `signals.importer.RowMapping`."""
+@dataclass(frozen=True, slots=True)
+class CompiledMapping:
+    """A mapping compiled by `compile_mapping`, read-only: what `signals.importer` needs of a
+    `RowMapping` (delimiter, columns, check_header, apply), and the rules it applies.
 
-    def __init__(self, spec: MappingSpec, path: Path) -> None:
-        self.path = path
-        self.name = spec.mapping.name
-        self.description = spec.mapping.description
-        self.delimiter: str | None = spec.file.delimiter
-        self.columns: list[str] | None = list(spec.file.columns) if spec.file.columns else None
-        self.encoding: str | None = spec.file.encoding
-        self._date_column = spec.observed_at.column
-        self._date_formats = tuple(spec.observed_at.formats)
+    `dispatch` indexes the rules by the value of `dispatch_column`, the column most rules
+    pin to fixed values (e.g. EventCode): a row meets only the rules that can match its
+    value there, plus the `ungated` rules (which do not pin it), in their original order.
+    It is read once a row, so, like `Rule.variables`, it is a dict behind a read-only type."""
 
-        filters = dict(FILTERS)
-        filters.update({name: map_filter(map_spec) for name, map_spec in spec.maps.items()})
-        conditions = ConditionCompiler(spec.conditions)
-        referenced: set[str] = {self._date_column}
-
-        def compile_fields(templates: FieldTemplates, where: str) -> dict[str, Template]:
-            compiled: dict[str, Template] = {}
-            for name in TEMPLATE_FIELDS:
-                text = getattr(templates, name)
-                if text is not None:
-                    compiled[name] = _compiled(text, filters, f"{where}, field '{name}'")
-                    _check_constant(name, compiled[name], f"{where}, field '{name}'")
-            return compiled
-
-        base = compile_fields(spec.fields, "[fields]")
-        base_tags = tuple(
-            _compiled(text, filters, "[fields], field 'tags'") for text in spec.fields.tags or []
-        )
-        self.rules: list[Rule] = []
-        for number, rule in enumerate(spec.rules, start=1):
-            where = f"rule '{rule.name}' (#{number})"
-            try:
-                test = conditions.combine(rule.all_, rule.any_, rule.none)
-            except MappingProblem as problem:
-                raise MappingProblem(f"{where}: {problem}") from None
-            templates = dict(base)
-            tags = base_tags
-            if rule.fields is not None:
-                templates.update(compile_fields(rule.fields, where))
-                if rule.fields.tags is not None:
-                    tags = tuple(
-                        _compiled(t, filters, f"{where}, field 'tags'") for t in rule.fields.tags
-                    )
-            tags += tuple(_compiled(t, filters, f"{where}, tags") for t in rule.tags)
-            note = _compiled(rule.note, filters, f"{where}, note") if rule.note else None
-            self.rules.append(
-                Rule(
-                    name=rule.name,
-                    why=rule.why,
-                    indicator=rule.indicator,
-                    skip=rule.skip,
-                    test=test,
-                    templates=tuple(templates.items()),
-                    tags=tags,
-                    note=note,
-                    status=rule.status,
-                    variables={"@rule": rule.name, "@indicator": rule.indicator or ""},
-                    gates=conditions.gates(rule.all_),
-                )
-            )
-            for template in (*templates.values(), *tags, *([note] if note else [])):
-                referenced |= template.columns
-        referenced |= conditions.columns
-        optional = set(spec.file.optional_columns)
-        if self.columns is not None:
-            known = set(self.columns) | optional
-            unknown = sorted(referenced - known)
-            if unknown:
-                raise MappingProblem(
-                    f"column{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)}"
-                    f" {'are' if len(unknown) > 1 else 'is'} used but not listed in [file] columns"
-                    " (or optional_columns)"
-                )
-        self.required_columns: tuple[str, ...] = tuple(sorted(referenced - optional))
-        self._index_rules()
-
-    def _index_rules(self) -> None:
-        """Index the rules by the column most of them pin to fixed values (e.g. EventCode).
-
-        A row then only meets the rules that can match its value there, plus the rules
-        that do not pin that column, in their original order: an untracked row costs one
-        dictionary look-up instead of a test per rule."""
-        counts: dict[str, int] = {}
-        for rule in self.rules:
-            for name in rule.gates:
-                counts[name] = counts.get(name, 0) + 1
-        column = max(counts, key=lambda name: counts[name]) if counts else ""
-        self._dispatch_column: str | None = column or None
-        self._ungated: tuple[Rule, ...] = tuple(
-            rule for rule in self.rules if column not in rule.gates
-        )
-        values = {value for rule in self.rules for value in rule.gates.get(column, ())}
-        self._dispatch: dict[str, tuple[Rule, ...]] = {
-            value: tuple(
-                rule
-                for rule in self.rules
-                if column not in rule.gates or value in rule.gates[column]
-            )
-            for value in values
-        }
+    path: Path
+    name: str
+    description: str
+    delimiter: str | None
+    columns: tuple[str, ...] | None
+    encoding: str | None
+    date_column: str
+    date_formats: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    required_columns: tuple[str, ...]
+    dispatch_column: str | None
+    dispatch: Mapping[str, tuple[Rule, ...]]
+    ungated: tuple[Rule, ...]
 
     @property
     def indicators(self) -> frozenset[str]:
@@ -186,11 +97,11 @@ class Mapping:
 
     def match(self, row: Row) -> Rule | None:
         """The first rule whose conditions hold for the row, if any."""
-        if self._dispatch_column is None:
-            candidates: tuple[Rule, ...] = self._ungated
+        if self.dispatch_column is None:
+            candidates: tuple[Rule, ...] = self.ungated
         else:
-            key = row.get(self._dispatch_column, "").strip()
-            candidates = self._dispatch.get(key, self._ungated)
+            key = row.get(self.dispatch_column, "").strip()
+            candidates = self.dispatch.get(key, self.ungated)
         for rule in candidates:
             if rule.test(row):
                 return rule
@@ -223,16 +134,16 @@ class Mapping:
         return fields
 
     def _date(self, row: Row) -> dt.date:
-        text = row.get(self._date_column, "").strip()
+        text = row.get(self.date_column, "").strip()
         if not text:
-            raise ValueError(f"{self._date_column} is empty: the event has no date")
-        for fmt in self._date_formats:
+            raise ValueError(f"{self.date_column} is empty: the event has no date")
+        for fmt in self.date_formats:
             try:
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        formats = " or ".join(self._date_formats)
-        raise ValueError(f"{self._date_column} '{text[:40]}' is not a date in the format {formats}")
+        formats = " or ".join(self.date_formats)
+        raise ValueError(f"{self.date_column} '{text[:40]}' is not a date in the format {formats}")
 
 
 def _limited(name: str, text: str) -> str:
@@ -241,24 +152,3 @@ def _limited(name: str, text: str) -> str:
     if limit is not None and len(text) > limit:
         return text[: limit - 1].rstrip() + "…"
     return text
-
-
-def _compiled(text: str, filters: dict[str, Filter], where: str) -> Template:
-    try:
-        return compile_template(text, filters)
-    except MappingProblem as problem:
-        raise MappingProblem(f"{where}: {problem}") from None
-
-
-_CONSTANT_CHECKS: dict[str, tuple[frozenset[str], str]] = {
-    "reliability": (frozenset(r.value for r in Reliability), "a reliability grade A to F"),
-    "credibility": (frozenset(c.value for c in Credibility), "a credibility grade 1 to 6"),
-    "status": (frozenset(s.value for s in Status), "reported, confirmed or refuted"),
-}
-
-
-def _check_constant(name: str, template: Template, where: str) -> None:
-    check = _CONSTANT_CHECKS.get(name)
-    constant = template.constant
-    if check is not None and constant is not None and constant.strip() not in check[0]:
-        raise MappingProblem(f"{where}: '{constant}' is not {check[1]}")

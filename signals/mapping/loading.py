@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from signals.catalogue import Catalogue
 from signals.errors import SignalsError
 from signals.mapping.common import MappingProblem
-from signals.mapping.compiled import Mapping
+from signals.mapping.compiled import CompiledMapping
+from signals.mapping.compiler import compile_mapping
 from signals.mapping.schema import MappingSpec
 
 SHIPPED_DIR = "mappings"
@@ -33,7 +34,7 @@ def resolve_mapping_path(path: Path) -> Path:
     return shipped if shipped.is_file() else path
 
 
-def load_mapping(path: Path, catalogue: Catalogue | None = None) -> Mapping:
+def load_mapping(path: Path, catalogue: Catalogue | None = None) -> CompiledMapping:
     """Read, validate and compile a mapping file; any problem is one SignalsError."""
     resolved = resolve_mapping_path(path)
     try:
@@ -54,7 +55,7 @@ def load_mapping(path: Path, catalogue: Catalogue | None = None) -> Mapping:
     except ValidationError as error:
         raise SignalsError(f"Mapping {resolved.name}: {_describe(raw, error)}.") from None
     try:
-        mapping = Mapping(spec, resolved)
+        mapping = compile_mapping(spec, resolved)
     except MappingProblem as problem:
         raise SignalsError(f"Mapping {resolved.name}: {problem}.") from None
     if catalogue is not None:

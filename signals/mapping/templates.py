@@ -4,7 +4,7 @@ parsed once into parts, with the built-in filters and the mapping's lookup table
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -90,7 +90,7 @@ class _Source:
     literal: str | None
     filters: tuple[Filter, ...]
 
-    def value(self, row: Row, variables: dict[str, str]) -> str:
+    def value(self, row: Row, variables: Mapping[str, str]) -> str:
         if self.literal is not None:
             return self.literal
         if self.variable is not None:
@@ -116,7 +116,7 @@ class Template:
             return "".join(part for part in self.parts if isinstance(part, str))
         return None
 
-    def render(self, row: Row, variables: dict[str, str]) -> str:
+    def render(self, row: Row, variables: Mapping[str, str]) -> str:
         out: list[str] = []
         for part in self.parts:
             if isinstance(part, str):
