@@ -68,10 +68,6 @@ class CompiledMapping:
     dispatch: Mapping[str, tuple[Rule, ...]]
     ungated: tuple[Rule, ...]
 
-    @property
-    def indicators(self) -> frozenset[str]:
-        return frozenset(rule.indicator for rule in self.rules if rule.indicator)
-
     def check_indicators(self, catalogue: Catalogue) -> None:
         """Refuse a mapping whose rules name indicators the catalogue does not have."""
         for rule in self.rules:
