@@ -12,18 +12,8 @@ from signals.mapping.conditions import ConditionCompiler
 from signals.mapping.schema import FieldTemplates, MappingSpec, RuleSpec
 from signals.mapping.templates import FILTERS, Filter, Template, compile_template, map_filter
 
-TEMPLATE_FIELDS = (
-    "summary",
-    "source",
-    "url",
-    "reliability",
-    "credibility",
-    "status",
-    "location",
-    "analyst",
-    "notes",
-    "external_id",
-)
+# The single-text fields a template fills, in the schema's order (tags are a list).
+TEMPLATE_FIELDS = tuple(name for name in FieldTemplates.model_fields if name != "tags")
 _CONSTANT_CHECKS: dict[str, tuple[frozenset[str], str]] = {
     "reliability": (frozenset(r.value for r in Reliability), "a reliability grade A to F"),
     "credibility": (frozenset(c.value for c in Credibility), "a credibility grade 1 to 6"),
