@@ -13,7 +13,7 @@ import io
 import itertools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
@@ -38,8 +38,11 @@ csv.field_size_limit(MAX_FIELD_BYTES)
 class RowMapping(Protocol):
     """Turns a foreign file's rows into event fields (see `signals.mapping`)."""
 
-    delimiter: str | None
-    columns: list[str] | None
+    @property
+    def delimiter(self) -> str | None: ...
+
+    @property
+    def columns(self) -> Sequence[str] | None: ...
 
     def check_header(self, header: list[str]) -> None: ...
 
@@ -189,7 +192,7 @@ def read_cells(
     return header, rows()
 
 
-def _first_line_is_header(first: str, delimiter: str, columns: list[str]) -> bool:
+def _first_line_is_header(first: str, delimiter: str, columns: Sequence[str]) -> bool:
     """Whether a mapping that names its columns meets a file with a header row anyway.
 
     The first line is data only if it has exactly the mapping's columns and is not mostly

@@ -19,7 +19,7 @@ SAMPLE = Path(__file__).parents[2] / "shared" / "data" / "gdelt" / "gdelt-events
 GDELT = shipped_mappings_dir() / "gdelt.toml"
 MAPPING = load_mapping(GDELT)
 assert MAPPING.columns is not None
-COLUMNS: list[str] = MAPPING.columns
+COLUMNS: tuple[str, ...] = MAPPING.columns
 NAMES = {"RUS": "RUSSIA", "USA": "UNITED STATES", "UKR": "UKRAINE", "SYR": "SYRIA"}
 
 

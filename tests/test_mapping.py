@@ -12,7 +12,8 @@ from signals.catalogue import Catalogue
 from signals.errors import SignalsError
 from signals.events import EventInput
 from signals.importer import as_row, read_cells
-from signals.mapping import TEXT_LIMITS, Mapping, load_mapping, shipped_mappings_dir
+from signals.mapping import CompiledMapping, load_mapping, shipped_mappings_dir
+from signals.mapping.compiled import TEXT_LIMITS
 
 BASE = """
 [mapping]
@@ -40,7 +41,7 @@ def write(tmp_path: Path, text: str, name: str = "test.toml") -> Path:
     return path
 
 
-def load(tmp_path: Path, text: str) -> Mapping:
+def load(tmp_path: Path, text: str) -> CompiledMapping:
     return load_mapping(write(tmp_path, text))
 
 
@@ -58,7 +59,7 @@ def test_shipped_mappings_load_and_name_catalogue_indicators(
     name: str, catalogue: Catalogue
 ) -> None:
     mapping = load_mapping(shipped_mappings_dir() / f"{name}.toml", catalogue)
-    assert mapping.indicators <= set(catalogue.by_id)
+    assert {rule.indicator for rule in mapping.rules if rule.indicator} <= set(catalogue.by_id)
     assert all(len(rule.why) >= 10 for rule in mapping.rules)
 
 

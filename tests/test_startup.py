@@ -136,3 +136,14 @@ def test_command_modules_give_typer_their_annotations_evaluated() -> None:
     assert len(defining) >= 5
     for path in defining:
         assert "from __future__ import annotations" not in path.read_text(), path.name
+
+
+@pytest.mark.usefixtures("existing_database")
+def test_import_loads_the_mapping_only_with_map(tmp_path: Path) -> None:
+    events = str(Path(__file__).parents[1] / "data" / "demo" / "events.csv")
+    plain = loaded_by(tmp_path, "-q", "import", "--dry-run", events)
+    assert "signals.importer" in plain
+    assert not {name for name in plain if name.startswith("signals.mapping")}
+    # The demo file is not a GDELT file: the mapping is loaded, then refuses its header.
+    mapped = loaded_by(tmp_path, "-q", "import", "--dry-run", "--map", "gdelt", events)
+    assert "signals.mapping" in mapped

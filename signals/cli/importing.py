@@ -130,6 +130,8 @@ def run_import(
                     store,
                     catalogue,
                     text,
+                    # A CompiledMapping has RowMapping's members, but frozen: read-only,
+                    # where the Protocol declares them as plain (settable) attributes.
                     mapping=mapping,
                     dry_run=dry_run,
                     skip_invalid=skip_invalid,
