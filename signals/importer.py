@@ -22,11 +22,11 @@ from signals.errors import SignalsError, UsageError
 from signals.events import (
     EVENT_FIELDS,
     REQUIRED_FIELDS,
-    FastRows,
     InvalidEventError,
     parse_event,
 )
 from signals.exporter import restore
+from signals.fastpath import FastRows
 from signals.store import Store
 
 BATCH_SIZE = 1_000

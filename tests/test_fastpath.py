@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from signals.catalogue_loader import load_catalogue
 from signals.errors import SignalsError
-from signals.events import CONTENT_ORDER, EVENT_FIELDS, FastRows, parse_event
+from signals.events import CONTENT_ORDER, EVENT_FIELDS, parse_event
+from signals.fastpath import FastRows
 from signals.paths import default_catalogue_path
 
 CATALOGUE = load_catalogue(default_catalogue_path())
