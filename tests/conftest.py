@@ -20,6 +20,10 @@ from signals.paths import data_dir, default_catalogue_path
 from signals.store import Store, open_store
 
 DEMO_CSV = data_dir() / "demo" / "events.csv"
+# The default catalogue as its first edition shipped (one likelihood ratio per indicator):
+# the tests of first-edition arithmetic, the golden reports and the README's worked example
+# run on it, so they keep proving that such catalogues load and score exactly as before.
+EDITION1_CATALOGUE = Path(__file__).parent / "data" / "kremlin-peace-signals-edition1.toml"
 
 # Nothing the tests run keeps a catalogue in the user's cache; they share one of their own.
 os.environ["SIGNALS_CACHE"] = ""
@@ -55,6 +59,18 @@ def db_path(isolated_environment: Path) -> Path:
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
     return load_catalogue(default_catalogue_path())
+
+
+@pytest.fixture(scope="session")
+def edition1() -> Catalogue:
+    return load_catalogue(EDITION1_CATALOGUE)
+
+
+@pytest.fixture
+def on_edition1(isolated_environment: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every command of the test reads the first-edition catalogue (SIGNALS_CATALOGUE)."""
+    monkeypatch.setenv("SIGNALS_CATALOGUE", str(EDITION1_CATALOGUE))
+    return EDITION1_CATALOGUE
 
 
 class Signals:

@@ -9,6 +9,7 @@ import pytest
 
 from signals.catalogue import Catalogue, Kind
 from signals.paths import default_catalogue_path
+from tests.conftest import EDITION1_CATALOGUE
 
 SEED = Path(__file__).parents[2] / "shared" / "seed" / "putin-peace-signals-edm-2024.txt"
 
@@ -30,6 +31,8 @@ EXPECTED_INDICATORS: dict[str, tuple[str, int | None]] = {
     "victory-propaganda": ("counter", None),
     "nuclear-threats": ("counter", None),
     "demand-kyiv-initiate": ("counter", None),
+    # Second edition: the article's stalemate passage, read as what an armistice-seeker says.
+    "freeze-current-lines": ("counter", None),
     "scenario-ukraine-defeat-likely": ("context", None),
     "scenario-russian-overstretch": ("context", None),
     "scenario-stalemate": ("context", None),
@@ -97,6 +100,14 @@ def _default_text() -> str:
     return default_catalogue_path().read_text(encoding="utf-8")
 
 
+def row(genuine: float, frozen: float, ploy: float, coercive: float) -> str:
+    """A `likelihoods` line of the default catalogue."""
+    return (
+        f"likelihoods = {{ genuine = {genuine}, frozen = {frozen}, ploy = {ploy},"
+        f" coercive = {coercive} }}"
+    )
+
+
 def _edit_indicator(text: str, indicator_id: str, pattern: str, replacement: str) -> str:
     """Change one line inside one indicator's block of the default catalogue."""
     start = text.index(f'id = "{indicator_id}"')
@@ -125,12 +136,33 @@ def test_default_catalogue_has_exactly_the_spec_ids_kinds_and_stages(
     assert len(catalogue.indicators) == len(EXPECTED_INDICATORS)
 
 
-def test_default_catalogue_ratios_point_the_right_way(catalogue: Catalogue) -> None:
-    for indicator in [i for i in catalogue.indicators if i.kind is Kind.INTENT]:
+def test_default_catalogue_rows_point_the_right_way(catalogue: Catalogue) -> None:
+    """Intent evidence is most likely under genuine intent (ties allowed), counter evidence
+    less likely under it than under some other hypothesis; context is never scored."""
+    assert catalogue.edition == 2
+    hypotheses = [h.id for h in catalogue.hypotheses]
+    assert hypotheses == ["genuine", "frozen", "ploy", "coercive"]
+    for indicator in catalogue.indicators:
+        assert indicator.likelihood_ratio is None, indicator.id
+        row = indicator.likelihoods
+        if indicator.kind is Kind.CONTEXT:
+            assert row is None and indicator.refuted_likelihoods is None, indicator.id
+            continue
+        assert row is not None and sorted(row) == sorted(hypotheses), indicator.id
+        if indicator.kind is Kind.INTENT:
+            assert row["genuine"] == max(row.values()), indicator.id
+        else:
+            assert row["genuine"] < max(row.values()), indicator.id
+
+
+def test_first_edition_ratios_point_the_right_way(edition1: Catalogue) -> None:
+    """The first edition, kept as a fixture, still loads as it shipped."""
+    assert edition1.edition == 1
+    for indicator in [i for i in edition1.indicators if i.kind is Kind.INTENT]:
         assert indicator.likelihood_ratio is not None and indicator.likelihood_ratio > 1
-    for indicator in [i for i in catalogue.indicators if i.kind is Kind.COUNTER]:
+    for indicator in [i for i in edition1.indicators if i.kind is Kind.COUNTER]:
         assert indicator.likelihood_ratio is not None and indicator.likelihood_ratio < 1
-    for indicator in [i for i in catalogue.indicators if i.kind is Kind.CONTEXT]:
+    for indicator in [i for i in edition1.indicators if i.kind is Kind.CONTEXT]:
         assert indicator.likelihood_ratio is None
 
 
@@ -143,9 +175,29 @@ def test_every_source_quote_is_verbatim_in_the_article(catalogue: Catalogue) -> 
     assert missing == []
 
 
+@pytest.mark.skipif(not SEED.exists(), reason="the shared seed article is not available")
+def test_every_hypothesis_quotes_the_article(catalogue: Catalogue) -> None:
+    """Each hypothesis's description and prior rationale quote the article verbatim ('...'
+    between single quotes; an apostrophe inside a word is not a quote mark)."""
+    article = " ".join(SEED.read_text(encoding="utf-8").split())
+    quoted = re.compile(r"(?<![A-Za-z])'([^']+?)'(?![A-Za-z])")
+    for hypothesis in catalogue.hypotheses:
+        for field in ("description", "prior_rationale"):
+            passages = [
+                " ".join(q.split())
+                for q in quoted.findall(getattr(hypothesis, field))
+                if len(q) >= 12
+            ]
+            verbatim = [p for p in passages if p in article]
+            assert verbatim, (hypothesis.id, field)
+
+
 def test_every_number_has_a_rationale(catalogue: Catalogue) -> None:
     info = catalogue.catalogue
-    assert info.prior_rationale.strip() and info.ceiling_rationale.strip()
+    assert info.prior is None and info.prior_rationale is None
+    assert info.ceiling_rationale.strip()
+    for hypothesis in catalogue.hypotheses:
+        assert len(hypothesis.prior_rationale.strip()) >= 10, hypothesis.id
     scoring = catalogue.scoring
     for name, value in scoring.model_dump().items():
         if isinstance(value, float):
@@ -158,6 +210,13 @@ def test_every_number_has_a_rationale(catalogue: Catalogue) -> None:
         if indicator.likelihood_ratio is not None:
             assert indicator.likelihood_ratio_rationale, indicator.id
             assert len(indicator.likelihood_ratio_rationale.strip()) >= 10, indicator.id
+        if indicator.likelihoods is not None:
+            rationale = indicator.likelihoods_rationale or ""
+            # The row is argued hypothesis by hypothesis: each one is named in its rationale.
+            for hypothesis in catalogue.hypotheses:
+                assert hypothesis.id in rationale.lower(), (indicator.id, hypothesis.id)
+        if indicator.refuted_likelihoods is not None:
+            assert len((indicator.refuted_rationale or "").strip()) >= 10, indicator.id
 
 
 def test_every_number_in_the_toml_sits_next_to_a_rationale() -> None:
@@ -176,6 +235,14 @@ def test_validate_accepts_the_default_catalogue(signals) -> None:
     result = signals("catalogue", "validate", str(default_catalogue_path()))
     assert result.exit_code == 0, result.stderr
     assert "is valid" in result.stderr
+    assert "'kremlin-peace-signals' v2" in result.stderr
+    assert "11 intent, 7 counter and 7 context" in result.stderr
+
+
+def test_validate_accepts_the_first_edition(signals, edition1: Catalogue) -> None:
+    result = signals("catalogue", "validate", str(EDITION1_CATALOGUE))
+    assert result.exit_code == 0, result.stderr
+    assert "'kremlin-peace-signals' v1" in result.stderr
     assert "11 intent, 6 counter and 7 context" in result.stderr
 
 
@@ -183,11 +250,27 @@ def test_validate_accepts_the_default_catalogue(signals) -> None:
 
 
 BROKEN = {
-    "intent-ratio-below-one": (
+    "intent-row-favouring-another-hypothesis": (
         lambda text: _edit_indicator(
-            text, "backchannel-informal", r"^likelihood_ratio = .*$", "likelihood_ratio = 0.5"
+            text, "backchannel-informal", r"^likelihoods = .*$", row(0.3, 0.6, 0.4, 0.3)
         ),
-        ("backchannel-informal", "likelihood_ratio"),
+        ("backchannel-informal", "most likely under the headline"),
+    ),
+    "row-spread-over-twenty": (
+        lambda text: _edit_indicator(
+            text, "backchannel-informal", r"^likelihoods = .*$", row(0.6, 0.6, 0.4, 0.02)
+        ),
+        ("backchannel-informal", "likelihoods", "20 times"),
+    ),
+    "zero-likelihood": (
+        lambda text: _edit_indicator(
+            text, "nuclear-threats", r"^likelihoods = .*$", row(0, 0.35, 0.35, 0.8)
+        ),
+        ("nuclear-threats", "likelihoods"),
+    ),
+    "priors-not-summing-to-one": (
+        lambda text: text.replace("prior = 0.10\n", "prior = 0.20\n", 1),
+        ("priors sum to 1.1",),
     ),
     "missing-stage": (
         lambda text: _edit_indicator(text, "declaration-intent", r"^stage = .*\n", ""),
@@ -207,11 +290,11 @@ BROKEN = {
         ),
         ("scenario-stalemate", "likelihood_ratio"),
     ),
-    "counter-ratio-above-one": (
+    "counter-row-favouring-genuine": (
         lambda text: _edit_indicator(
-            text, "pause-to-rearm", r"^likelihood_ratio = .*$", "likelihood_ratio = 1.5"
+            text, "pause-to-rearm", r"^likelihoods = .*$", row(0.95, 0.2, 0.9, 0.35)
         ),
-        ("pause-to-rearm", "likelihood_ratio"),
+        ("pause-to-rearm", "less likely under the headline"),
     ),
     "missing-half-life": (
         lambda text: _edit_indicator(text, "nuclear-threats", r"^half_life_days = .*\n", ""),
@@ -241,10 +324,7 @@ def test_validate_refuses_a_broken_catalogue(signals, tmp_path: Path, case: str)
 
 def test_validate_names_every_problem(signals, tmp_path: Path) -> None:
     text = _edit_indicator(
-        _default_text(),
-        "backchannel-informal",
-        r"^likelihood_ratio = .*$",
-        "likelihood_ratio = 0.5",
+        _default_text(), "backchannel-informal", r"^likelihoods = .*$", row(0.6, 0.6, 0.4, 0.02)
     )
     text = _edit_indicator(text, "declaration-intent", r"^stage = .*\n", "")
     path = tmp_path / "two.toml"
@@ -316,7 +396,9 @@ def test_indicators_filtered_by_kind_as_json(signals) -> None:
     for indicator in counters:
         assert indicator["kind"] == "counter"
         assert "stage" not in indicator
-        assert 0 < indicator["likelihood_ratio"] < 1
+        row = indicator["likelihoods"]
+        assert row["genuine"] < max(row.values())
+        assert indicator["likelihoods_rationale"]
         assert indicator["source_quote"]
     intents = signals.json("indicators", "--kind", "intent")
     assert {i["stage"] for i in intents} == {1, 2, 3}

@@ -70,7 +70,8 @@ def test_an_edited_catalogue_is_validated_again_and_replaces_its_entry(
     assert directory is not None
     load_catalogue(catalogue_file)
     text = catalogue_file.read_text(encoding="utf-8")
-    catalogue_file.write_text(text.replace("\nversion = 1\n", "\nversion = 9\n", 1))
+    assert "\nversion = 2\n" in text
+    catalogue_file.write_text(text.replace("\nversion = 2\n", "\nversion = 9\n", 1))
     edited = load_catalogue(catalogue_file)
     assert edited.catalogue.version == 9
     assert len(entries(directory)) == 1

@@ -9,25 +9,26 @@ from pathlib import Path
 import pytest
 
 from signals.paths import data_dir, default_catalogue_path
+from tests.conftest import EDITION1_CATALOGUE
 
 OTHER = data_dir() / "catalogues" / "offensive-preparation.toml"
 MISMATCH = (
-    "Warning: This database's events were logged against catalogue 'kremlin-peace-signals' v1;"
+    "Warning: This database's events were logged against catalogue 'kremlin-peace-signals' v2;"
     " you are using 'offensive-preparation' v1 (--catalogue / SIGNALS_CATALOGUE).\n"
 )
 NEWER = (
-    "Note: This database's events were last logged against v1 of catalogue"
-    " 'kremlin-peace-signals'; you are using v2.\n"
+    "Note: This database's events were last logged against v2 of catalogue"
+    " 'kremlin-peace-signals'; you are using v3.\n"
 )
 
 
 @pytest.fixture
-def version_2(tmp_path: Path) -> Path:
-    """The default catalogue, as its next version would ship."""
+def version_3(tmp_path: Path) -> Path:
+    """The default catalogue (v2), as its next version would ship."""
     text = default_catalogue_path().read_text(encoding="utf-8")
-    assert "\nversion = 1\n" in text
-    path = tmp_path / "kremlin-peace-signals-v2.toml"
-    path.write_text(text.replace("\nversion = 1\n", "\nversion = 2\n", 1), encoding="utf-8")
+    assert "\nversion = 2\n" in text
+    path = tmp_path / "kremlin-peace-signals-v3.toml"
+    path.write_text(text.replace("\nversion = 2\n", "\nversion = 3\n", 1), encoding="utf-8")
     return path
 
 
@@ -82,21 +83,21 @@ def test_an_empty_database_warns_of_nothing(signals) -> None:
     assert result.stderr == ""
 
 
-def test_another_version_gets_a_note(signals, logged, version_2) -> None:
-    result = signals("--catalogue", str(version_2), "status", "--json")
+def test_another_version_gets_a_note(signals, logged, version_3) -> None:
+    result = signals("--catalogue", str(version_3), "status", "--json")
     assert result.exit_code == 0
     assert result.stderr == NEWER
     json.loads(result.stdout)
 
 
-def test_quiet_silences_the_note_but_not_the_warning(signals, logged, version_2) -> None:
+def test_quiet_silences_the_note_but_not_the_warning(signals, logged, version_3) -> None:
     """-q leaves only data and errors; a warning that the catalogue does not match the
     database is about whether that data can be trusted, so it is shown like an error. The
     note on another version of the same catalogue is only information, and -q drops it."""
     result = signals("-q", "--catalogue", str(OTHER), "status", "--json")
     assert result.exit_code == 0
     assert result.stderr == MISMATCH
-    result = signals("-q", "--catalogue", str(version_2), "status", "--json")
+    result = signals("-q", "--catalogue", str(version_3), "status", "--json")
     assert result.exit_code == 0
     assert result.stderr == ""
 
@@ -107,15 +108,15 @@ def test_commands_that_read_no_catalogue_warn_of_nothing(signals, logged) -> Non
     assert result.stderr == ""
 
 
-def test_log_edit_and_import_record_the_catalogue(signals, tmp_path, logged, version_2) -> None:
-    assert used(signals) == [("kremlin-peace-signals", 1)]
+def test_log_edit_and_import_record_the_catalogue(signals, tmp_path, logged, version_3) -> None:
+    assert used(signals) == [("kremlin-peace-signals", 2)]
 
-    edited = signals("--catalogue", str(version_2), "events", "edit", "1", "--status", "confirmed")
+    edited = signals("--catalogue", str(version_3), "events", "edit", "1", "--status", "confirmed")
     assert edited.exit_code == 0, edited.stderr
     assert edited.stderr == NEWER + "Event #1 is now at revision 2.\n"
-    assert used(signals) == [("kremlin-peace-signals", 2), ("kremlin-peace-signals", 1)]
-    # Once events are logged against version 2, it is the one the database expects.
-    assert signals("--catalogue", str(version_2), "status").stderr == ""
+    assert used(signals) == [("kremlin-peace-signals", 3), ("kremlin-peace-signals", 2)]
+    # Once events are logged against version 3, it is the one the database expects.
+    assert signals("--catalogue", str(version_3), "status").stderr == ""
 
     csv_file = tmp_path / "build-up.csv"
     csv_file.write_text(
@@ -127,7 +128,7 @@ def test_log_edit_and_import_record_the_catalogue(signals, tmp_path, logged, ver
     assert imported.exit_code == 0, imported.stderr
     assert used(signals)[0] == ("offensive-preparation", 1)
     assert len(used(signals)) == 3
-    result = signals("--catalogue", str(version_2), "status", "--json")
+    result = signals("--catalogue", str(version_3), "status", "--json")
     assert result.stderr == (
         "Warning: This database also has events logged against 'offensive-preparation' v1;"
         " 'kremlin-peace-signals' scores only the events of its own indicators.\n"
@@ -147,7 +148,7 @@ def test_writes_that_do_not_happen_record_nothing(signals, tmp_path, logged) -> 
     refused = signals("--catalogue", str(OTHER), "import", str(csv_file))
     assert refused.exit_code == 1
 
-    assert used(signals) == [("kremlin-peace-signals", 1)]
+    assert used(signals) == [("kremlin-peace-signals", 2)]
 
 
 def test_db_check_says_which_catalogues_events_were_logged_against(signals, logged) -> None:
@@ -155,4 +156,22 @@ def test_db_check_says_which_catalogues_events_were_logged_against(signals, logg
     assert result.exit_code == 0
     lines = [line for line in result.stderr.splitlines() if line.startswith("logged against:")]
     assert len(lines) == 1
-    assert lines[0].startswith("logged against: catalogue 'kremlin-peace-signals' v1 (")
+    assert lines[0].startswith("logged against: catalogue 'kremlin-peace-signals' v2 (")
+
+
+def test_a_database_of_the_first_edition_gets_a_note_under_the_second(signals) -> None:
+    """Events logged against the default catalogue's first edition are read by the second
+    (the ids are the same); the note says the scores now come from another version."""
+    first = signals(
+        "--catalogue", str(EDITION1_CATALOGUE), "log", "nuclear-threats", "A threat",
+        "--observed", "2024-03-01",
+    )  # fmt: skip
+    assert first.exit_code == 0, first.stderr
+    result = signals("status", "--json", "--as-of", "2024-03-02")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Note: This database's events were last logged against v1 of catalogue"
+        " 'kremlin-peace-signals'; you are using v2.\n"
+    )
+    document = json.loads(result.stdout)
+    assert {i["id"]: i["events"] for i in document["indicators"]}["nuclear-threats"] == 1

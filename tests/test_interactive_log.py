@@ -103,7 +103,7 @@ def test_a_typo_is_asked_again_with_did_you_mean(signals, terminal) -> None:
     assert "Unknown indicator 'ceasefire-unilaterl'. Did you mean ceasefire-unilateral" in (
         result.stderr
     )
-    assert "There is no indicator 99; pick 1 to 24." in result.stderr
+    assert "There is no indicator 99; pick 1 to 25." in result.stderr
     assert "Pick an indicator by its number or its id." in result.stderr
     assert stored(signals, 1)["indicator"] == "ceasefire-unilateral"
 

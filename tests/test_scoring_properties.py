@@ -1,6 +1,8 @@
 """Property tests of the scorer's invariants (SPEC §3, issue 3), on the pure `score()`.
 
-Evidence lists are drawn from the default catalogue: unique event ids, any indicator,
+Evidence lists are drawn from the default catalogue as its first edition shipped (the
+scorer's first-edition invariants: one likelihood ratio per indicator, the ceiling as a
+cap): unique event ids, any indicator,
 any Admiralty grade A-F x 1-6, any status, observed dates in a two-year window around a
 fixed as-of date (so some events lie after it). Only the retraction property goes
 through the CLI, since retraction lives in the database.
@@ -15,17 +17,18 @@ import math
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from signals.catalogue import Kind
 from signals.catalogue_loader import load_catalogue
 from signals.evidence import Evidence
-from signals.paths import default_catalogue_path
 from signals.render.documents import score_document
 from signals.scoring import ScoreResult, State, combine, estimative, score
+from tests.conftest import EDITION1_CATALOGUE
 
-CATALOGUE = load_catalogue(default_catalogue_path())
+CATALOGUE = load_catalogue(EDITION1_CATALOGUE)
 SCORING = CATALOGUE.scoring
 CEILING = CATALOGUE.catalogue.ceiling
 PRIOR = CATALOGUE.prior
@@ -48,6 +51,12 @@ ALL_IDS = [i.id for i in CATALOGUE.indicators]
 INTENT_IDS = ids_of(Kind.INTENT)
 COUNTER_IDS = ids_of(Kind.COUNTER)
 KIND_OF = {i.id: i.kind for i in CATALOGUE.indicators}
+
+
+@pytest.fixture(autouse=True)
+def _first_edition(on_edition1: Path) -> None:
+    """What the CLI scores here is compared with the pure scorer on the same catalogue."""
+
 
 past_dates = st.dates(min_value=WINDOW_START, max_value=AS_OF)
 future_dates = st.dates(min_value=AS_OF + dt.timedelta(days=1), max_value=WINDOW_END)

@@ -3,18 +3,34 @@
 Eurasia Daily Monitor, vol. 21, issue 29 (February 2024): genuine intent would show as
 discreet probing first, then a public commitment, then deeds; even the deeds could be a
 ploy to rearm, and "ready for dialogue" rhetoric alone is not a signal.
+
+They pin the first edition's arithmetic, so they run on the default catalogue as that
+edition shipped (tests/data/kremlin-peace-signals-edition1.toml);
+tests/test_default_catalogue.py states what the second edition makes of the article.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 
 from signals.catalogue import Catalogue
 from signals.evidence import Evidence
 from signals.scoring import ScoreResult, State, estimative, score
+
+
+@pytest.fixture(autouse=True)
+def _first_edition(on_edition1: Path) -> None:
+    """These scenarios pin the first edition's arithmetic (one likelihood ratio per indicator, the ceiling as a cap): they run on the default catalogue as that edition shipped."""
+
+
+@pytest.fixture(scope="session")
+def catalogue(edition1: Catalogue) -> Catalogue:
+    return edition1
+
 
 D = dt.date
 

@@ -5,12 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from pathlib import Path
 
 import pytest
 
 from signals.catalogue import Catalogue
 from signals.paths import data_dir
 from signals.scoring import State, combine
+
+
+@pytest.fixture(autouse=True)
+def _first_edition(on_edition1: Path) -> None:
+    """`--explain` and the contract's figures are checked against the first edition's arithmetic (ln of one likelihood ratio per indicator, the cap): the module runs on the default catalogue as that edition shipped."""
+
+
+@pytest.fixture(scope="session")
+def catalogue(edition1: Catalogue) -> Catalogue:
+    return edition1
+
 
 DEMO_CSV = data_dir() / "demo" / "events.csv"
 DEMO_AS_OF = "2024-06-20"
