@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from signals.catalogue import Catalogue
+from signals.confidence import assess_confidence
 from signals.evidence import EvidenceClass, classify, known_by
+from signals.hypotheses import hypothesis_space
 from signals.report import TREND_WEEKS, Week, WeeklyReport, build_report
 from signals.scoring import ScoreResult, score_classes
 from signals.store import Store
@@ -38,8 +41,22 @@ def assess(
     as_known: bool = False,
     prior: float | None = None,
 ) -> ScoreResult:
-    classes = classes_reader(store, [as_of], as_known=as_known)(as_of)
-    return score_classes(catalogue, classes, as_of, prior=prior, as_known=as_known)
+    with store.read():
+        classes = classes_reader(store, [as_of], as_known=as_known)(as_of)
+        result = score_classes(catalogue, classes, as_of, prior=prior, as_known=as_known)
+        return with_confidence(store, catalogue, result, prior)
+
+
+def with_confidence(
+    store: Store, catalogue: Catalogue, result: ScoreResult, prior: float | None
+) -> ScoreResult:
+    """`result` with the range and confidence of its headline, telling origins apart by the
+    sources its evidence names."""
+    event_ids = [w.event_id for i in result.indicators for w in i.evidence]
+    confidence = assess_confidence(
+        catalogue, hypothesis_space(catalogue, prior), result, store.sources(event_ids)
+    )
+    return replace(result, confidence=confidence)
 
 
 def weekly_report(
@@ -60,12 +77,13 @@ def weekly_report(
         events = store.events_of_week(
             week.monday, as_of, known_by=known_by(as_of) if as_known else None
         )
-    return build_report(
-        catalogue,
-        classes_at,
-        events,
-        as_of,
-        as_known=as_known,
-        prior=prior,
-        trend_weeks=trend_weeks,
-    )
+        report = build_report(
+            catalogue,
+            classes_at,
+            events,
+            as_of,
+            as_known=as_known,
+            prior=prior,
+            trend_weeks=trend_weeks,
+        )
+        return replace(report, current=with_confidence(store, catalogue, report.current, prior))

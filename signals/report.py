@@ -59,6 +59,7 @@ class TrendPoint:
     as_of: dt.date
     progress: float
     p_genuine: float
+    hypotheses: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,13 @@ def build_report(
         day = as_of if offset == 0 else point_week.sunday
         result = current if offset == 0 else score_at(day)
         trend.append(
-            TrendPoint(point_week.label, day, result.headline.progress, result.headline.p_genuine)
+            TrendPoint(
+                point_week.label,
+                day,
+                result.headline.progress,
+                result.headline.p_genuine,
+                result.headline.hypotheses,
+            )
         )
     watch_stage, watch = _watch_next(current, catalogue)
     return WeeklyReport(

@@ -34,7 +34,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from signals.catalogue import Catalogue, Indicator, Kind, Status
 from signals.evidence import Evidence, EvidenceClass, classify, known_by
@@ -46,6 +46,9 @@ from signals.hypotheses import (
     parts,
     posterior,
 )
+
+if TYPE_CHECKING:
+    from signals.confidence import Confidence
 
 REFUTED = Status.REFUTED.value
 
@@ -139,6 +142,9 @@ class ScoreResult:
     as_known: bool
     headline: Headline
     indicators: tuple[IndicatorScore, ...] = field(default_factory=tuple)
+    # The range and confidence of the headline, where they were assessed (not for every
+    # day of a trend: see `signals.confidence`).
+    confidence: Confidence | None = None
 
     def indicator(self, indicator_id: str) -> IndicatorScore:
         return next(i for i in self.indicators if i.id == indicator_id)

@@ -615,7 +615,8 @@ def test_retracting_an_event_restores_the_score_without_it(
         after = _status(signals, logged)
         _log_all(signals, fresh, events[:gone] + events[gone + 1 :])
         never = _status(signals, fresh)
-    assert after["score"] == never["score"]
+    # Which events the range hangs on is named by id, and ids differ between the databases.
+    assert _without(after["score"], "hangs_on") == _without(never["score"], "hangs_on")
     assert after["indicators"] == never["indicators"]
     for mine, theirs in zip(after["indicators"], never["indicators"], strict=True):
         for key in ("state", "strength", "contribution", "events"):
@@ -631,5 +632,13 @@ def test_retracting_an_event_restores_the_score_without_it(
         if n != gone
     ]
     pure = json.loads(json.dumps(score_document(score(CATALOGUE, kept, CLI_AS_OF), CATALOGUE)))
-    assert after["score"] == pure["score"]
+    # The pure scorer states no confidence: that needs the events' sources from the store.
+    assert _without(after["score"], *CONFIDENCE_KEYS) == pure["score"]
     assert after["indicators"] == pure["indicators"]
+
+
+CONFIDENCE_KEYS = ("confidence", "range", "confidence_reasons", "hangs_on")
+
+
+def _without(document: dict[str, object], *keys: str) -> dict[str, object]:
+    return {key: value for key, value in document.items() if key not in keys}

@@ -167,12 +167,14 @@ def test_status_table_on_the_demo_data(demo, catalogue: Catalogue) -> None:  # t
     assert "Context (never scored)" in text
     assert DEMO_AS_OF in text
     score = demo.json("status", "--as-of", DEMO_AS_OF)["score"]
+    low, high = score["range"]
     headline = (
         f"Progress {score['progress']:.0f}/100 · stage {score['stage']} of"
-        f" {len(catalogue.stages())} · P(genuine intent) {100 * score['p_genuine']:.0f}%"
-        f" — {score['estimative']} (prior {100 * score['prior']:.0f}%)"
+        f" {len(catalogue.stages())} · P(genuine) {100 * score['p_genuine']:.0f} %"
+        f" ({100 * low:.0f}–{100 * high:.0f} %), {score['estimative']},"
+        f" {score['confidence']} confidence (prior {100 * score['prior']:.0f}%)"
     )
-    assert headline in text
+    assert headline in " ".join(text.split())
     for indicator in catalogue.indicators:
         assert indicator.id in text
 

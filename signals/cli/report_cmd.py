@@ -36,24 +36,38 @@ def status(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show how every figure was computed.")
     ] = False,
+    matrix: Annotated[
+        bool,
+        typer.Option(
+            "--matrix",
+            help="Show the ACH matrix: the evidence against every hypothesis, ranked.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Show how far the signals have progressed: checklist, progress and probability."""
+    """Show how far the signals have progressed: checklist, progress and probability, with
+    its range and confidence and the competing hypotheses."""
     from signals.assess import assess
-    from signals.render.documents import score_document
+    from signals.hypotheses import hypothesis_space
+    from signals.matrix import build_matrix
+    from signals.render.documents import matrix_document, score_document
 
     current = session(ctx)
     catalogue = current.catalogue()
     day = as_of or dt.date.today()
     result = assess(current.store(), catalogue, day, as_known=as_known, prior=prior)
+    table = build_matrix(hypothesis_space(catalogue, prior), result) if matrix else None
     if as_json:
-        print_json(score_document(result, catalogue, explain=explain))
+        document = score_document(result, catalogue, explain=explain)
+        if table is not None:
+            document["matrix"] = matrix_document(table)
+        print_json(document)
         return
     from signals.cli.output import stdout_console
     from signals.render.terminal import status_view
 
     console = stdout_console()
-    for part in status_view(result, catalogue, explain=explain):
+    for part in status_view(result, catalogue, explain=explain, matrix=table):
         console.print(part)
 
 

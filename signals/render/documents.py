@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from signals.catalogue import Catalogue, Kind
+    from signals.confidence import Confidence
     from signals.events import Event, EventRevision
     from signals.importer import ImportReport
     from signals.maintenance import Findings
+    from signals.matrix import Matrix
     from signals.report import WeeklyReport
     from signals.scoring import IndicatorScore, ScoreResult
 
@@ -59,6 +61,72 @@ def headline_document(result: ScoreResult) -> Document:
             }
             for row in headline.stages
         ],
+        "hypotheses": {name: _round(p) for name, p in headline.hypotheses.items()},
+        **(confidence_document(result.confidence) if result.confidence else {}),
+    }
+
+
+def confidence_document(confidence: Confidence) -> Document:
+    """The headline's range and confidence, with the reason for each reading."""
+    return {
+        "confidence": str(confidence.level),
+        "range": [_round(confidence.low), _round(confidence.high)],
+        "confidence_reasons": {
+            name: {"level": str(reason.level), "why": reason.why}
+            for name, reason in (
+                ("robustness", confidence.robustness),
+                ("basis", confidence.basis),
+                ("consistency", confidence.consistency),
+                ("exposure", confidence.exposure),
+            )
+        },
+        "hangs_on": [
+            {
+                "event_id": change.event_id,
+                "change": change.label,
+                "p_genuine": _round(change.p_headline),
+            }
+            for change in confidence.hangs_on
+        ],
+    }
+
+
+def matrix_document(matrix: Matrix) -> Document:
+    """`status --matrix --json`: the ACH matrix, the ranking and what the leader rests on."""
+    return {
+        "hypotheses": list(matrix.hypotheses),
+        "rows": [
+            {
+                "indicator": row.indicator,
+                "refuted": row.refuted,
+                "strength": _round(row.strength),
+                "cells": {h: _round(c) for h, c in zip(matrix.hypotheses, row.cells, strict=True)},
+                "diagnosticity": _round(row.diagnosticity),
+            }
+            for row in matrix.rows
+        ],
+        "ranked": [
+            {
+                "id": ranked.id,
+                "posterior": _round(ranked.posterior),
+                "inconsistency": _round(ranked.inconsistency),
+                "tied_with_leader": ranked.tied_with_leader,
+            }
+            for ranked in matrix.ranked
+        ],
+        "most_against_leader": matrix.most_against_leader.indicator
+        if matrix.most_against_leader
+        else None,
+        "assumptions": [
+            {
+                "hypothesis": a.hypothesis,
+                "indicator": a.indicator,
+                "posterior_if_seen": _round(a.posterior_if_seen),
+                "new_leader": a.new_leader,
+            }
+            for a in matrix.assumptions
+        ],
+        "deception_checks": [{"check": name, "question": text} for name, text in matrix.prompts],
     }
 
 
@@ -102,8 +170,22 @@ def score_document(result: ScoreResult, catalogue: Catalogue, *, explain: bool =
         "as_known": result.as_known,
         "catalogue": {"id": catalogue.catalogue.id, "version": catalogue.catalogue.version},
         "score": headline_document(result),
-        "indicators": [indicator_document(i, explain=explain) for i in result.indicators],
+        "indicators": [
+            {**indicator_document(i, explain=explain), **_rows(catalogue, i.id, explain)}
+            for i in result.indicators
+        ],
     }
+
+
+def _rows(catalogue: Catalogue, indicator_id: str, explain: bool) -> Document:
+    """With --explain, a second-edition indicator's likelihoods by hypothesis."""
+    indicator = catalogue.by_id.get(indicator_id)
+    if not explain or indicator is None or indicator.likelihoods is None:
+        return {}
+    found: Document = {"likelihoods": dict(indicator.likelihoods)}
+    if indicator.refuted_likelihoods is not None:
+        found["refuted_likelihoods"] = dict(indicator.refuted_likelihoods)
+    return found
 
 
 def report_document(report: WeeklyReport) -> Document:
@@ -142,6 +224,7 @@ def report_document(report: WeeklyReport) -> Document:
             "as_of": point.as_of.isoformat(),
             "progress": _round(point.progress, 1),
             "p_genuine": _round(point.p_genuine),
+            "hypotheses": {name: _round(p) for name, p in point.hypotheses.items()},
         }
         for point in report.trend
     ]

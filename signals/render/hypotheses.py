@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from signals.catalogue import Catalogue
-from signals.confidence import Confidence, headline_words
+from signals.confidence import Confidence
 from signals.hypotheses import IMITATION, HypothesisSpace
 from signals.matrix import Matrix, mark
 from signals.scoring import ScoreResult
@@ -16,8 +17,7 @@ MARK_STYLE = {"C": "green", "I": "yellow", "II": "bold red"}
 
 
 def confidence_text(result: ScoreResult, confidence: Confidence) -> Text:
-    text = Text()
-    text.append(headline_words(result.headline.p_genuine, confidence), style="bold")
+    text = Text(f"Confidence {confidence.level}, the lowest of:")
     for name, reason in (
         ("robustness", confidence.robustness),
         ("basis", confidence.basis),
@@ -34,22 +34,33 @@ def confidence_text(result: ScoreResult, confidence: Confidence) -> Text:
 
 
 def hypotheses_text(result: ScoreResult) -> Text:
-    """The hypotheses by posterior, on one line."""
+    """The hypotheses by posterior, on one line, the imitation named inside its host."""
     shown = result.headline.hypotheses
     ranked = sorted(shown, key=lambda h: (-shown[h], h))
+    posterior = result.headline.posterior
+    host, imitation = "", 0.0
+    if posterior is not None and posterior.imitation:
+        host = posterior.space.shown[posterior.space.shown_as[-1]]
+        imitation = posterior.imitation
     return Text(
-        "Hypotheses: " + " · ".join(f"{h} {100 * shown[h]:.0f}%" for h in ranked),
+        "Hypotheses: "
+        + " · ".join(
+            f"{h} {100 * shown[h]:.0f}%"
+            + (f" ({100 * imitation:.0f}% imitating genuine intent)" if h == host else "")
+            for h in ranked
+        ),
     )
 
 
 def matrix_view(matrix: Matrix) -> list[RenderableType]:
     parts: list[RenderableType] = []
     table = Table(
+        box=box.SIMPLE_HEAD,
         title="ACH matrix — s × ln(P(E|H) / max): 0 explains the evidence best",
         title_justify="left",
         title_style="bold",
     )
-    table.add_column("evidence", no_wrap=True)
+    table.add_column("evidence", overflow="fold", ratio=1)
     table.add_column("s", justify="right", no_wrap=True)
     for hypothesis in matrix.hypotheses:
         table.add_column(hypothesis, justify="right", no_wrap=True)
@@ -61,7 +72,7 @@ def matrix_view(matrix: Matrix) -> list[RenderableType]:
         ]
         for cell in row.cells:
             symbol = mark(cell)
-            cells.append(Text(f"{symbol} {cell:+.2f}", style=MARK_STYLE[symbol]))
+            cells.append(Text(f"{symbol} {cell:+.1f}", style=MARK_STYLE[symbol]))
         cells.append(f"{row.diagnosticity:.2f}")
         table.add_row(*cells)
     table.add_row(
@@ -117,35 +128,50 @@ def posterior_explanation(
     """Every posterior figure: each hypothesis's log weight, term by term, then softmax."""
     lines = Text()
     lines.append("\nPosterior over the hypotheses\n", style="bold")
+    host = space.shown[space.shown_as[-1]]
     lines.append(
-        "  v_H = ln prior_H + Σ s × ln P(E|H); posterior = e^v_H / Σ e^v"
-        f" (the imitation, prior {catalogue.prior:g} × (1 − c) / c with c ="
-        f" {space.ceiling:g}, shows inside {space.shown[space.shown_as[-1]]})\n"
+        "  v_H = ln prior_H + Σ s × ln P(E|H), one column per hypothesis; posterior ="
+        " e^v_H / Σ e^v. The imitation of genuine intent (im.), prior"
+        f" {catalogue.prior:g} × (1 − c) / c with ceiling c = {space.ceiling:g}, reads"
+        f" imitable evidence as genuine does and the rest as {host} does; it shows inside"
+        f" {host}.\n"
     )
     posterior = result.headline.posterior
     if posterior is None:
         return lines
-    readings = [
-        (i, refuted, strength)
-        for i in result.indicators
-        for refuted, strength in ((False, i.support), (True, i.against))
-        if strength > 0 and space.row(i.id, refuted=refuted) is not None
-    ]
-    for index, hypothesis in enumerate(space.ids):
-        terms = [f"ln {space.priors[index]:.4f}"]
-        for indicator, refuted, strength in readings:
+    names = [("im." if h == IMITATION else h[:8]) for h in space.ids]
+    width = 9
+    lines.append("  " + " " * 30 + "".join(f"{name:>{width}}" for name in names) + "\n")
+    lines.append(
+        "  "
+        + f"{'ln prior':<30}"
+        + "".join(f"{value:>+{width}.3f}" for value in space.log_priors)
+        + "\n"
+    )
+    for indicator in result.indicators:
+        for refuted, strength in ((False, indicator.support), (True, indicator.against)):
             row = space.row(indicator.id, refuted=refuted)
-            assert row is not None
-            terms.append(f"{strength:.3f} × {row[index]:+.3f}")
-        name = "imitation" if hypothesis == IMITATION else hypothesis
-        lines.append(
-            f"  {name}: " + " + ".join(terms) + f" = {posterior.log_weights[index]:+.3f}"
-            f" → {posterior.probabilities[index]:.4f}\n"
-        )
+            if row is None or strength <= 0:
+                continue
+            label = f"{indicator.id[:22]}{' ✕' if refuted else ''} {strength:.3f}"
+            lines.append(
+                "  " + f"{label:<30}" + "".join(f"{strength * v:>+{width}.3f}" for v in row) + "\n"
+            )
+    lines.append(
+        "  " + f"{'= v':<30}" + "".join(f"{v:>+{width}.3f}" for v in posterior.log_weights) + "\n"
+    )
+    lines.append(
+        "  "
+        + f"{'posterior':<30}"
+        + "".join(f"{p:>{width}.4f}" for p in posterior.probabilities)
+        + "\n"
+    )
     shown = result.headline.hypotheses
     lines.append(
-        "  shown: "
+        "  shown, the imitation inside "
+        + host
+        + ": "
         + ", ".join(f"{h} {shown[h]:.4f}" for h in space.shown)
-        + f"; P(genuine) = {result.headline.p_genuine:.4f} ({result.headline.estimative})\n"
+        + f"\n  P(genuine) = {result.headline.p_genuine:.4f} ({result.headline.estimative})\n"
     )
     return lines

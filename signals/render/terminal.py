@@ -10,9 +10,10 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from signals.catalogue import CREDIBILITY_MEANING, RELIABILITY_MEANING, Catalogue, Kind
+from signals.catalogue import CREDIBILITY_MEANING, RELIABILITY_MEANING, Catalogue, Kind, Scoring
 from signals.events import Event, EventRevision
-from signals.scoring import IndicatorScore, ScoreResult, State
+from signals.matrix import Matrix
+from signals.scoring import Headline, IndicatorScore, ScoreResult, State
 
 STATE_STYLE = {
     State.PRESENT: ("●", "bold green"),
@@ -192,9 +193,15 @@ def headline_text(result: ScoreResult, catalogue: Catalogue) -> Text:
     text = Text()
     text.append(f"Progress {headline.progress:.0f}/100", style="bold")
     text.append(f" · stage {headline.stage} of {stages}")
-    text.append(" · P(genuine intent) ")
-    text.append(_percent(headline.p_genuine), style="bold")
-    text.append(f" — {headline.estimative}", style="bold")
+    if result.confidence is not None:
+        from signals.confidence import headline_words
+
+        text.append(" · ")
+        text.append(headline_words(headline.p_genuine, result.confidence), style="bold")
+    else:
+        text.append(" · P(genuine intent) ")
+        text.append(_percent(headline.p_genuine), style="bold")
+        text.append(f" — {headline.estimative}", style="bold")
     text.append(f" (prior {_percent(headline.prior)})")
     if headline.out_of_sequence:
         text.append(
@@ -261,13 +268,26 @@ def checklist(result: ScoreResult, catalogue: Catalogue) -> list[RenderableType]
 
 
 def status_view(
-    result: ScoreResult, catalogue: Catalogue, *, explain: bool
+    result: ScoreResult,
+    catalogue: Catalogue,
+    *,
+    explain: bool,
+    matrix: Matrix | None = None,
 ) -> list[RenderableType]:
+    from signals.render.hypotheses import confidence_text, hypotheses_text, matrix_view
+
     heading = Text(f"{catalogue.catalogue.title} — as of {result.as_of.isoformat()}", style="bold")
     if result.as_known:
         heading.append(" (as known then)", style="italic")
-    parts: list[RenderableType] = [heading, headline_text(result, catalogue), Text("")]
+    parts: list[RenderableType] = [heading, headline_text(result, catalogue)]
+    if result.confidence is not None:
+        parts.append(confidence_text(result, result.confidence))
+    if catalogue.edition == 2:
+        parts.append(hypotheses_text(result))
+    parts.append(Text(""))
     parts.extend(checklist(result, catalogue))
+    if matrix is not None:
+        parts.extend(matrix_view(matrix))
     if explain:
         parts.append(explanation(result, catalogue))
     return parts
@@ -284,7 +304,13 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
         " freshest event: the same report again adds nothing.\n"
         f"Indicator support combines its classes strongest first, each further one at"
         f" {scoring.corroboration_discount:g}× the weight of the one before (noisy-or).\n"
-        "Contribution = (support − against) × ln(likelihood ratio).\n\n"
+        + (
+            "Contribution = (support − against) × ln(likelihood ratio).\n\n"
+            if catalogue.edition == 1
+            else "Its support s weighs on every hypothesis H as s × ln P(E|H) (see the"
+            " posterior below); its contribution is how far the log-odds of genuine intent"
+            " would fall back without it.\n\n"
+        )
     )
     for indicator in result.indicators:
         if not indicator.evidence:
@@ -312,7 +338,14 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
             f" if fresh {indicator.fresh_support:.3f} → {indicator.state.value}"
         )
         ratio = indicator.likelihood_ratio
-        if ratio is not None and indicator.support and indicator.against:
+        row = catalogue.by_id[indicator.id].likelihoods
+        if row is not None:
+            lines.append(
+                "; P(E|H) "
+                + ", ".join(f"{h} {value:g}" for h, value in row.items())
+                + f"; contribution {indicator.contribution:+.3f}"
+            )
+        elif ratio is not None and indicator.support and indicator.against:
             # Each part counts on its own side of the cap, so each is shown.
             from_support, from_against = indicator.log_odds_parts
             lines.append(
@@ -326,6 +359,14 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
             )
         lines.append("\n")
     headline = result.headline
+    if catalogue.edition == 2:
+        from signals.hypotheses import hypothesis_space
+        from signals.render.hypotheses import posterior_explanation
+
+        space = hypothesis_space(catalogue, headline.prior)
+        lines.append_text(posterior_explanation(result, catalogue, space))
+        _progress_lines(lines, headline, scoring)
+        return lines
     capped = min(headline.for_intent_log_odds, headline.intent_cap)
     lines.append("\nProbability of genuine intent\n", style="bold")
     lines.append(
@@ -341,6 +382,11 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
         f"  = {headline.posterior_log_odds:+.3f} → p = 1 / (1 + e^{-headline.posterior_log_odds:+.3f})"
         f" = {headline.p_genuine:.4f} ({headline.estimative})\n"
     )
+    _progress_lines(lines, headline, scoring)
+    return lines
+
+
+def _progress_lines(lines: Text, headline: Headline, scoring: Scoring) -> None:
     lines.append("\nProgress\n", style="bold")
     for stage in headline.stages:
         lines.append(
@@ -354,4 +400,3 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
             + f" → {stage.credited:.3f}\n"
         )
     lines.append(f"  progress = 100 × mean of credited = {headline.progress:.1f}\n")
-    return lines

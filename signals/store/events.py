@@ -178,6 +178,22 @@ class Events(Search):
     def count_retracted(self) -> int:
         return int(self._connection.execute("SELECT count(*) FROM retractions").fetchone()[0])
 
+    def sources(self, event_ids: Sequence[int]) -> dict[int, str]:
+        """The source each of `event_ids` names, where it names one: how the range and the
+        confidence tell independent origins apart."""
+        found: dict[int, str] = {}
+        ids = sorted(set(event_ids))
+        # Within SQLite's default limit of host parameters per statement.
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._connection.execute(
+                f"SELECT id, source FROM events WHERE id IN ({', '.join('?' * len(chunk))})"
+                " AND source IS NOT NULL",
+                chunk,
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
     def id_choices(
         self, prefix: str, *, include_retracted: bool, limit: int
     ) -> list[tuple[int, str, str]]:
