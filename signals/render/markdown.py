@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from signals.catalogue import Kind
+from signals.confidence import headline_words
 from signals.report import WeeklyReport, sparkline
 from signals.scoring import IndicatorScore
 
@@ -58,9 +59,49 @@ def report_markdown(report: WeeklyReport) -> str:
         "",
         f"**Progress {headline.progress:.0f}/100** ({_signed(report.progress_change)} on the week before),"
         f" stage {headline.stage} of {len(catalogue.stages())}.",
-        f"**Probability of genuine intent {100 * headline.p_genuine:.0f}% — {headline.estimative}**"
-        f" ({_signed(100 * report.p_change, ' pts')} on the week before; prior {100 * headline.prior:.0f}%).",
+        (
+            f"**{headline_words(headline.p_genuine, current.confidence)}**"
+            if current.confidence is not None
+            else f"**Probability of genuine intent {100 * headline.p_genuine:.0f}%"
+            f" — {headline.estimative}**"
+        )
+        + f" ({_signed(100 * report.p_change, ' pts')} on the week before;"
+        f" prior {100 * headline.prior:.0f}%).",
     ]
+    if current.confidence is not None:
+        lines += ["", f"Confidence {current.confidence.level}, the lowest of:", ""]
+        lines += [
+            f"- {name}: {reason.level} — {_text(reason.why)}"
+            for name, reason in (
+                ("Robustness", current.confidence.robustness),
+                ("Basis", current.confidence.basis),
+                ("Consistency", current.confidence.consistency),
+                ("Exposure", current.confidence.exposure),
+            )
+        ]
+        if current.confidence.hangs_on:
+            lines.append(
+                "- It hangs on: "
+                + "; ".join(
+                    f"{_text(c.label)} → {100 * c.p_headline:.1f}%"
+                    for c in current.confidence.hangs_on
+                )
+            )
+    if catalogue.edition == 2:
+        shown = headline.hypotheses
+        previous = report.previous.headline.hypotheses
+        lines += [
+            "",
+            "## Hypotheses",
+            "",
+            "| Hypothesis | Posterior | The week before | Prior |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| **{_text(h.id)}** — {_text(h.title)} | {100 * shown[h.id]:.0f}% |"
+            f" {100 * previous[h.id]:.0f}% | {100 * h.prior:.0f}% |"
+            for h in sorted(catalogue.hypotheses, key=lambda h: -shown[h.id])
+        ]
     if headline.out_of_sequence:
         lines += ["", "> ⚠ **Out of sequence:** a later stage appeared before the earlier ones."]
     if headline.intent_capped:
@@ -119,8 +160,15 @@ def report_markdown(report: WeeklyReport) -> str:
         f"Progress `{sparkline([p.progress for p in report.trend], 0, 100)}`"
         f" · probability `{sparkline([p.p_genuine for p in report.trend])}`",
         "",
-        "| Week | Progress | P(genuine) |",
-        "|---|---:|---:|",
     ]
-    lines += [f"| {p.week} | {p.progress:.0f} | {100 * p.p_genuine:.0f}% |" for p in report.trend]
+    others = [h.id for h in catalogue.hypotheses if h.id != catalogue.catalogue.headline]
+    lines += [
+        "| Week | Progress | P(genuine) |" + "".join(f" P({_text(h)}) |" for h in others),
+        "|---|---:|---:|" + "---:|" * len(others),
+    ]
+    lines += [
+        f"| {p.week} | {p.progress:.0f} | {100 * p.p_genuine:.0f}% |"
+        + "".join(f" {100 * p.hypotheses[h]:.0f}% |" for h in others)
+        for p in report.trend
+    ]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from signals.render.hypotheses import confidence_text, hypotheses_text
 from signals.render.terminal import checklist, headline_text, state_text
 from signals.report import WeeklyReport, sparkline
 
@@ -101,6 +102,17 @@ def _trend(report: WeeklyReport) -> RenderableType:
         f"{100 * first.p_genuine:.0f}%",
         f"{100 * last.p_genuine:.0f}%",
     )
+    if report.catalogue.edition == 2:
+        for hypothesis in report.catalogue.hypotheses:
+            if hypothesis.id == report.catalogue.catalogue.headline:
+                continue
+            values = [p.hypotheses[hypothesis.id] for p in report.trend]
+            table.add_row(
+                f"P({hypothesis.id})",
+                sparkline(values),
+                f"{100 * values[0]:.0f}%",
+                f"{100 * values[-1]:.0f}%",
+            )
     table.caption = f"{first.week} → {last.week}"
     return table
 
@@ -114,12 +126,12 @@ def report_view(report: WeeklyReport) -> list[RenderableType]:
     )
     if current.as_known:
         heading.append(" (as known then)", style="italic")
-    parts: list[RenderableType] = [
-        heading,
-        headline_text(current, catalogue),
-        _change_line(report),
-        Text(""),
-    ]
+    parts: list[RenderableType] = [heading, headline_text(current, catalogue)]
+    if current.confidence is not None:
+        parts.append(confidence_text(current, current.confidence))
+    if catalogue.edition == 2:
+        parts.append(hypotheses_text(current))
+    parts += [_change_line(report), Text("")]
     parts.extend(checklist(current, catalogue))
     parts.extend([_changed_table(report), _events_table(report), _watch(report), _trend(report)])
     return parts
