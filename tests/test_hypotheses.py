@@ -221,3 +221,29 @@ def test_two_hypotheses_without_a_cap_are_the_first_edition_sum(prior, evidence)
     log_odds = math.log(prior / (1 - prior)) + sum(s * math.log(r) for r, s in evidence)
     expected = 1 / (1 + math.exp(-log_odds))
     assert posterior(space, parts(space, readings)).headline == pytest.approx(expected)
+
+
+def test_the_actors_own_channels_are_named_by_whole_words(catalogue) -> None:  # type: ignore[no-untyped-def]
+    info = catalogue.catalogue
+    assert info.adversary_controlled("TASS")
+    assert info.adversary_controlled("rt.com, quoting Lavrov")
+    assert info.adversary_controlled("Smotrim.ru")
+    assert not info.adversary_controlled("Reuters")
+    assert not info.adversary_controlled("Report by ISW")
+
+
+def test_three_origins_all_the_actors_own_are_no_basis_for_high_confidence(catalogue) -> None:  # type: ignore[no-untyped-def]
+    day = dt.date(2024, 6, 30)
+    events = [
+        Evidence(1, "declaration-intent", "A", "1", "confirmed", day),
+        Evidence(2, "declaration-broadcast", "A", "1", "confirmed", day),
+        Evidence(3, "rhetoric-without-action", "A", "1", "confirmed", day),
+    ]
+    result = score(catalogue, events, day)
+    space = hypothesis_space(catalogue)
+    own = assess_confidence(catalogue, space, result, {1: "TASS", 2: "Rossiya-1", 3: "kremlin.ru"})
+    assert own.basis.level is Level.MODERATE
+    mixed = assess_confidence(catalogue, space, result, {1: "TASS", 2: "Reuters", 3: "kremlin.ru"})
+    assert mixed.basis.level is Level.HIGH
+    unknown = assess_confidence(catalogue, space, result, {})
+    assert unknown.basis.level is Level.LOW

@@ -341,7 +341,7 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
         row = catalogue.by_id[indicator.id].likelihoods
         if row is not None:
             lines.append(
-                "; P(E|H) "
+                "\n  P(E|H) "
                 + ", ".join(f"{h} {value:g}" for h, value in row.items())
                 + f"; contribution {indicator.contribution:+.3f}"
             )
