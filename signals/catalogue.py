@@ -7,111 +7,32 @@ import difflib
 import re
 from collections import Counter
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Self
 
 from pydantic import Field, model_validator
 
 from signals.errors import UnknownIndicatorError
-from signals.validation import KEBAB_CASE, StrictModel
-
-Rationale = Annotated[str, Field(min_length=10)]
-# P(evidence | hypothesis) within the catalogue's window. Zero would make one report
-# certain proof against a hypothesis; a row spread wider than MAX_SPREAD would let one
-# cheap observation outweigh everything else on record.
-Likelihood = Annotated[float, Field(ge=0.02, le=1)]
-MAX_SPREAD = 20.0
+from signals.grading import CREDIBILITY_MEANING as CREDIBILITY_MEANING
+from signals.grading import RELIABILITY_MEANING as RELIABILITY_MEANING
+from signals.grading import Credibility as Credibility
+from signals.grading import Reliability as Reliability
+from signals.grading import Scoring as Scoring
+from signals.grading import Status as Status
+from signals.likelihoods import (
+    BREACH,
+    READING_NAMES,
+    WITHDRAWAL,
+    Likelihood,
+    Variant,
+    spread_problem,
+)
+from signals.validation import KEBAB_CASE, Rationale, StrictModel
 
 
 class Kind(StrEnum):
     INTENT = "intent"
     COUNTER = "counter"
     CONTEXT = "context"
-
-
-class Reliability(StrEnum):
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"
-    E = "E"
-    F = "F"
-
-
-class Credibility(StrEnum):
-    CONFIRMED = "1"
-    PROBABLE = "2"
-    POSSIBLE = "3"
-    DOUBTFUL = "4"
-    IMPROBABLE = "5"
-    CANNOT_JUDGE = "6"
-
-
-class Status(StrEnum):
-    REPORTED = "reported"
-    CONFIRMED = "confirmed"
-    REFUTED = "refuted"
-
-
-RELIABILITY_MEANING = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-CREDIBILITY_MEANING = {
-    "1": "confirmed by other sources",
-    "2": "probably true",
-    "3": "possibly true",
-    "4": "doubtful",
-    "5": "improbable",
-    "6": "truth cannot be judged",
-}
-
-
-class GradeWeight(StrictModel):
-    weight: float = Field(ge=0, le=1)
-    rationale: Rationale
-
-
-class Scoring(StrictModel):
-    present_threshold: float = Field(gt=0, le=1)
-    present_threshold_rationale: Rationale
-    emerging_threshold: float = Field(gt=0, lt=1)
-    emerging_threshold_rationale: Rationale
-    corroboration_discount: float = Field(ge=0, lt=1)
-    corroboration_discount_rationale: Rationale
-    emerging_credit: float = Field(ge=0, le=1)
-    emerging_credit_rationale: Rationale
-    lapsed_credit: float = Field(ge=0, le=1)
-    lapsed_credit_rationale: Rationale
-    out_of_sequence_credit: float = Field(ge=0, le=1)
-    out_of_sequence_credit_rationale: Rationale
-    # How far the range of the headline moves priors and strengths: each by this factor
-    # up and down, one change at a time.
-    sensitivity: float = Field(default=2.0, gt=1, le=10)
-    sensitivity_rationale: Rationale = (
-        "A factor of two is the usual disagreement between two careful analysts grading"
-        " the same report or setting the same prior."
-    )
-    reliability: dict[Reliability, GradeWeight]
-    credibility: dict[Credibility, GradeWeight]
-    status: dict[Status, GradeWeight]
-
-    @model_validator(mode="after")
-    def _complete_scales(self) -> Self:
-        for name, scale, enum in (
-            ("reliability", self.reliability, Reliability),
-            ("credibility", self.credibility, Credibility),
-            ("status", self.status, Status),
-        ):
-            missing = [member.value for member in enum if member not in scale]
-            if missing:
-                raise ValueError(f"{name} weights are missing for {', '.join(missing)}")
-        if self.emerging_threshold >= self.present_threshold:
-            raise ValueError("emerging_threshold must be below present_threshold")
-        return self
 
 
 class Indicator(StrictModel):
@@ -139,6 +60,20 @@ class Indicator(StrictModel):
     # Whether a deceiver could produce this evidence as readily as a genuine actor: such
     # evidence never separates the headline hypothesis from its imitation (the ceiling).
     imitable: bool = False
+    # What does not count, beside `evidence`: the filing mistakes to avoid.
+    not_this_if: str | None = Field(default=None, min_length=10)
+    # The ways its evidence can come, each its own reading; `default_variant` is the
+    # reading of an event logged without one (the common case), or the indicator's own.
+    variants: dict[str, Variant] = Field(default_factory=dict)
+    default_variant: str | None = None
+    # P(a breach | the act was announced, H): an event that breaks an earlier one.
+    breach_likelihoods: dict[str, Likelihood] | None = None
+    breach_rationale: Rationale | None = None
+    # A stated position stands until it is withdrawn: its evidence does not decay.
+    standing: bool = False
+    standing_rationale: Rationale | None = None
+    withdrawal_likelihoods: dict[str, Likelihood] | None = None
+    withdrawal_rationale: Rationale | None = None
     half_life_days: int = Field(gt=0)
     half_life_rationale: Rationale
 
@@ -173,6 +108,11 @@ class Indicator(StrictModel):
             raise ValueError("a counter indicator needs a likelihood_ratio below 1")
         if self.refuted_likelihoods is not None:
             raise ValueError("refuted_likelihoods go with likelihoods, not with likelihood_ratio")
+        if self.variants or self.breach_likelihoods or self.standing:
+            raise ValueError(
+                "variants, breaches and standing positions are read against hypotheses:"
+                " give likelihoods, not a likelihood_ratio"
+            )
         return self
 
     def _rows_rules(self) -> Self:
@@ -186,17 +126,76 @@ class Indicator(StrictModel):
                 "refuted_rationale",
                 self.refuted_rationale,
             ),
+            (
+                "breach_likelihoods",
+                self.breach_likelihoods,
+                "breach_rationale",
+                self.breach_rationale,
+            ),
+            (
+                "withdrawal_likelihoods",
+                self.withdrawal_likelihoods,
+                "withdrawal_rationale",
+                self.withdrawal_rationale,
+            ),
         ):
             if row is None:
                 continue
             if rationale is None:
                 raise ValueError(f"{name} need a {rationale_name}")
-            if max(row.values()) > MAX_SPREAD * min(row.values()):
+            problem = spread_problem(name, row)
+            if problem:
+                raise ValueError(problem)
+        for name, variant in self.variants.items():
+            if name in READING_NAMES or not re.fullmatch(KEBAB_CASE, name):
                 raise ValueError(
-                    f"{name}: the largest value is over {MAX_SPREAD:g} times the smallest,"
-                    " so one observation could outweigh everything else on record"
+                    f"variant '{name}' needs a kebab-case name other than"
+                    f" {' or '.join(sorted(READING_NAMES))}"
                 )
+            problem = spread_problem(f"variant '{name}'", variant.likelihoods)
+            if problem:
+                raise ValueError(problem)
+        if self.default_variant is not None and self.default_variant not in self.variants:
+            raise ValueError(f"default_variant '{self.default_variant}' is not one of its variants")
+        if self.standing and self.standing_rationale is None:
+            raise ValueError("a standing indicator needs a standing_rationale")
+        if self.withdrawal_likelihoods is not None and not self.standing:
+            raise ValueError("only a standing position can be withdrawn: set standing = true")
+        if self.standing and self.breach_likelihoods is not None:
+            raise ValueError("a standing position is withdrawn, not breached")
         return self
+
+    def reading(self, variant: str) -> str:
+        """The reading an event logged with `variant` ("" for none) is scored as."""
+        return variant or self.default_variant or ""
+
+    def reading_row(self, reading: str) -> dict[str, float] | None:
+        """P(evidence | hypothesis) of one reading: the indicator's own (""), a variant's,
+        a breach's or a withdrawal's."""
+        if reading == "":
+            return self.likelihoods
+        if reading == BREACH:
+            return self.breach_likelihoods
+        if reading == WITHDRAWAL:
+            return self.withdrawal_likelihoods
+        variant = self.variants.get(reading)
+        return dict(variant.likelihoods) if variant is not None else None
+
+    def reaches_stage(self, reading: str) -> bool:
+        """Whether evidence of this reading is the step the indicator's stage stands for."""
+        if reading == "":
+            return True
+        variant = self.variants.get(reading)
+        return variant is not None and variant.reaches_stage
+
+    def ending(self) -> str | None:
+        """What an event that ends one of this indicator's is: a breach, a withdrawal, or
+        nothing (None) when the catalogue gives it no meaning."""
+        if self.breach_likelihoods is not None:
+            return BREACH
+        if self.withdrawal_likelihoods is not None:
+            return WITHDRAWAL
+        return None
 
     def row(self, *, refuted: bool = False) -> dict[str, float] | None:
         """P(evidence | hypothesis) by hypothesis id, of the evidence or of its refutation."""
@@ -363,11 +362,16 @@ def check_hypotheses(catalogue: Catalogue) -> None:
         for name, row in (
             ("likelihoods", indicator.likelihoods),
             ("refuted_likelihoods", indicator.refuted_likelihoods),
+            ("breach_likelihoods", indicator.breach_likelihoods),
+            ("withdrawal_likelihoods", indicator.withdrawal_likelihoods),
+            *((f"variant '{n}'", v.likelihoods) for n, v in indicator.variants.items()),
         ):
             if row is not None and sorted(row) != sorted(ids):
                 raise ValueError(
                     f"{where}: {name} must give exactly the hypotheses {', '.join(ids)}"
                 )
+        if indicator.breach_likelihoods is not None:
+            _check_breach(indicator, str(info.headline), where)
         row = indicator.likelihoods
         headline = row[str(info.headline)]
         best = max(row.values())
@@ -387,3 +391,21 @@ def check_hypotheses(catalogue: Catalogue) -> None:
             "each hypothesis must be the most likely reading of at least two indicators;"
             f" {', '.join(lonely)} {'is' if len(lonely) == 1 else 'are'} not"
         )
+
+
+def _check_breach(indicator: Indicator, headline: str, where: str) -> None:
+    """A broken truce is never net evidence for the headline: the breach, and the breach
+    times any reading it can break, are no likelier under the headline than under any
+    other hypothesis. An announcement and a breach reported at least as strongly then
+    never raise it (each log-odds of the headline against another falls or stays)."""
+    breach = indicator.breach_likelihoods
+    assert breach is not None
+    readings = {"the indicator's own": indicator.likelihoods or {}}
+    readings.update({f"variant '{n}'": dict(v.likelihoods) for n, v in indicator.variants.items()})
+    for name, row in {"the breach alone": {h: 1.0 for h in breach}, **readings}.items():
+        joint = {h: row[h] * breach[h] for h in breach}
+        if joint[headline] > min(v for h, v in joint.items() if h != headline) + 1e-12:
+            raise ValueError(
+                f"{where}: {name} reading times its breach is likelier under {headline} than"
+                " under another hypothesis, so a broken truce would count for it"
+            )

@@ -28,6 +28,9 @@ class Evidence:
     observed_at: dt.date
     known_from: str = ""
     known_until: str | None = None
+    # The reading the event was logged as: a variant the indicator declares, "breach" or
+    # "withdrawal" for an event that ends an earlier one, or "" for the indicator's default.
+    variant: str = ""
 
     def counts(self, as_of: dt.date, known_by: str | None) -> bool:
         """Whether this revision counts at `as_of`; with `known_by`, as the record stood then."""
@@ -41,7 +44,8 @@ class Evidence:
 
 
 class EvidenceClass(NamedTuple):
-    """The counting events of one indicator with one grade and status, by their freshest."""
+    """The counting events of one reading of an indicator with one grade and status, by
+    their freshest."""
 
     indicator: str
     reliability: str
@@ -50,24 +54,53 @@ class EvidenceClass(NamedTuple):
     latest: dt.date
     latest_event_id: int
     events: int
+    variant: str = ""
+
+
+class Linked(NamedTuple):
+    """An event that shares an observation with others, or names another filing: the few
+    events the scorer must see one by one (see `signals.readings`)."""
+
+    event_id: int
+    indicator: str
+    variant: str
+    reliability: str
+    credibility: str
+    status: str
+    observed_at: dt.date
+    observation: str | None
+    alternative: str | None
 
 
 def classify(
     evidence: Iterable[Evidence], as_of: dt.date, known_by: str | None = None
 ) -> list[EvidenceClass]:
     """Group the events that count at `as_of` into classes (see the module docstring)."""
-    groups: dict[tuple[str, str, str, str], tuple[dt.date, int, int]] = {}
+    groups: dict[tuple[str, str, str, str, str], tuple[dt.date, int, int]] = {}
     for item in evidence:
         if not item.counts(as_of, known_by):
             continue
-        key = (item.indicator, item.reliability, item.credibility, item.status)
+        key = (item.indicator, item.reliability, item.credibility, item.status, item.variant)
         latest, event_id, count = groups.get(key, (dt.date.min, 0, 0))
         if (item.observed_at, item.event_id) > (latest, event_id):
             latest, event_id = item.observed_at, item.event_id
         groups[key] = (latest, event_id, count + 1)
     return [
-        EvidenceClass(*key, latest=latest, latest_event_id=event_id, events=count)
-        for key, (latest, event_id, count) in groups.items()
+        EvidenceClass(
+            indicator,
+            reliability,
+            credibility,
+            status,
+            latest=latest,
+            latest_event_id=event_id,
+            events=count,
+            variant=variant,
+        )
+        for (indicator, reliability, credibility, status, variant), (
+            latest,
+            event_id,
+            count,
+        ) in groups.items()
     ]
 
 

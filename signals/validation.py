@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
 
 KEBAB_CASE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Every number and rule of a catalogue says why, in a sentence a reader can check.
+Rationale = Annotated[str, Field(min_length=10)]
 
 
 class StrictModel(BaseModel):

@@ -1,0 +1,46 @@
+"""Likelihood rows and the readings of an indicator's evidence: variants, breaches and
+withdrawals, each with P(evidence | hypothesis) and the reason for it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated
+
+from pydantic import Field
+
+from signals.validation import Rationale, StrictModel
+
+# P(evidence | hypothesis) within the catalogue's window. Zero would make one report
+# certain proof against a hypothesis; a row spread wider than MAX_SPREAD would let one
+# cheap observation outweigh everything else on record.
+Likelihood = Annotated[float, Field(ge=0.02, le=1)]
+MAX_SPREAD = 20.0
+
+# The readings of an event that ends an earlier one: the breach of a truce or a pledge,
+# and the withdrawal of a standing position. No variant may take these names.
+BREACH = "breach"
+WITHDRAWAL = "withdrawal"
+READING_NAMES = frozenset({BREACH, WITHDRAWAL})
+
+
+class Variant(StrictModel):
+    """One way the evidence of an indicator can come: a short or conditional ceasefire, a
+    reciprocal swap rather than a goodwill release."""
+
+    title: str = Field(min_length=3, max_length=80)
+    description: str = Field(min_length=10)
+    likelihoods: dict[str, Likelihood]
+    rationale: Rationale
+    # Whether this reading is the step its stage stands for (a unilateral release is the
+    # article's goodwill deed; a routine exchange is not).
+    reaches_stage: bool = False
+
+
+def spread_problem(name: str, row: Mapping[str, float]) -> str | None:
+    """Why a row is refused, if it is: its largest value over MAX_SPREAD times its smallest."""
+    if row and max(row.values()) > MAX_SPREAD * min(row.values()):
+        return (
+            f"{name}: the largest value is over {MAX_SPREAD:g} times the smallest,"
+            " so one observation could outweigh everything else on record"
+        )
+    return None
