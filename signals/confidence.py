@@ -26,7 +26,8 @@ from enum import IntEnum
 
 from signals.catalogue import Catalogue
 from signals.hypotheses import HypothesisSpace, Reading, parts, posterior
-from signals.scoring import IndicatorScore, ScoreResult, combine, estimative
+from signals.indicators import reading_key, support_of
+from signals.scoring import IndicatorScore, ScoreResult, estimative
 
 ROBUSTNESS_EDGE = 0.20
 # One confirmed observation three times likelier under another hypothesis costs the
@@ -133,7 +134,9 @@ def assess_confidence(
 
 
 def _readings(indicators: Sequence[IndicatorScore], scale: float = 1.0) -> list[Reading]:
-    return [Reading(i.id, i.support * scale, i.against * scale) for i in indicators]
+    return [
+        Reading(r.key, r.support * scale, r.against * scale) for i in indicators for r in i.readings
+    ]
 
 
 def _prior_changes(
@@ -185,32 +188,35 @@ def _strength_changes(
 def _left_out(
     catalogue: Catalogue, space: HypothesisSpace, indicators: Sequence[IndicatorScore]
 ) -> list[Change]:
-    discount = catalogue.scoring.corroboration_discount
     found: list[Change] = []
     for target in indicators:
-        if space.row(target.id) is None and space.row(target.id, refuted=True) is None:
-            continue
-        for against in (False, True):
-            side = [w for w in target.evidence if w.against is against]
-            for item in side[:OBSERVATIONS_LEFT_OUT]:
-                rest = combine((w.strength for w in side if w is not item), discount)
-                readings = [
-                    Reading(
-                        i.id,
-                        rest if i.id == target.id and not against else i.support,
-                        rest if i.id == target.id and against else i.against,
-                    )
-                    for i in indicators
+        for reading in target.readings:
+            for against in (False, True):
+                if space.row(reading.key, refuted=against) is None:
+                    continue
+                side = [
+                    w for w in target.evidence if w.reading == reading.name and w.against is against
                 ]
-                weighed = posterior(space, parts(space, readings))
-                found.append(
-                    Change(
-                        f"without event #{item.event_id} ({target.id})",
-                        weighed.headline,
-                        leader_of(weighed.shown),
-                        event_id=item.event_id,
+                for item in side[:OBSERVATIONS_LEFT_OUT]:
+                    rest = support_of((w.strength for w in side if w is not item), catalogue)
+                    readings = [
+                        Reading(
+                            r.key,
+                            rest if r.key == reading.key and not against else r.support,
+                            rest if r.key == reading.key and against else r.against,
+                        )
+                        for i in indicators
+                        for r in i.readings
+                    ]
+                    weighed = posterior(space, parts(space, readings))
+                    found.append(
+                        Change(
+                            f"without event #{item.event_id} ({target.id})",
+                            weighed.headline,
+                            leader_of(weighed.shown),
+                            event_id=item.event_id,
+                        )
                     )
-                )
     return found
 
 
@@ -240,7 +246,8 @@ def _strong_events(
         (i.id, w.event_id)
         for i in indicators
         for w in i.evidence
-        if w.strength >= STRONG_EVIDENCE and space.row(i.id, refuted=w.against) is not None
+        if w.strength >= STRONG_EVIDENCE
+        and space.row(reading_key(i.id, w.reading), refuted=w.against) is not None
     ]
 
 
@@ -272,9 +279,9 @@ def _consistency(
     leader = leader_of(shown)
     column = space.shown.index(leader)
     inconsistency = 0.0
-    for indicator in indicators:
-        for against, strength in ((False, indicator.support), (True, indicator.against)):
-            row = space.row(indicator.id, refuted=against)
+    for reading in (r for i in indicators for r in i.readings):
+        for against, strength in ((False, reading.support), (True, reading.against)):
+            row = space.row(reading.key, refuted=against)
             if row is None or strength <= 0:
                 continue
             visible = row[: len(space.shown)]

@@ -4,7 +4,7 @@ thresholds, each number with its rationale."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -71,6 +71,10 @@ class Scoring(StrictModel):
     lapsed_credit_rationale: Rationale
     out_of_sequence_credit: float = Field(ge=0, le=1)
     out_of_sequence_credit_rationale: Rationale
+    # How a reading's classes combine: as a noisy-or (each further grade of report adds
+    # `corroboration_discount` of what the one before did), or the strongest alone.
+    corroboration: Literal["noisy-or", "strongest"] = "noisy-or"
+    corroboration_rationale: Rationale | None = None
     # How far the range of the headline moves priors and strengths: each by this factor
     # up and down, one change at a time.
     sensitivity: float = Field(default=2.0, gt=1, le=10)
@@ -101,6 +105,8 @@ class Scoring(StrictModel):
                 raise ValueError(f"{name} weights are missing for {', '.join(missing)}")
         if self.emerging_threshold >= self.present_threshold:
             raise ValueError("emerging_threshold must be below present_threshold")
+        if self.corroboration != "noisy-or" and self.corroboration_rationale is None:
+            raise ValueError("corroboration needs a corroboration_rationale")
         if self.stages_reached_now and self.stages_reached_now_rationale is None:
             raise ValueError("stages_reached_now needs a stages_reached_now_rationale")
         if (self.lapse_expiry_half_lives is None) != (self.lapse_expiry_rationale is None):

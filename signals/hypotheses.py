@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 from signals.catalogue import Catalogue, Kind
 from signals.errors import SignalsError
+from signals.indicators import reading_key
+from signals.likelihoods import BREACH, WITHDRAWAL
 
 # Not kebab-case, so no catalogue hypothesis can take this id.
 IMITATION = "(imitation)"
@@ -50,6 +52,7 @@ class HypothesisSpace:
     shown_titles: tuple[str, ...]
     rows: Mapping[str, tuple[float, ...]]
     refuted_rows: Mapping[str, tuple[float, ...]]
+    # Indicators (by id) whose every reading an imitation reads as the headline does.
     imitable: frozenset[str]
     ceiling: float
     # First edition only: the most that evidence for genuine intent may add to its log-odds.
@@ -59,9 +62,10 @@ class HypothesisSpace:
     def log_priors(self) -> tuple[float, ...]:
         return tuple(math.log(p) for p in self.priors)
 
-    def row(self, indicator: str, *, refuted: bool = False) -> tuple[float, ...] | None:
-        """ln P(E|H) for every scored hypothesis, or None when the evidence is not scored."""
-        return (self.refuted_rows if refuted else self.rows).get(indicator)
+    def row(self, key: str, *, refuted: bool = False) -> tuple[float, ...] | None:
+        """ln P(E|H) for every scored hypothesis of one reading (see
+        `signals.indicators.reading_key`), or None when it is not scored."""
+        return (self.refuted_rows if refuted else self.rows).get(key)
 
 
 def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> HypothesisSpace:
@@ -95,8 +99,12 @@ def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> Hypoth
     rows: dict[str, tuple[float, ...]] = {}
     refuted_rows: dict[str, tuple[float, ...]] = {}
     for indicator in catalogue.indicators:
-        if indicator.likelihoods is not None:
-            rows[indicator.id] = scored(indicator.likelihoods, indicator.id)
+        if indicator.likelihoods is None:
+            continue
+        for reading in ("", *indicator.variants, BREACH, WITHDRAWAL):
+            row = indicator.reading_row(reading)
+            if row is not None:
+                rows[reading_key(indicator.id, reading)] = scored(row, indicator.id)
         if indicator.refuted_likelihoods is not None:
             refuted_rows[indicator.id] = scored(indicator.refuted_likelihoods, indicator.id)
     titles = tuple(h.title for h in catalogue.hypotheses)

@@ -51,6 +51,8 @@ DECEPTION_PROMPTS: tuple[tuple[str, str], ...] = (
 class MatrixRow:
     indicator: str
     title: str
+    # The reading: "" for the indicator's own, else a variant, "breach" or "withdrawal".
+    reading: str
     refuted: bool
     strength: float
     # Per shown hypothesis: s * ln(P(E|H) / max).
@@ -111,8 +113,12 @@ def build_matrix(space: HypothesisSpace, result: ScoreResult) -> Matrix:
     rows: list[MatrixRow] = []
     titles = {i.id: i.title for i in result.indicators}
     for indicator in result.indicators:
-        for refuted, strength in ((False, indicator.support), (True, indicator.against)):
-            row = space.row(indicator.id, refuted=refuted)
+        for reading, refuted, strength in (
+            (r, refuted, r.against if refuted else r.support)
+            for r in indicator.readings
+            for refuted in (False, True)
+        ):
+            row = space.row(reading.key, refuted=refuted)
             if row is None or strength <= 0:
                 continue
             shown = row[:visible]
@@ -121,6 +127,7 @@ def build_matrix(space: HypothesisSpace, result: ScoreResult) -> Matrix:
                 MatrixRow(
                     indicator=indicator.id,
                     title=indicator.title,
+                    reading=reading.name,
                     refuted=refuted,
                     strength=strength,
                     cells=tuple(strength * (value - best) + 0.0 for value in shown),
@@ -167,15 +174,14 @@ def _assumptions(
 ) -> tuple[Assumption, ...]:
     """For the leader: the indicator not yet present whose fresh confirmation would lower
     its posterior most, and what would lead then."""
-    readings = [Reading(i.id, i.support, i.against) for i in indicators]
+    readings = [Reading(r.key, r.support, r.against) for i in indicators for r in i.readings]
     candidates: list[Assumption] = []
     for indicator in indicators:
         if space.row(indicator.id) is None or indicator.support >= 0.5:
             continue
-        seen = [
-            Reading(r.indicator, 1.0, r.against) if r.indicator == indicator.id else r
-            for r in readings
-        ]
+        # Its own reading, confirmed and fresh.
+        seen = [r for r in readings if r.indicator != indicator.id]
+        seen.append(Reading(indicator.id, 1.0, 0.0))
         weighed = posterior(space, parts(space, seen)).shown
         new_leader = max(weighed, key=lambda h: (weighed[h], h))
         candidates.append(

@@ -33,10 +33,9 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from signals.catalogue import Catalogue, Indicator, Kind, Status
+from signals.catalogue import Catalogue, Kind
 from signals.evidence import Evidence, EvidenceClass, classify, known_by
 from signals.hypotheses import (
     HypothesisSpace,
@@ -46,63 +45,14 @@ from signals.hypotheses import (
     parts,
     posterior,
 )
+from signals.indicators import IndicatorScore as IndicatorScore
+from signals.indicators import State as State
+from signals.indicators import WeighedEvidence as WeighedEvidence
+from signals.indicators import base_weights, score_indicator
+from signals.indicators import combine as combine
 
 if TYPE_CHECKING:
     from signals.confidence import Confidence
-
-REFUTED = Status.REFUTED.value
-
-
-class State(StrEnum):
-    ABSENT = "absent"
-    EMERGING = "emerging"
-    PRESENT = "present"
-    LAPSED = "lapsed"
-    REFUTED = "refuted"
-
-
-class WeighedEvidence(NamedTuple):
-    event_id: int
-    events: int
-    grade: str
-    status: str
-    observed_at: dt.date
-    age_days: int
-    base: float
-    decay: float
-    strength: float
-    against: bool
-
-
-@dataclass(frozen=True)
-class IndicatorScore:
-    id: str
-    title: str
-    kind: Kind
-    stage: int | None
-    state: State
-    support: float
-    against: float
-    fresh_support: float
-    likelihood_ratio: float | None
-    events: int
-    last_observed: dt.date | None
-    evidence: tuple[WeighedEvidence, ...]
-    # What its support and what the evidence against it add to the log-odds of the
-    # headline hypothesis: in a first edition support x ln(ratio) and -against x ln(ratio);
-    # in a second, how far the log-odds would fall back without each (see `score_classes`).
-    log_odds_parts: tuple[float, float] = (0.0, 0.0)
-
-    @property
-    def contribution(self) -> float:
-        """Both parts together: what the indicator does to the headline's log-odds."""
-        from_support, from_against = self.log_odds_parts
-        return from_support + from_against
-
-    @property
-    def strength(self) -> float:
-        """The indicator's strength in [0, 1]: of the evidence against it when refuted."""
-        return self.against if self.state is State.REFUTED else self.support
 
 
 @dataclass(frozen=True)
@@ -112,6 +62,8 @@ class StageProgress:
     completion: float
     reached: bool
     credited: float
+    # Reached at some earlier time, not now (where stages count only while reached now).
+    previously_reached: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,104 +135,11 @@ def logistic(log_odds: float) -> float:
     return exp / (1 + exp)
 
 
-def combine(strengths: Iterable[float], discount: float) -> float:
-    """Combine independent-looking reports so that repetition saturates.
-
-    The strongest counts in full, the next at `discount` of its strength, the one after
-    at `discount`**2, and so on, as a noisy-or. Many weak reports stay weak: n reports of
-    strength s never exceed about s / (1 - discount)."""
-    remaining = 1.0
-    factor = 1.0
-    for strength in sorted(strengths, reverse=True):
-        remaining *= 1 - factor * strength
-        factor *= discount
-    return 1 - remaining
-
-
-def base_weights(catalogue: Catalogue) -> dict[tuple[str, str, str], float]:
-    """Every grade and status's weight before decay: reliability x credibility x status."""
-    scoring = catalogue.scoring
-    return {
-        (reliability.value, credibility.value, status.value): (
-            reliability_weight.weight * credibility_weight.weight * status_weight.weight
-        )
-        for reliability, reliability_weight in scoring.reliability.items()
-        for credibility, credibility_weight in scoring.credibility.items()
-        for status, status_weight in scoring.status.items()
-    }
-
-
-def weigh(
-    evidence: EvidenceClass, half_life_days: float, base: float, as_of: dt.date
-) -> WeighedEvidence:
-    age = (as_of - evidence.latest).days
-    decay = 0.5 ** (age / half_life_days)
-    # Positional: this runs for every class on every day a report scores.
-    return WeighedEvidence(
-        evidence.latest_event_id,
-        evidence.events,
-        evidence.reliability + evidence.credibility,
-        evidence.status,
-        evidence.latest,
-        age,
-        base,
-        decay,
-        base * decay,
-        evidence.status == REFUTED,
-    )
-
-
-def _state(support: float, against: float, fresh_support: float, catalogue: Catalogue) -> State:
-    scoring = catalogue.scoring
-    if against > support and against >= scoring.emerging_threshold:
-        return State.REFUTED
-    if support >= scoring.present_threshold:
-        return State.PRESENT
-    if fresh_support >= scoring.present_threshold:
-        return State.LAPSED
-    if support >= scoring.emerging_threshold:
-        return State.EMERGING
-    return State.ABSENT
-
-
-def score_indicator(
-    indicator: Indicator,
-    evidence: list[EvidenceClass],
-    catalogue: Catalogue,
-    as_of: dt.date,
-    bases: dict[tuple[str, str, str], float] | None = None,
-) -> IndicatorScore:
-    """One indicator's score from its evidence classes; `bases` are `base_weights`, when the
-    caller scores many indicators or days with one catalogue."""
-    discount = catalogue.scoring.corroboration_discount
-    bases = base_weights(catalogue) if bases is None else bases
-    half_life = indicator.half_life_days
-    weighed = sorted(
-        (
-            weigh(e, half_life, bases[e.reliability, e.credibility, e.status], as_of)
-            for e in evidence
-        ),
-        key=lambda w: (-w.strength, w.observed_at, w.event_id),
-    )
-    supporting = [w for w in weighed if not w.against]
-    support = combine((w.strength for w in supporting), discount)
-    against = combine((w.strength for w in weighed if w.against), discount)
-    fresh_support = combine((w.base for w in supporting), discount)
-    state = _state(support, against, fresh_support, catalogue)
-    return IndicatorScore(
-        id=indicator.id,
-        title=indicator.title,
-        kind=indicator.kind,
-        stage=indicator.stage,
-        state=state,
-        support=support,
-        against=against,
-        fresh_support=fresh_support,
-        likelihood_ratio=indicator.likelihood_ratio,
-        events=sum(e.events for e in evidence),
-        last_observed=max((e.latest for e in evidence), default=None),
-        evidence=tuple(weighed),
-    )
+# A stage is reached while one of its indicators is: ever, as a first edition reads it,
+# or only now; one that was reached and no longer is shows as previously reached.
+_REACHED = frozenset({State.PRESENT, State.LAPSED})
+_REACHED_NOW = frozenset({State.PRESENT})
+_REACHED_BEFORE = frozenset({State.LAPSED, State.BROKEN, State.WITHDRAWN, State.EXPIRED})
 
 
 def _credit(state: State, catalogue: Catalogue) -> float:
@@ -299,10 +158,14 @@ def _progress(
     stages = catalogue.stages()
     completion: dict[int, float] = {}
     reached: dict[int, bool] = {}
+    earlier: dict[int, bool] = {}
+    now_only = catalogue.scoring.stages_reached_now
     for stage in stages:
         members = [i for i in indicators if i.stage == stage]
         completion[stage] = sum(_credit(i.state, catalogue) for i in members) / len(members)
-        reached[stage] = any(i.state in (State.PRESENT, State.LAPSED) for i in members)
+        reaching = _REACHED_NOW if now_only else _REACHED
+        reached[stage] = any(i.state in reaching for i in members)
+        earlier[stage] = not reached[stage] and any(i.state in _REACHED_BEFORE for i in members)
     progress_rows: list[StageProgress] = []
     out_of_sequence = False
     for stage in stages:
@@ -317,6 +180,7 @@ def _progress(
                 completion=completion[stage],
                 reached=reached[stage],
                 credited=credited,
+                previously_reached=now_only and earlier[stage],
             )
         )
     progress = 100 * sum(row.credited for row in progress_rows) / len(stages) if stages else 0.0
@@ -405,7 +269,8 @@ def score_classes(
 
 
 def readings(indicators: Iterable[IndicatorScore]) -> list[Reading]:
-    return [Reading(i.id, i.support, i.against) for i in indicators]
+    """Every reading of every indicator, as the posterior weighs it."""
+    return [Reading(r.key, r.support, r.against) for i in indicators for r in i.readings]
 
 
 def explain_contributions(
@@ -444,15 +309,18 @@ def _left_out(
     support: bool,
 ) -> float:
     target = next(i for i in indicators if i.id == indicator_id)
-    if (target.support if support else target.against) == 0 or space.row(
-        indicator_id, refuted=not support
-    ) is None:
+    if not any(
+        (r.support if support else r.against) > 0
+        and space.row(r.key, refuted=not support) is not None
+        for r in target.readings
+    ):
         return 0.0
     without = [
-        Reading(i.id, 0.0 if support else i.support, i.against if support else 0.0)
+        Reading(r.key, 0.0 if support else r.support, r.against if support else 0.0)
         if i.id == indicator_id
-        else Reading(i.id, i.support, i.against)
+        else Reading(r.key, r.support, r.against)
         for i in indicators
+        for r in i.readings
     ]
     return _log_odds(weighed) - _log_odds(posterior(space, parts(space, without)))
 

@@ -67,7 +67,9 @@ def matrix_view(matrix: Matrix) -> list[RenderableType]:
     table.add_column("diag.", justify="right", no_wrap=True)
     for row in matrix.rows:
         cells: list[RenderableType] = [
-            row.indicator + (" (refuted)" if row.refuted else ""),
+            row.indicator
+            + (f" / {row.reading}" if row.reading else "")
+            + (" (refuted)" if row.refuted else ""),
             f"{row.strength:.2f}",
         ]
         for cell in row.cells:
@@ -148,12 +150,12 @@ def posterior_explanation(
         + "".join(f"{value:>+{width}.3f}" for value in space.log_priors)
         + "\n"
     )
-    for indicator in result.indicators:
-        for refuted, strength in ((False, indicator.support), (True, indicator.against)):
-            row = space.row(indicator.id, refuted=refuted)
+    for reading in (r for i in result.indicators for r in i.readings):
+        for refuted, strength in ((False, reading.support), (True, reading.against)):
+            row = space.row(reading.key, refuted=refuted)
             if row is None or strength <= 0:
                 continue
-            label = f"{indicator.id[:22]}{' ✕' if refuted else ''} {strength:.3f}"
+            label = f"{reading.key[:22]}{' ✕' if refuted else ''} {strength:.3f}"
             lines.append(
                 "  " + f"{label:<30}" + "".join(f"{strength * v:>+{width}.3f}" for v in row) + "\n"
             )

@@ -330,6 +330,7 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
                 f" age {item.age_days:>4} d: {weights} = {item.base:.3f}"
                 f" × decay {item.decay:.3f} = {item.strength:.3f}"
                 + (" (against)" if item.against else "")
+                + (f" as {item.reading}" if item.reading else "")
                 + (f" (freshest of {item.events})" if item.events > 1 else "")
                 + "\n"
             )
@@ -338,13 +339,17 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
             f" if fresh {indicator.fresh_support:.3f} → {indicator.state.value}"
         )
         ratio = indicator.likelihood_ratio
-        row = catalogue.by_id[indicator.id].likelihoods
-        if row is not None:
-            lines.append(
-                "\n  P(E|H) "
-                + ", ".join(f"{h} {value:g}" for h, value in row.items())
-                + f"; contribution {indicator.contribution:+.3f}"
-            )
+        model = catalogue.by_id[indicator.id]
+        if model.likelihoods is not None:
+            for reading in indicator.readings:
+                row = model.reading_row(reading.name) or {}
+                if reading.name:
+                    lines.append(f"\n  as {reading.name}: support {reading.support:.3f},")
+                lines.append(
+                    ("\n  P(E|H) " if not reading.name else " P(E|H) ")
+                    + ", ".join(f"{h} {value:g}" for h, value in row.items())
+                )
+            lines.append(f"; contribution {indicator.contribution:+.3f}")
         elif ratio is not None and indicator.support and indicator.against:
             # Each part counts on its own side of the cap, so each is shown.
             from_support, from_against = indicator.log_odds_parts
