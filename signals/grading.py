@@ -88,7 +88,7 @@ class Scoring(StrictModel):
     stages_reached_now_rationale: Rationale | None = None
     # After how many half-lives a lapsed indicator no longer counts even as lapsed.
     lapse_expiry_half_lives: float | None = Field(default=None, gt=0)
-    lapse_expiry_rationale: Rationale | None = None
+    lapse_expiry_half_lives_rationale: Rationale | None = None
     reliability: dict[Reliability, GradeWeight]
     credibility: dict[Credibility, GradeWeight]
     status: dict[Status, GradeWeight]
@@ -109,6 +109,10 @@ class Scoring(StrictModel):
             raise ValueError("corroboration needs a corroboration_rationale")
         if self.stages_reached_now and self.stages_reached_now_rationale is None:
             raise ValueError("stages_reached_now needs a stages_reached_now_rationale")
-        if (self.lapse_expiry_half_lives is None) != (self.lapse_expiry_rationale is None):
-            raise ValueError("lapse_expiry_half_lives and lapse_expiry_rationale go together")
+        if (self.lapse_expiry_half_lives is None) != (
+            self.lapse_expiry_half_lives_rationale is None
+        ):
+            raise ValueError(
+                "lapse_expiry_half_lives and lapse_expiry_half_lives_rationale go together"
+            )
         return self

@@ -106,8 +106,13 @@ class IndicatorScore:
 
     @property
     def strength(self) -> float:
-        """The indicator's strength in [0, 1]: of the evidence against it when refuted."""
-        return self.against if self.state is State.REFUTED else self.support
+        """The indicator's strength in [0, 1]: of the evidence against it when refuted, of
+        its strongest reading when only readings below its stage are on record."""
+        if self.state is State.REFUTED:
+            return self.against
+        if self.state is State.BACKGROUND:
+            return max((r.support for r in self.readings), default=0.0)
+        return self.support
 
 
 def combine(strengths: Iterable[float], discount: float) -> float:

@@ -169,7 +169,7 @@ def _progress(
     progress_rows: list[StageProgress] = []
     out_of_sequence = False
     for stage in stages:
-        earlier_missing = any(not reached[s] for s in stages if s < stage)
+        earlier_missing = any(not (reached[s] or earlier[s]) for s in stages if s < stage)
         early = earlier_missing and completion[stage] > 0
         out_of_sequence = out_of_sequence or (early and reached[stage])
         credited = completion[stage] * (catalogue.scoring.out_of_sequence_credit if early else 1)
@@ -184,11 +184,14 @@ def _progress(
             )
         )
     progress = 100 * sum(row.credited for row in progress_rows) / len(stages) if stages else 0.0
+    # The highest stage reached in order; where stages count only while reached now, a
+    # stage reached earlier keeps the way open to the ones after it, but is not counted.
     highest = 0
     for stage in stages:
-        if not reached[stage]:
+        if not (reached[stage] or earlier[stage]):
             break
-        highest = stage
+        if reached[stage]:
+            highest = stage
     return tuple(progress_rows), progress, highest, out_of_sequence
 
 

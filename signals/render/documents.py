@@ -57,6 +57,7 @@ def headline_document(result: ScoreResult) -> Document:
                 "indicators": row.indicators,
                 "completion": _round(row.completion),
                 "reached": row.reached,
+                "previously_reached": row.previously_reached,
                 "credited": _round(row.credited),
             }
             for row in headline.stages

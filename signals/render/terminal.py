@@ -21,6 +21,10 @@ STATE_STYLE = {
     State.LAPSED: ("○", "dim cyan"),
     State.REFUTED: ("✕", "red"),
     State.ABSENT: ("·", "dim"),
+    State.BROKEN: ("⊘", "bold red"),
+    State.WITHDRAWN: ("⊖", "cyan"),
+    State.BACKGROUND: ("∘", "dim"),
+    State.EXPIRED: ("·", "dim cyan"),
 }
 KIND_HEADING = {Kind.COUNTER: "Counter-indicators", Kind.CONTEXT: "Context (never scored)"}
 # Below this width a table drops its longest text column and its vertical rules, so that
@@ -255,9 +259,10 @@ def checklist(result: ScoreResult, catalogue: Catalogue) -> list[RenderableType]
     for stage in result.headline.stages:
         rows = [i for i in result.indicators if i.kind is Kind.INTENT and i.stage == stage.stage]
         present = sum(1 for i in rows if i.state is State.PRESENT)
+        earlier = ", previously reached" if stage.previously_reached else ""
         title = (
             f"Stage {stage.stage} — {catalogue.stage_name(stage.stage)}"
-            f" ({present} of {len(rows)} present, {100 * stage.credited:.0f}% credited)"
+            f" ({present} of {len(rows)} present{earlier}, {100 * stage.credited:.0f}% credited)"
         )
         parts.append(_indicator_table(rows, title))
     for kind in (Kind.COUNTER, Kind.CONTEXT):
