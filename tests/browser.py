@@ -214,18 +214,24 @@ class Browser:
         )
         return base64.b64decode(result["data"])
 
-    def screenshot(self) -> bytes:
-        result = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+    def screenshot(self, height: int | None = None) -> bytes:
+        """The whole page as a PNG, or its first `height` pixels."""
+        if height is None:
+            result = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+        else:
+            clip = {"x": 0, "y": 0, "width": A4_WIDTH, "height": height, "scale": 1}
+            result = self.call("Page.captureScreenshot", format="png", clip=clip)
         return base64.b64decode(result["data"])
 
 
 def main(arguments: list[str]) -> None:
-    """`python -m tests.browser PAGE PNG [HEIGHT]`: the page at A4 width, as a PNG."""
+    """`python -m tests.browser PAGE PNG [HEIGHT]`: the page at A4 width as a PNG, the
+    whole of it or its first HEIGHT pixels."""
     page, picture = Path(arguments[0]), Path(arguments[1])
-    height = int(arguments[2]) if len(arguments) > 2 else A4_HEIGHT
+    height = int(arguments[2]) if len(arguments) > 2 else None
     with tempfile.TemporaryDirectory() as profile, Browser(Path(profile)) as browser:
-        browser.open(page, A4_WIDTH, height)
-        picture.write_bytes(browser.screenshot())
+        browser.open(page, A4_WIDTH, A4_HEIGHT)
+        picture.write_bytes(browser.screenshot(height))
 
 
 if __name__ == "__main__":
