@@ -18,7 +18,7 @@ WIDTH = 760
 LEFT, RIGHT = 46, 150  # room for the axis values, and for the bands' names
 TOP, PLOT_HEIGHT = 52, 250
 KEY_LINE = 17
-KEY_CHARS = 108  # what fits one line of the key at its size, in a proportional font
+KEY_CHARS = 100  # what fits one line of the key at its size, in a proportional font
 P_COLOUR = "#1f4e99"
 PROGRESS_COLOUR = "#b35900"
 MOVE_COLOUR = "#7a1f5c"
@@ -60,7 +60,9 @@ def trend_chart(report: WeeklyReport, *, key: bool = True, standalone: bool = Tr
 
     moves = report.moves
     key_lines = [_short(move_label(n, m), KEY_CHARS) for n, m in enumerate(moves, 1)] if key else []
-    height = bottom + 44 + (KEY_LINE * len(key_lines) + 10 if key_lines else 0)
+    # A chart pasted into slides names its watch list above it; a page has its own title.
+    heading = 22 if standalone else 0
+    height = heading + bottom + 44 + (KEY_LINE * len(key_lines) + 10 if key_lines else 0)
     title = (
         f"P(genuine) and progress, {points[0].week} to {points[-1].week} — "
         f"{report.catalogue.catalogue.title}"
@@ -82,8 +84,12 @@ def trend_chart(report: WeeklyReport, *, key: bool = True, standalone: bool = Tr
     out.append(f'<desc id="chart-desc">{_text(description)}</desc>')
     out.append(f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>')
     label = f"P(genuine) and progress, {points[0].week} to {points[-1].week}"
-    if standalone:  # a chart pasted into slides names its watch list; a page has its own title
-        label = f"{_short(report.catalogue.catalogue.title, 60)} — {label}"
+    if standalone:
+        out.append(
+            f'<text x="{LEFT}" y="18" font-size="15" font-weight="700" fill="#111">'
+            f"{_text(_short(report.catalogue.catalogue.title, 80))}</text>"
+            f'<g transform="translate(0,{heading})">'
+        )
     out.append(
         f'<text x="{LEFT}" y="20" font-size="14" font-weight="600" fill="#111">'
         f"{_text(label)}</text>"
@@ -178,5 +184,5 @@ def trend_chart(report: WeeklyReport, *, key: bool = True, standalone: bool = Tr
             f'<text x="{LEFT}" y="{bottom + 56 + KEY_LINE * line}" font-size="12"'
             f' fill="#222">{_text(label)}</text>'
         )
-    out.append("</svg>")
+    out.append("</g></svg>" if standalone else "</svg>")
     return "\n".join(out) + "\n"
