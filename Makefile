@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 DEMO_DB := build/demo.db
 DEMO_AS_OF := 2024-06-20
 
-.PHONY: demo test lint format bench docs clean
+.PHONY: demo test lint format bench docs picture clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[brief]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
@@ -26,6 +26,7 @@ demo: $(VENV)/.installed-app
 	$(BIN)/signals --db $(DEMO_DB) import data/demo/events.csv
 	$(BIN)/signals --db $(DEMO_DB) status --as-of $(DEMO_AS_OF)
 	$(BIN)/signals --db $(DEMO_DB) report --as-of $(DEMO_AS_OF)
+	$(BIN)/signals --db $(DEMO_DB) report --as-of $(DEMO_AS_OF) --output build/demo-brief.html
 
 ## test: run the test suite
 test: $(VENV)/.installed-dev
@@ -41,6 +42,10 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-app
 	@command -v sqlite3 >/dev/null || (apt-get update -qq && apt-get install -y -qq sqlite3)
 	$(BIN)/python benchmarks/run.py --rows $${ROWS:-1000000}
+
+## picture: the README's picture of the demo brief, taken by headless Chromium at A4 width
+picture: demo $(VENV)/.installed-dev
+	$(BIN)/python -m tests.browser build/demo-brief.html docs/brief.png 1123
 
 ## docs: regenerate the command reference (docs/reference.md) from the command line's own help
 docs: $(VENV)/.installed-app

@@ -224,6 +224,11 @@ def main() -> None:
         ),
         "signals status": ([*signals_bin, "status", *as_of], million),
         "signals report": ([*signals_bin, "report", *as_of], million),
+        # The HTML brief: the same report, plus the templates and the chart.
+        "signals report html": (
+            [*signals_bin, "report", "--as-of", "2025-12-31", "--format", "html"],
+            million,
+        ),
         "signals report, empty": ([*signals_bin, "report", *as_of], empty),
     }
     samples: dict[str, list[float]] = {name: [] for name in commands}
@@ -263,6 +268,11 @@ def main() -> None:
             "report --json on the imported DB",
             f"{results['signals report']:.3f} s",
             f"{results['signals report'] / results['bare typer --help']:.2f} × bare Typer",
+        ),
+        (
+            "report --format html on the imported DB",
+            f"{results['signals report html']:.3f} s",
+            f"{results['signals report html'] / results['bare typer --help']:.2f} × bare Typer",
         ),
         (
             "report --json on an empty DB",

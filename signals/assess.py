@@ -8,9 +8,10 @@ from dataclasses import replace
 
 from signals.catalogue import Catalogue
 from signals.confidence import assess_confidence
+from signals.events import Event
 from signals.evidence import EvidenceClass, classify, known_by
 from signals.hypotheses import hypothesis_space
-from signals.report import TREND_WEEKS, Week, WeeklyReport, build_report
+from signals.report import TREND_WEEKS, LateReports, Week, WeeklyReport, build_report
 from signals.scoring import ScoreResult, score_classes
 from signals.store import Store
 
@@ -67,16 +68,28 @@ def weekly_report(
     as_known: bool = False,
     prior: float | None = None,
     trend_weeks: int = TREND_WEEKS,
+    list_late: bool = False,
 ) -> WeeklyReport:
+    """The week's report. Late reports (logged this week, observed before it) are counted
+    and bounded in SQL, and read only when `list_late` asks for them: a backfill's size
+    must not set the report's."""
     week = Week.holding(as_of)
-    days = [week.shifted(-k).sunday for k in range(1, trend_weeks)]
-    days += [as_of, as_of - dt.timedelta(days=7)]
+    days = [week.shifted(-k).sunday for k in range(1, max(trend_weeks, 2))] + [as_of]
+    horizon = known_by(as_of) if as_known else None
     # The scores and the week's events from one view of the database.
     with store.read():
         classes_at = classes_reader(store, days, as_known=as_known)
-        events = store.events_of_week(
-            week.monday, as_of, known_by=known_by(as_of) if as_known else None
-        )
+        events = store.events_of_week(week.monday, as_of, known_by=horizon)
+        late = LateReports(*store.late_reports(week.monday, as_of, known_by=horizon))
+        if list_late and late.count:
+            late = replace(
+                late,
+                events=tuple(store.events_of_week(week.monday, as_of, known_by=horizon, late=True)),
+            )
+
+        def events_by_id(ids: Sequence[int]) -> dict[int, Event]:
+            return {event_id: store.get(event_id) for event_id in ids}
+
         report = build_report(
             catalogue,
             classes_at,
@@ -85,5 +98,7 @@ def weekly_report(
             as_known=as_known,
             prior=prior,
             trend_weeks=trend_weeks,
+            late=late,
+            events_by_id=events_by_id,
         )
         return replace(report, current=with_confidence(store, catalogue, report.current, prior))

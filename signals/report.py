@@ -1,14 +1,17 @@
 """The weekly report: one model built from pure scores, rendered in every format.
 
 The trend scores each of the last weeks from the same evidence read once: the scorer
-filters by date, so no week costs another pass over the database.
+filters by date, so no week costs another pass over the database. "The week before" is
+one thing everywhere in a report: the trend's point for the previous ISO week, scored
+at its Sunday, which the headline, the change table and the trend all show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from signals.catalogue import Catalogue, Indicator, Kind
 from signals.events import Event
@@ -63,6 +66,44 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class LateReports:
+    """Events logged in the week but observed before it: a backfill, or news that came
+    late. Counted, not listed, unless asked for (`events` is then filled)."""
+
+    count: int
+    first_observed: dt.date | None
+    last_observed: dt.date | None
+    events: tuple[Event, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        """ "42 late reports, observed 2023-01-02 to 2024-05-30", for every format alike."""
+        if not self.count:
+            return "No late reports."
+        noun = "late report" if self.count == 1 else "late reports"
+        days = (
+            f"observed {self.first_observed}"
+            if self.first_observed == self.last_observed
+            else f"observed {self.first_observed} to {self.last_observed}"
+        )
+        return f"{self.count} {noun} (logged this week), {days}."
+
+
+@dataclass(frozen=True)
+class TrendMove:
+    """An indicator whose contribution to the headline's log-odds changed most in a trend
+    week, and the events observed that week that changed it."""
+
+    week: str
+    as_of: dt.date
+    indicator: str
+    title: str
+    log_odds_change: float
+    p_change: float
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
 class WatchItem:
     indicator: Indicator
     state: State
@@ -80,6 +121,12 @@ class WeeklyReport:
     watch_stage: int | None
     watch_next: tuple[WatchItem, ...]
     trend: tuple[TrendPoint, ...]
+    late: LateReports = LateReports(0, None, None)
+    moves: tuple[TrendMove, ...] = ()
+
+    @property
+    def previous_week(self) -> Week:
+        return self.week.shifted(-1)
 
     @property
     def progress_change(self) -> float:
@@ -124,6 +171,53 @@ def _watch_next(
     return None, ()
 
 
+# How many moves the chart marks: more labels than this crowd a brief's chart.
+MARKED_MOVES = 6
+# A move smaller than this (in log-odds) is not worth a label, however it ranks.
+SMALLEST_MOVE = 0.05
+
+
+def _moves(
+    points: Sequence[tuple[Week, ScoreResult]],
+    events_by_id: Callable[[Sequence[int]], Mapping[int, Event]],
+) -> tuple[TrendMove, ...]:
+    """Per trend week, the indicator whose contribution changed most against the week
+    before because of events observed in that week (decay alone moves nothing worth a
+    mark), and of those the largest `MARKED_MOVES`, in time order."""
+    found: list[tuple[TrendMove, tuple[int, ...]]] = []
+    for (_, before), (week, after) in pairwise(points):
+        earlier = {i.id: i.contribution for i in before.indicators}
+        candidates = []
+        for indicator in after.indicators:
+            change = indicator.contribution - earlier.get(indicator.id, 0.0)
+            fresh = tuple(
+                w.event_id
+                for w in indicator.evidence
+                if before.as_of < w.observed_at <= after.as_of
+            )
+            if fresh and abs(change) >= SMALLEST_MOVE:
+                candidates.append((abs(change), change, indicator, fresh))
+        if not candidates:
+            continue
+        _, change, indicator, fresh = max(candidates, key=lambda c: (c[0], c[2].id))
+        move = TrendMove(
+            week.label,
+            after.as_of,
+            indicator.id,
+            indicator.title,
+            change,
+            after.headline.p_genuine - before.headline.p_genuine,
+            (),
+        )
+        found.append((move, fresh))
+    kept = sorted(found, key=lambda m: -abs(m[0].log_odds_change))[:MARKED_MOVES]
+    described = events_by_id(sorted({i for _, ids in kept for i in ids}))
+    return tuple(
+        replace(move, events=tuple(described[i] for i in ids if i in described))
+        for move, ids in sorted(kept, key=lambda m: m[0].as_of)
+    )
+
+
 def build_report(
     catalogue: Catalogue,
     classes_at: Callable[[dt.date], Sequence[EvidenceClass]],
@@ -133,29 +227,38 @@ def build_report(
     as_known: bool = False,
     prior: float | None = None,
     trend_weeks: int = TREND_WEEKS,
+    late: LateReports = LateReports(0, None, None),
+    events_by_id: Callable[[Sequence[int]], Mapping[int, Event]] = lambda ids: {},
 ) -> WeeklyReport:
-    """Assemble the week's report; `classes_at` gives the evidence counting on a day."""
+    """Assemble the week's report; `classes_at` gives the evidence counting on a day, and
+    `events_by_id` the events that moved the trend, to name them."""
     week = Week.holding(as_of)
+    scored: dict[dt.date, ScoreResult] = {}
 
     def score_at(day: dt.date) -> ScoreResult:
-        return score_classes(catalogue, classes_at(day), day, prior=prior, as_known=as_known)
+        if day not in scored:
+            scored[day] = score_classes(
+                catalogue, classes_at(day), day, prior=prior, as_known=as_known
+            )
+        return scored[day]
 
     current = score_at(as_of)
-    previous = score_at(as_of - dt.timedelta(days=7))
-    trend: list[TrendPoint] = []
+    # The week before is its trend point: the previous ISO week scored at its Sunday.
+    previous = score_at(week.shifted(-1).sunday)
+    points: list[tuple[Week, ScoreResult]] = []
     for offset in range(trend_weeks - 1, -1, -1):
         point_week = week.shifted(-offset)
-        day = as_of if offset == 0 else point_week.sunday
-        result = current if offset == 0 else score_at(day)
-        trend.append(
-            TrendPoint(
-                point_week.label,
-                day,
-                result.headline.progress,
-                result.headline.p_genuine,
-                result.headline.hypotheses,
-            )
+        points.append((point_week, current if offset == 0 else score_at(point_week.sunday)))
+    trend = tuple(
+        TrendPoint(
+            point_week.label,
+            result.as_of,
+            result.headline.progress,
+            result.headline.p_genuine,
+            result.headline.hypotheses,
         )
+        for point_week, result in points
+    )
     watch_stage, watch = _watch_next(current, catalogue)
     return WeeklyReport(
         catalogue=catalogue,
@@ -169,7 +272,9 @@ def build_report(
         ),
         watch_stage=watch_stage,
         watch_next=watch,
-        trend=tuple(trend),
+        trend=trend,
+        late=late,
+        moves=_moves(points, events_by_id),
     )
 
 

@@ -147,3 +147,16 @@ def test_import_loads_the_mapping_only_with_map(tmp_path: Path) -> None:
     # The demo file is not a GDELT file: the mapping is loaded, then refuses its header.
     mapped = loaded_by(tmp_path, "-q", "import", "--dry-run", "--map", "gdelt", events)
     assert "signals.mapping" in mapped
+
+
+@pytest.mark.usefixtures("existing_database")
+def test_report_loads_the_templates_only_for_the_html_brief(tmp_path: Path) -> None:
+    as_json = loaded_by(tmp_path, "report", "--json")
+    assert "signals.report" in as_json
+    assert not as_json & {"rich", "jinja2", "markupsafe", "signals.render.brief"}
+    chart = loaded_by(tmp_path, "report", "--format", "chart")
+    assert "signals.render.chart" in chart
+    assert not chart & {"rich", "jinja2", "signals.render.brief"}
+    brief = loaded_by(tmp_path, "report", "--format", "html")
+    assert {"jinja2", "signals.render.brief"} <= brief
+    assert "rich" not in brief

@@ -8,6 +8,7 @@ whose values differ between commands.
 Without postponed annotations, as the command modules: Typer reads these at start-up."""
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
@@ -23,8 +24,42 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 FormatOption = Annotated[T, typer.Option("--format", "-f", help="Output format.")]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of stdout.", dir_okay=False),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file instead of stdout (- is stdout).",
+        dir_okay=False,
+        allow_dash=True,
+    ),
 ]
+
+
+def output_file(output: Path | None) -> Path | None:
+    """The file to write, or None for standard output: `-o -` means stdout, as in every
+    Unix tool, never a file called `-`."""
+    return None if output is None or str(output) == "-" else output
+
+
+def format_for(given: T | None, output: Path | None, by_suffix: Mapping[str, T], default: T) -> T:
+    """The format asked for; without one, the output file's extension names it (so that
+    `-o brief.html` is HTML), and standard output gets `default`. An extension that names
+    no format is refused rather than guessed."""
+    if given is not None:
+        return given
+    target = output_file(output)
+    if target is None:
+        return default
+    suffix = target.suffix.lower()
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    from signals.errors import UsageError
+
+    known = ", ".join(sorted(by_suffix))
+    named = f"the extension {suffix}" if suffix else "no extension"
+    raise UsageError(
+        f"{target.name} has {named}, which names no format: use one of {known}, or --format."
+    )
+
 
 # Scoring: `status` and `report`.
 AsOfOption = Annotated[

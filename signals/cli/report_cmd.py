@@ -15,6 +15,8 @@ from signals.cli.options import (
     JsonOption,
     OutputOption,
     PriorOption,
+    format_for,
+    output_file,
 )
 from signals.cli.output import message, print_json
 
@@ -24,7 +26,8 @@ if TYPE_CHECKING:
 # `signals status` and `signals report`, both at the top level.
 commands = typer.Typer()
 
-ReportFormat = Literal["table", "markdown", "json", "html", "svg"]
+ReportFormat = Literal["table", "markdown", "json", "html", "svg", "chart"]
+TREND_WEEKS = 12  # as signals.report.TREND_WEEKS, which is not imported at start-up
 
 
 @commands.command("status")
@@ -71,6 +74,18 @@ def status(
         console.print(part)
 
 
+# What each extension of --output names when --format is not given.
+FORMAT_BY_SUFFIX: dict[str, "ReportFormat"] = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".svg": "svg",
+    ".txt": "table",
+}
+
+
 @commands.command("report")
 def report(
     ctx: typer.Context,
@@ -86,28 +101,55 @@ def report(
     ] = None,
     as_known: AsKnownOption = False,
     prior: PriorOption = None,
-    format: FormatOption[ReportFormat] = "table",
+    weeks: Annotated[
+        int,
+        typer.Option(
+            "--weeks", min=2, max=520, help="How many weeks the trend and its chart cover."
+        ),
+    ] = TREND_WEEKS,
+    late: Annotated[
+        bool,
+        typer.Option(
+            "--late",
+            help="List the late reports (logged this week, observed before it) instead of"
+            " only counting them.",
+        ),
+    ] = False,
+    format: FormatOption[ReportFormat | None] = None,
     output: OutputOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The weekly report: headline, checklist, what changed, watch next, and the trend.
+    """The weekly report: headline, checklist, what changed, new events, watch next, and
+    the trend.
 
     It reports the week holding --as-of (default today), scored at that date, or the week
-    --week names, scored at its end. --json is the same as --format json."""
+    --week names, scored at its end; the week before is the previous ISO week, scored at
+    its Sunday. New events are those observed in the week; events logged in it but
+    observed earlier are counted as late reports (--late lists them).
+
+    Formats: table (the terminal), markdown (to paste into a brief; with --output, the
+    chart is written beside it as NAME-trend.svg and linked), json, html (a
+    self-contained brief to read, print or save as PDF), and svg or chart (the trend
+    chart alone, for slides). Without --format, the --output file's extension names it
+    (.html, .md, .json, .svg, .txt). --json is the same as --format json."""
     from signals.assess import weekly_report
     from signals.report import Week, report_as_of
 
     if as_of is not None and week is not None:
         raise typer.BadParameter("Give --as-of or --week, not both.")
-    if as_json:
-        format = "json"
+    chosen: ReportFormat = (
+        "json" if as_json else format_for(format, output, FORMAT_BY_SUFFIX, "table")
+    )
+    target = output_file(output)
     current = session(ctx)
     catalogue = current.catalogue()
     store = current.store()
     day = report_as_of(as_of, Week.holding(week) if week else None, dt.date.today())
     report_week = Week.holding(day)
-    report = weekly_report(store, catalogue, day, as_known=as_known, prior=prior)
-    if output is None and format == "table":
+    report = weekly_report(
+        store, catalogue, day, as_known=as_known, prior=prior, trend_weeks=weeks, list_late=late
+    )
+    if target is None and chosen == "table":
         from signals.cli.output import stdout_console
         from signals.render.report_terminal import report_view
 
@@ -115,15 +157,33 @@ def report(
         for part in report_view(report):
             console.print(part)
         return
-    text = RENDERERS[format](report)
-    if output is None:
-        sys.stdout.write(text)
+    if target is None:
+        sys.stdout.write(RENDERERS[chosen](report))
         return
     from signals.cli.files import atomic_text_file
 
-    with atomic_text_file(output, keep=current.own_files()) as out:
+    keep = current.own_files()
+    if chosen == "markdown":
+        # The chart beside the brief, linked by its name: the two travel together.
+        from signals.render.chart import trend_chart
+        from signals.render.markdown import report_markdown
+
+        chart = target.with_name(f"{target.stem}-trend.svg")
+        with (
+            atomic_text_file(target, keep=keep) as out,
+            atomic_text_file(chart, keep={**keep, target: "the report itself"}) as picture,
+        ):
+            picture.write(trend_chart(report))
+            out.write(report_markdown(report, chart=chart.name))
+        message(
+            f"Wrote the markdown report for {report_week.label} to {target},"
+            f" and its chart to {chart}."
+        )
+        return
+    text = RENDERERS[chosen](report)
+    with atomic_text_file(target, keep=keep) as out:
         out.write(text)
-    message(f"Wrote the {format} report for {report_week.label} to {output}.")
+    message(f"Wrote the {chosen} report for {report_week.label} to {target}.")
 
 
 # Each format of the report and the function that renders it whole, as text; the table
@@ -141,15 +201,15 @@ def _as_markdown(report: "WeeklyReport") -> str:
 
 
 def _as_html(report: "WeeklyReport") -> str:
-    from signals.render.report_terminal import report_picture
+    from signals.render.brief import brief_html
 
-    return report_picture(report, "html")
+    return brief_html(report)
 
 
-def _as_svg(report: "WeeklyReport") -> str:
-    from signals.render.report_terminal import report_picture
+def _as_chart(report: "WeeklyReport") -> str:
+    from signals.render.chart import trend_chart
 
-    return report_picture(report, "svg")
+    return trend_chart(report)
 
 
 def _as_plain_table(report: "WeeklyReport") -> str:
@@ -167,10 +227,11 @@ def _as_plain_table(report: "WeeklyReport") -> str:
     return buffer.getvalue()
 
 
-RENDERERS: dict[ReportFormat, Callable[["WeeklyReport"], str]] = {
+RENDERERS: dict["ReportFormat", Callable[["WeeklyReport"], str]] = {
     "table": _as_plain_table,
     "markdown": _as_markdown,
     "json": _as_json,
     "html": _as_html,
-    "svg": _as_svg,
+    "svg": _as_chart,
+    "chart": _as_chart,
 }

@@ -15,6 +15,7 @@ from signals.cli.options import (
     SearchOption,
     SinceOption,
     UntilOption,
+    output_file,
 )
 from signals.cli.output import is_quiet, message, print_json, set_quiet
 
@@ -142,6 +143,7 @@ def export_command(
         )
     )
     writer = WRITERS[format]
+    output = output_file(output)
     if output is None:
         writer(events, sys.stdout)
         return

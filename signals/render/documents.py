@@ -194,6 +194,7 @@ def report_document(report: WeeklyReport) -> Document:
     document = score_document(report.current, report.catalogue)
     document["week"] = report.week.label
     document["previous"] = {
+        "week": report.previous_week.label,
         "as_of": report.previous.as_of.isoformat(),
         **headline_document(report.previous),
     }
@@ -202,6 +203,13 @@ def report_document(report: WeeklyReport) -> Document:
         "p_genuine": _round(report.p_change),
     }
     document["new_events"] = [event.public() for event in report.new_events]
+    late = report.late
+    document["late_reports"] = {
+        "count": late.count,
+        "first_observed": late.first_observed.isoformat() if late.first_observed else None,
+        "last_observed": late.last_observed.isoformat() if late.last_observed else None,
+        **({"events": [event.public() for event in late.events]} if late.events else {}),
+    }
     document["changed"] = [
         {"id": c.id, "kind": c.kind.value, "from": c.before.value, "to": c.after.value}
         for c in report.changed
@@ -228,6 +236,17 @@ def report_document(report: WeeklyReport) -> Document:
             "hypotheses": {name: _round(p) for name, p in point.hypotheses.items()},
         }
         for point in report.trend
+    ]
+    document["trend_moves"] = [
+        {
+            "week": move.week,
+            "as_of": move.as_of.isoformat(),
+            "indicator": move.indicator,
+            "log_odds_change": _round(move.log_odds_change),
+            "p_genuine_change": _round(move.p_change),
+            "events": [event.id for event in move.events],
+        }
+        for move in report.moves
     ]
     return document
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from signals.catalogue import Kind
 from signals.confidence import headline_words
+from signals.events import Event
+from signals.render.chart import move_label
 from signals.report import WeeklyReport, sparkline
 from signals.scoring import IndicatorScore
 
@@ -48,7 +51,26 @@ def _indicator_rows(rows: list[IndicatorScore]) -> list[str]:
     return lines
 
 
-def report_markdown(report: WeeklyReport) -> str:
+def _event_rows(events: Sequence[Event]) -> list[str]:
+    lines = [
+        "| # | Observed | Indicator | Grade | Status | Summary | Source |",
+        "|---:|---|---|---|---|---|---|",
+    ]
+    for event in events:
+        source = (
+            f"[{_text(event.source or event.url or 'link')}]({_link(event.url)})"
+            if event.url
+            else _text(event.source or "")
+        )
+        lines.append(
+            f"| {event.id} | {event.observed_at} | `{event.indicator}` | {event.grade} |"
+            f" {event.status.value} | {_text(event.summary)} | {source} |"
+        )
+    return lines
+
+
+def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
+    """The report as Markdown; `chart` names the trend chart's SVG file beside it, to link."""
     catalogue = report.catalogue
     current = report.current
     headline = current.headline
@@ -58,7 +80,8 @@ def report_markdown(report: WeeklyReport) -> str:
         f"As of {current.as_of.isoformat()}{' (as known then)' if current.as_known else ''}.",
         "",
         f"**Progress {headline.progress:.0f}/100** ({_signed(report.progress_change)} on the week before),"
-        f" stage {headline.stage} of {len(catalogue.stages())}.",
+        f" stage {headline.stage} of {len(catalogue.stages())}."
+        f" The week before is {report.previous_week.label}, scored at {report.previous.as_of}.",
         (
             f"**{headline_words(headline.p_genuine, current.confidence)}**"
             if current.confidence is not None
@@ -127,22 +150,13 @@ def report_markdown(report: WeeklyReport) -> str:
         lines.append("No indicator changed state.")
     lines += ["", "## New events this week", ""]
     if report.new_events:
-        lines += [
-            "| # | Observed | Indicator | Grade | Status | Summary | Source |",
-            "|---:|---|---|---|---|---|---|",
-        ]
-        for event in report.new_events:
-            source = (
-                f"[{_text(event.source or event.url or 'link')}]({_link(event.url)})"
-                if event.url
-                else _text(event.source or "")
-            )
-            lines.append(
-                f"| {event.id} | {event.observed_at} | `{event.indicator}` | {event.grade} |"
-                f" {event.status.value} | {_text(event.summary)} | {source} |"
-            )
+        lines += _event_rows(report.new_events)
     else:
-        lines.append("No events were observed or logged this week.")
+        lines.append("No events were observed this week.")
+    if report.late.count:
+        lines += ["", report.late.summary]
+        if report.late.events:
+            lines += ["", *_event_rows(report.late.events)]
     lines += ["", "## Watch next", ""]
     if report.watch_next:
         lines.append(
@@ -156,6 +170,17 @@ def report_markdown(report: WeeklyReport) -> str:
     else:
         lines.append("Every stage is complete.")
     lines += ["", f"## Trend, last {len(report.trend)} weeks", ""]
+    if chart is not None:
+        lines += [
+            f"![P(genuine) and progress, {report.trend[0].week} to {report.trend[-1].week}]"
+            f"({_link(chart)})",
+            "",
+        ]
+        lines += [
+            f"{n}. {_text(move_label(n, move).split('. ', 1)[1])}"
+            for n, move in enumerate(report.moves, 1)
+        ]
+        lines += [""] if report.moves else []
     lines += [
         f"Progress `{sparkline([p.progress for p in report.trend], 0, 100)}`"
         f" · probability `{sparkline([p.p_genuine for p in report.trend])}`",

@@ -1,23 +1,22 @@
-"""The weekly report for the terminal, and as HTML or SVG pictures of the same."""
+"""The weekly report for the terminal."""
 
 from __future__ import annotations
 
-import io
-import re
+from collections.abc import Sequence
 
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from signals.events import Event
 from signals.render.hypotheses import confidence_text, hypotheses_text
 from signals.render.terminal import checklist, headline_text, state_text
 from signals.report import WeeklyReport, sparkline
 
-PICTURE_WIDTH = 120
-
 
 def _change_line(report: WeeklyReport) -> Text:
-    text = Text("Against the week before: ")
+    previous_week = report.previous_week.label
+    text = Text(f"Against the week before ({previous_week}, at {report.previous.as_of}): ")
     text.append(f"progress {report.progress_change:+.0f}", style="bold")
     text.append(", probability ")
     text.append(f"{100 * report.p_change:+.0f} pts", style="bold")
@@ -45,15 +44,28 @@ def _changed_table(report: WeeklyReport) -> RenderableType:
 
 def _events_table(report: WeeklyReport) -> RenderableType:
     if not report.new_events:
-        return Text("No events were observed or logged this week.", style="dim")
-    table = Table(title="New events this week", title_justify="left", title_style="bold")
+        return Text("No events were observed this week.", style="dim")
+    return _event_rows(report.new_events, "New events this week (observed in it)")
+
+
+def _late(report: WeeklyReport) -> list[RenderableType]:
+    late = report.late
+    if not late.count:
+        return []
+    if not late.events:
+        return [Text(f"{late.summary} --late lists them.", style="dim")]
+    return [_event_rows(late.events, late.summary.removesuffix("."))]
+
+
+def _event_rows(events: Sequence[Event], title: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
     table.add_column("id", justify="right")
     table.add_column("observed", no_wrap=True)
     table.add_column("indicator", no_wrap=True)
     table.add_column("grade")
     table.add_column("status")
     table.add_column("summary")
-    for event in report.new_events:
+    for event in events:
         table.add_row(
             str(event.id),
             event.observed_at.isoformat(),
@@ -133,27 +145,6 @@ def report_view(report: WeeklyReport) -> list[RenderableType]:
         parts.append(hypotheses_text(current))
     parts += [_change_line(report), Text("")]
     parts.extend(checklist(current, catalogue))
-    parts.extend([_changed_table(report), _events_table(report), _watch(report), _trend(report)])
+    parts.extend([_changed_table(report), _events_table(report), *_late(report)])
+    parts.extend([_watch(report), _trend(report)])
     return parts
-
-
-def report_picture(report: WeeklyReport, kind: str) -> str:
-    """The terminal report recorded and exported by rich as an HTML page or an SVG image."""
-    console = Console(
-        record=True,
-        width=PICTURE_WIDTH,
-        force_terminal=True,
-        color_system="truecolor",
-        file=io.StringIO(),
-    )
-    for part in report_view(report):
-        console.print(part)
-    title = f"signals — week {report.week.label}"
-    if kind == "svg":
-        # rich's image fetches its font from a public CDN whenever it is opened: a brief
-        # must not tell a third party who reads it, and when. The local monospace serves.
-        return _WEB_FONT.sub("", console.export_svg(title=title))
-    return console.export_html(inline_styles=True)
-
-
-_WEB_FONT = re.compile(r"@font-face\s*\{[^}]*\}\s*")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from signals.events import EVENT_FIELDS, Event
 from signals.evidence import Evidence, EvidenceClass
-from signals.store.events import EVENT_COLUMNS, SELECT_EVENT, event_from_row
+from signals.store.events import EVENT_COLUMNS, event_from_row
 from signals.store.opening import StoreBase
 from signals.store.totals import CLASS_COLUMNS
 
@@ -154,36 +154,70 @@ class EvidenceReads(StoreBase):
         return found
 
     def events_of_week(
-        self, first: dt.date, last: dt.date, *, known_by: str | None = None
+        self, first: dt.date, last: dt.date, *, known_by: str | None = None, late: bool = False
     ) -> list[Event]:
-        """Events observed or logged between `first` and `last`, as they then stood when
-        `known_by` (an ISO timestamp) is given: logged before it, in the revision of the time,
-        and not yet retracted."""
-        window = {"first": first.isoformat(), "after": (last + dt.timedelta(days=1)).isoformat()}
-        in_week = (
-            "((e.observed_at >= :first AND e.observed_at < :after)"
-            " OR (e.logged_at >= :first AND e.logged_at < :after))"
+        """The events observed between `first` and `last`; or, `late`, those logged then but
+        observed before `first` (a backfill's rows, not the week's news). With `known_by`
+        (an ISO timestamp), as they then stood: logged before it, in the revision of the
+        time, and not yet retracted."""
+        source, where, window = self._week_query(first, last, known_by, late)
+        columns = (
+            "e.*"
+            if known_by is not None
+            else ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+            + ", r.reason, r.retracted_at, r.analyst AS retracted_by"
+        )
+        rows = self._connection.execute(
+            f"SELECT {columns} FROM {source} WHERE {where} ORDER BY e.observed_at, e.id", window
         )
         if known_by is None:
-            sql = f"{SELECT_EVENT} WHERE {in_week} AND r.event_id IS NULL ORDER BY e.observed_at, e.id"
-            return [event_from_row(row) for row in self._connection.execute(sql, window)]
+            return [event_from_row(row) for row in rows]
+        return [event_from_row((*row, None, None, None)) for row in rows]
+
+    def late_reports(
+        self, first: dt.date, last: dt.date, *, known_by: str | None = None
+    ) -> tuple[int, dt.date | None, dt.date | None]:
+        """How many events were logged between `first` and `last` but observed before
+        `first`, and the first and last day they were observed: counted in SQL, so that a
+        report after a backfill of a million rows reads three numbers, not the rows."""
+        source, where, window = self._week_query(first, last, known_by, late=True)
+        count, earliest, latest = self._connection.execute(
+            f"SELECT count(*), min(e.observed_at), max(e.observed_at) FROM {source} WHERE {where}",
+            window,
+        ).fetchone()
+        return (
+            count,
+            dt.date.fromisoformat(earliest) if earliest else None,
+            dt.date.fromisoformat(latest) if latest else None,
+        )
+
+    def _week_query(
+        self, first: dt.date, last: dt.date, known_by: str | None, late: bool
+    ) -> tuple[str, str, dict[str, str]]:
+        """The rows and the condition of a week's events (see `events_of_week`)."""
+        window = {"first": first.isoformat(), "after": (last + dt.timedelta(days=1)).isoformat()}
+        # Log times are timestamps (`2024-06-17T09:00:00Z`), compared with dates as text.
+        in_week = (
+            "e.logged_at >= :first AND e.logged_at < :after AND e.observed_at < :first"
+            if late
+            else "e.observed_at >= :first AND e.observed_at < :after"
+        )
+        if known_by is None:
+            source = "events e LEFT JOIN retractions r ON r.event_id = e.id"
+            return source, f"{in_week} AND r.event_id IS NULL", window
         current = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
         earlier = ", ".join(
             f"v.{c}" if c in EVENT_FIELDS or c in ("revision", "revised_at") else f"e.{c}"
             for c in EVENT_COLUMNS
         )
-        sql = f"""
-            SELECT * FROM (
+        source = f"""(
                 SELECT {current} FROM events e
                 WHERE e.revised_at < :known
                 UNION ALL
                 SELECT {earlier} FROM event_revisions v JOIN events e ON e.id = v.event_id
                 WHERE v.revised_at < :known AND v.replaced_at >= :known
-            ) AS e
-            WHERE e.logged_at < :known AND {in_week}
+            ) AS e"""
+        where = f"""e.logged_at < :known AND {in_week}
               AND NOT EXISTS (SELECT 1 FROM retractions r
-                              WHERE r.event_id = e.id AND r.retracted_at < :known)
-            ORDER BY e.observed_at, e.id
-        """
-        rows = self._connection.execute(sql, {**window, "known": known_by})
-        return [event_from_row((*row, None, None, None)) for row in rows]
+                              WHERE r.event_id = e.id AND r.retracted_at < :known)"""
+        return source, where, {**window, "known": known_by}
