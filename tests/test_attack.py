@@ -5,8 +5,15 @@ command line."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.test_cli_errors import assert_data_error
 
@@ -41,3 +48,91 @@ def test_a_mapping_whose_conditions_expand_exponentially_is_refused(
     line = assert_data_error(signals("import", str(rows), "--map", str(mapping)))
     assert "tests of each row" in line
     assert snapshot() == before
+
+
+def _csv(tmp_path: Path, rows: int) -> Path:
+    path = tmp_path / "events.csv"
+    lines = ["indicator,summary,observed_at"]
+    lines += [
+        f"declaration-intent,Declaration number {i},2024-02-{1 + i % 28:02d}" for i in range(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _count(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as connection:
+        return int(connection.execute("SELECT count(*) FROM events").fetchone()[0])
+
+
+@contextmanager
+def _connections(factory: type[sqlite3.Connection]) -> Iterator[None]:
+    """Every connection signals opens in the block is a `factory`."""
+    connect = sqlite3.connect
+
+    def connect_with(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        return connect(*args, **kwargs, factory=factory)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sqlite3, "connect", connect_with)
+        yield
+
+
+class CtrlCDuringCommit(sqlite3.Connection):
+    """Ctrl-C pressed while SQLite commits: Python raises it when the commit returns."""
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+        cursor = super().execute(sql, *args)
+        if sql == "COMMIT":
+            os.kill(os.getpid(), signal.SIGINT)
+        return cursor
+
+
+def test_ctrl_c_during_the_commit_of_an_import_says_it_was_kept(
+    signals, tmp_path: Path, db_path: Path
+) -> None:
+    signals("init")
+    path = _csv(tmp_path, 50)
+    with _connections(CtrlCDuringCommit):
+        result = signals("import", str(path))
+    assert result.exit_code == 130
+    assert "committed" in result.stderr and "kept" in result.stderr
+    assert _count(db_path) == 50
+
+
+def test_ctrl_c_before_the_commit_writes_nothing_and_says_so(signals, db_path: Path) -> None:
+    class CtrlCBeforeCommit(sqlite3.Connection):
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+            if sql == "COMMIT":
+                raise KeyboardInterrupt
+            return super().execute(sql, *args)
+
+    signals("init")
+    with _connections(CtrlCBeforeCommit):
+        result = signals("log", "declaration-intent", "A declaration", "--observed", "2024-02-20")
+    assert result.exit_code == 130
+    assert result.stderr == "Error: interrupted; nothing was written.\n"
+    assert _count(db_path) == 0
+
+
+class SmallDisk(sqlite3.Connection):
+    """A disk with room for the database as it is and nothing more (SQLITE_FULL)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pages = self.execute("PRAGMA page_count").fetchone()[0]
+        self.execute(f"PRAGMA max_page_count = {max(pages, 1)}")
+
+
+def test_a_full_disk_says_so_and_leaves_the_database_as_it_was(
+    signals, tmp_path: Path, db_path: Path, snapshot
+) -> None:
+    signals("init")
+    before = snapshot()
+    path = _csv(tmp_path, 2_000)
+    with _connections(SmallDisk):
+        line = assert_data_error(signals("import", str(path)))
+    assert "disk is full" in line
+    assert snapshot() == before
+    check = signals("db", "check")
+    assert check.exit_code == 0, check.stderr

@@ -68,6 +68,10 @@ class Session:
             files.update(dict.fromkeys(companions, "part of the database"))
         return files
 
+    def committed(self) -> bool:
+        """Whether this command has committed a change to the database."""
+        return self._store is not None and self._store.commits > 0
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

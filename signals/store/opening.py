@@ -4,7 +4,9 @@ other part of the store writes and reads in."""
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +39,9 @@ class StoreBase:
         # The (id, version) of the catalogue the events written here were validated
         # against, recorded with them when known.
         self.catalogue: tuple[str, int] | None = None
+        # Write transactions committed through this connection, so that an interrupted
+        # command can say truthfully whether it changed the database.
+        self.commits = 0
 
     @contextmanager
     def _write(self, *, rollback: bool = False, bulk: bool = False) -> Iterator[sqlite3.Connection]:
@@ -48,25 +53,36 @@ class StoreBase:
             self._connection.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         try:
             self._connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
+        except sqlite3.Error as error:
             raise database_error(self.path, error) from None
         try:
             yield self._connection
-        except BaseException:
-            self._connection.execute("ROLLBACK")
+        except BaseException as problem:
+            # SQLite ends the transaction itself on some errors (a full disk among them).
+            self._end_transaction()
+            if isinstance(problem, sqlite3.Error):
+                raise database_error(self.path, problem) from None
             raise
         else:
             if rollback:
                 self._connection.execute("ROLLBACK")
                 return
-            try:
-                self._connection.execute("COMMIT")
-            except sqlite3.Error as error:
-                self._connection.execute("ROLLBACK")
-                raise database_error(self.path, error) from None
+            # Ctrl-C while the commit runs would be raised once it has returned, and
+            # reported as if nothing had been written: it is held until the commit is counted.
+            with _interrupts_held():
+                try:
+                    self._connection.execute("COMMIT")
+                except sqlite3.Error as error:
+                    self._end_transaction()
+                    raise database_error(self.path, error) from None
+                self.commits += 1
         finally:
             if bulk:
                 self._connection.execute(f"PRAGMA cache_size = {int(previous_cache)}")
+
+    def _end_transaction(self) -> None:
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
 
     @contextmanager
     def read(self) -> Iterator[None]:
@@ -88,8 +104,26 @@ class StoreBase:
         return applied_migrations(self._connection)
 
 
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) is noted rather than raised inside the block, then raised after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: pending.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
+
+
 def database_error(path: Path, error: sqlite3.Error) -> DatabaseError:
     text = str(error)
+    if "disk is full" in text or getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
+        return DatabaseError(f"The disk is full: nothing was written to {path}.")
     if "file is not a database" in text or "malformed" in text:
         return DatabaseError(f"{path} is not a signals database (it is not a valid SQLite file).")
     if "readonly" in text:
