@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,15 +71,27 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
     return findings
 
 
-def backup_database(store: Store, path: Path, *, force: bool = False) -> int:
+@dataclass(frozen=True)
+class Backup:
+    events: int
+    pages: int
+
+
+def backup_database(store: Store, path: Path, *, force: bool = False) -> Backup:
+    """Copy the database to `path`, readable by whom the database is, through a new file
+    of its own beside `path` (never one that exists: it could be the database)."""
     if path.exists() and not force:
         raise SignalsError(f"{path} already exists; use --force to overwrite it.")
     if not path.parent.is_dir():
         raise SignalsError(f"The directory {path.parent} does not exist.")
     if path.resolve() == store.path.resolve():
         raise SignalsError("The backup cannot overwrite the database itself.")
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.unlink(missing_ok=True)
+    mode = stat.S_IMODE(store.path.stat().st_mode)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    except OSError as error:
+        raise SignalsError(f"Cannot write the backup in {path.parent}: {error.strerror}.") from None
+    temporary = Path(name)
     pages = 0
 
     def progress(status: int, remaining: int, total: int) -> None:
@@ -84,9 +99,11 @@ def backup_database(store: Store, path: Path, *, force: bool = False) -> int:
         pages = total
 
     try:
-        store.copy_to(temporary, progress)
-    except SignalsError:
+        os.fchmod(handle, mode)
+        os.close(handle)
+        events = store.copy_to(temporary, progress)
+        temporary.replace(path)
+    except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    temporary.replace(path)
-    return pages
+    return Backup(events=events, pages=pages)

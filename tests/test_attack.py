@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -136,3 +137,53 @@ def test_a_full_disk_says_so_and_leaves_the_database_as_it_was(
     assert snapshot() == before
     check = signals("db", "check")
     assert check.exit_code == 0, check.stderr
+
+
+def _log(signals, summary: str = "Putin declares readiness to negotiate", *options: str):  # type: ignore[no-untyped-def]
+    result = signals("log", "declaration-intent", summary, "--observed", "2024-02-20", *options)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def test_a_backup_keeps_the_mode_of_the_database(signals, tmp_path: Path, db_path: Path) -> None:
+    _log(signals)
+    db_path.chmod(0o600)
+    target = tmp_path / "backup.db"
+    assert signals("db", "backup", str(target)).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_backup_never_deletes_a_database_named_like_its_partial_file(
+    signals, tmp_path: Path
+) -> None:
+    live = tmp_path / ".weekly.db.partial"
+    assert signals("--db", str(live), "init").exit_code == 0
+    assert signals("--db", str(live), "log", "declaration-intent", "A declaration").exit_code == 0
+    result = signals("--db", str(live), "db", "backup", str(tmp_path / "weekly.db"))
+    assert result.exit_code == 0, result.stderr
+    assert live.exists()
+    assert _count(live) == 1
+    assert _count(tmp_path / "weekly.db") == 1
+
+
+def test_a_backup_counts_the_events_it_copied(
+    signals, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _log(signals)
+    from signals.store.checks import Checks
+
+    copy_to = Checks.copy_to
+
+    def copy_then_another_logs(self: Checks, target: Path, progress: Any) -> int:
+        copied = copy_to(self, target, progress)
+        # Another analyst commits once the snapshot is taken.
+        other = signals(
+            "log", "declaration-intent", "Another declaration", "--observed", "2024-02-21"
+        )
+        assert other.exit_code == 0
+        return copied
+
+    monkeypatch.setattr(Checks, "copy_to", copy_then_another_logs)
+    document = signals.json("db", "backup", str(tmp_path / "backup.db"))
+    assert document["events"] == 1  # type: ignore[index]
+    assert _count(tmp_path / "backup.db") == 1
