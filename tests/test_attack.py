@@ -5,10 +5,15 @@ command line."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import sqlite3
 import stat
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -140,7 +145,8 @@ def test_a_full_disk_says_so_and_leaves_the_database_as_it_was(
 
 
 def _log(signals, summary: str = "Putin declares readiness to negotiate", *options: str):  # type: ignore[no-untyped-def]
-    result = signals("log", "declaration-intent", summary, "--observed", "2024-02-20", *options)
+    """Log one event; `options` are signals' own (`--db`)."""
+    result = signals(*options, "log", "declaration-intent", summary, "--observed", "2024-02-20")
     assert result.exit_code == 0, result.stderr
     return result
 
@@ -187,3 +193,44 @@ def test_a_backup_counts_the_events_it_copied(
     document = signals.json("db", "backup", str(tmp_path / "backup.db"))
     assert document["events"] == 1  # type: ignore[index]
     assert _count(tmp_path / "backup.db") == 1
+
+
+def test_a_read_command_leaves_an_empty_file_empty(signals, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    line = assert_data_error(signals("--db", str(empty), "status"))
+    assert "not a signals database" in line
+    assert empty.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
+
+
+def test_a_read_command_keeps_the_journal_mode_of_a_database_it_fails_to_read(
+    signals, db_path: Path
+) -> None:
+    _log(signals)
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+    assert signals("events", "show", "99").exit_code == 1
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_a_database_the_reader_cannot_write_is_read(signals) -> None:
+    """Run as another user when the tests run as root, who may write any file."""
+    directory = Path(tempfile.mkdtemp(prefix="signals-shared-"))
+    directory.chmod(0o755)
+    database = directory / "signals.db"
+    _log(signals, "A declaration", "--db", str(database))
+    database.chmod(0o444)
+    directory.chmod(0o555)
+    command = [sys.executable, "-m", "signals", "--db", str(database), "events", "list", "--json"]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd="/")
+        assert result.returncode == 0, result.stderr
+        assert [event["summary"] for event in json.loads(result.stdout)] == ["A declaration"]
+        assert sorted(p.name for p in directory.iterdir()) == ["signals.db"]
+    finally:
+        directory.chmod(0o755)
+        shutil.rmtree(directory)

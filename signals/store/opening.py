@@ -4,6 +4,7 @@ other part of the store writes and reads in."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import sqlite3
 import threading
@@ -209,7 +210,17 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
 
 
 def connect(path: Path, *, create: bool, create_parent: bool) -> sqlite3.Connection:
-    """A connection to the migrated database at `path` (see `open_store`)."""
+    """A connection to the migrated database at `path` (see `open_store`). Only a command
+    that may create the database (`create`) makes one or changes its journal mode; the
+    others read a database they cannot write read-only, and refuse a file with no schema
+    rather than make it a database."""
+    try:
+        return _connect(path, create=create, create_parent=create_parent)
+    except OSError as error:
+        raise DatabaseError(f"Cannot open the database {path}: {error.strerror}.") from None
+
+
+def _connect(path: Path, *, create: bool, create_parent: bool) -> sqlite3.Connection:
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file.")
     if not create and not path.exists():
@@ -221,21 +232,37 @@ def connect(path: Path, *, create: bool, create_parent: bool) -> sqlite3.Connect
         if not create_parent:
             raise DatabaseError(f"The directory {path.parent} does not exist.")
         path.parent.mkdir(parents=True, exist_ok=True)
+    # SQLite writes beside the file (its log and shared memory) even to read it.
+    read_only = not create and not (_is_writable(path) and _is_writable(path.parent))
     try:
-        connection = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-        )
+        if read_only:
+            connection = _connect_read_only(path)
+        else:
+            connection = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            )
     except sqlite3.Error as error:
         raise database_error(path, error) from None
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        # Before anything writes (switching to WAL rewrites the header): a newer database
-        # is left exactly as it was.
-        _refuse_newer(connection, path)
-        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode != "wal" and path.exists() and not _is_writable(path):
-            raise DatabaseError(f"{path} is read-only: signals cannot write to it.")
+        # Before anything writes (switching to WAL rewrites the header): a newer database,
+        # or a file that is no database yet, is left exactly as it was.
+        applied = _refuse_newer(connection, path)
+        if not create and not applied:
+            raise DatabaseError(
+                f"{path} is not a signals database (it has no signals schema):"
+                " `signals init` makes a new file one."
+            )
+        if read_only:
+            if len(applied) < len(KNOWN_MIGRATIONS):
+                raise DatabaseError(
+                    f"{path} is read-only and was written by an older version of signals,"
+                    " which must upgrade it first; make it writable."
+                )
+            return connection
+        if create:
+            connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
         _migrate(connection, path)
     except sqlite3.Error as error:
@@ -247,7 +274,34 @@ def connect(path: Path, *, create: bool, create_parent: bool) -> sqlite3.Connect
     return connection
 
 
-def _is_writable(path: Path) -> bool:
-    import os
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write. SQLite reads a write-ahead-log database through
+    shared memory beside it, which a read-only directory cannot hold; with no log there,
+    no writer is at work, and the file is read as it stands (`immutable`)."""
+    uri = path.absolute().as_uri()
 
-    return os.access(path, os.W_OK)
+    def open_as(mode: str) -> sqlite3.Connection:
+        return sqlite3.connect(
+            f"{uri}?{mode}",
+            uri=True,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+
+    connection = open_as("mode=ro")
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as error:
+        connection.close()
+        log = Path(f"{path}-wal")
+        if getattr(error, "sqlite_errorname", "") != "SQLITE_READONLY_DIRECTORY" or (
+            log.exists() and log.stat().st_size
+        ):
+            raise
+        connection = open_as("immutable=1")
+    return connection
+
+
+def _is_writable(path: Path) -> bool:
+    return not path.exists() or os.access(path, os.W_OK)
