@@ -30,6 +30,7 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
         findings.problems.append(
             f"foreign key: table {table} row {row} points at a missing {parent}"
         )
+    findings.problems.extend(f"schema: {line}" for line in store.foreign_schema())
     applied = store.schema_version()
     findings.facts.append(f"schema: {', '.join(applied) or 'none'}")
     if tuple(applied) != KNOWN_MIGRATIONS:
@@ -54,8 +55,14 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
     gaps = store.revision_gaps()
     if gaps:
         findings.problems.append(f"{gaps} events are missing earlier revisions")
+    deleted = store.deleted_events()
+    if deleted:
+        findings.problems.append(
+            f"{deleted} events counted in the kept totals are gone: they were deleted around"
+            " signals, which never deletes an event"
+        )
     drifted = store.drifted_totals()
-    if drifted:
+    if drifted and not deleted:
         findings.problems.append(
             f"the kept event totals of {drifted} indicator grades disagree with the events"
             " (rows written around signals?); `signals db check --repair-totals` recounts them"

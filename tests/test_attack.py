@@ -234,3 +234,61 @@ def test_a_database_the_reader_cannot_write_is_read(signals) -> None:
     finally:
         directory.chmod(0o755)
         shutil.rmtree(directory)
+
+
+PLANTED = {
+    "a trigger that retracts each new rearming event": [
+        "CREATE TRIGGER hide AFTER INSERT ON events WHEN new.indicator = 'pause-to-rearm'"
+        " BEGIN INSERT INTO retractions VALUES (new.id, 'hidden', '2024-01-01T00:00:00Z', NULL);"
+        " END"
+    ],
+    "a view in place of the retractions": [
+        "PRAGMA foreign_keys = OFF",
+        "DROP TABLE retractions",
+        "CREATE VIEW retractions AS SELECT id AS event_id, 'x' AS reason,"
+        " logged_at AS retracted_at, NULL AS analyst FROM events WHERE 0",
+    ],
+    "the no-delete trigger dropped": ["DROP TRIGGER events_no_delete"],
+    "an index of its own": ["CREATE INDEX mine ON events (summary)"],
+}
+
+
+@pytest.mark.parametrize("planted", PLANTED, ids=list(PLANTED))
+def test_a_database_with_planted_sql_fails_the_check_and_is_not_written(
+    signals, db_path: Path, planted: str, snapshot
+) -> None:
+    _log(signals)
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    for statement in PLANTED[planted]:
+        connection.execute(statement)
+    connection.close()
+    check = signals("db", "check")
+    assert check.exit_code == 1
+    assert "signals" in check.stderr and "schema:" in check.stderr
+    before = snapshot()
+    result = signals("log", "pause-to-rearm", "Reinforcements massing", "--observed", "2024-06-18")
+    line = assert_data_error(result)
+    assert "schema signals did not make" in line
+    assert snapshot() == before
+    assert_data_error(signals("db", "check", "--repair-totals"))
+
+
+def test_repairing_the_totals_keeps_the_trace_of_deleted_events(
+    signals, db_path: Path, snapshot
+) -> None:
+    _log(signals)
+    _log(signals, "A second declaration")
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    trigger = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'events_no_delete'"
+    ).fetchone()[0]
+    connection.execute("DROP TRIGGER events_no_delete")
+    connection.execute("DELETE FROM events WHERE id = 2")
+    connection.execute(trigger)
+    connection.close()
+    check = signals("db", "check")
+    assert check.exit_code == 1 and "deleted around signals" in check.stderr
+    before = snapshot()
+    line = assert_data_error(signals("db", "check", "--repair-totals"))
+    assert "deleted around signals" in line
+    assert snapshot() == before

@@ -27,6 +27,12 @@ class Checks(StoreBase):
         """SQLite's integrity check: `["ok"]`, or what is wrong with the file."""
         return [row[0] for row in self._connection.execute("PRAGMA integrity_check")]
 
+    def foreign_schema(self) -> list[str]:
+        """How the schema differs from the one signals' migrations make, one line each."""
+        from signals.store.schema import schema_differences
+
+        return schema_differences(self._connection, self.schema_version())
+
     def broken_references(self) -> list[tuple[str, int, str]]:
         """(table, row id, the table it points at) of every row whose reference is missing."""
         return [

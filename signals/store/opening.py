@@ -43,6 +43,7 @@ class StoreBase:
         # Write transactions committed through this connection, so that an interrupted
         # command can say truthfully whether it changed the database.
         self.commits = 0
+        self._schema_checked = False
 
     @contextmanager
     def _write(self, *, rollback: bool = False, bulk: bool = False) -> Iterator[sqlite3.Connection]:
@@ -54,8 +55,13 @@ class StoreBase:
             self._connection.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         try:
             self._connection.execute("BEGIN IMMEDIATE")
+            self._refuse_foreign_schema()
         except sqlite3.Error as error:
+            self._end_transaction()
             raise database_error(self.path, error) from None
+        except BaseException:
+            self._end_transaction()
+            raise
         try:
             yield self._connection
         except BaseException as problem:
@@ -80,6 +86,22 @@ class StoreBase:
         finally:
             if bulk:
                 self._connection.execute(f"PRAGMA cache_size = {int(previous_cache)}")
+
+    def _refuse_foreign_schema(self) -> None:
+        """Refuse to write to a database whose schema signals did not make: a trigger added
+        by hand could undo each write while signals reports it done. Checked once, in
+        the first write transaction, where no one can change the schema underneath."""
+        if self._schema_checked:
+            return
+        from signals.store.schema import schema_differences
+
+        differences = schema_differences(self._connection, applied_migrations(self._connection))
+        if differences:
+            raise DatabaseError(
+                f"{self.path} holds a schema signals did not make ({differences[0]});"
+                " signals will not write to it (`signals db check` lists every difference)."
+            )
+        self._schema_checked = True
 
     def _end_transaction(self) -> None:
         if self._connection.in_transaction:
