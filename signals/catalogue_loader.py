@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from signals import catalogue_cache
 from signals.catalogue import Catalogue
 from signals.errors import CatalogueError
 from signals.paths import cache_dir
+from signals.text import REFUSED_IN_TEXT
 
 
 def _describe_location(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
@@ -26,18 +28,36 @@ def _describe_location(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
     return "field '" + ".".join(str(part) for part in loc) + "'" if loc else "catalogue"
 
 
+def _unprintable(value: Any, loc: tuple[int | str, ...] = ()) -> Iterator[tuple[int | str, ...]]:
+    """Where a text of the catalogue holds a control character (tab and newline aside) or a
+    line separator, which would act on the terminal or the brief that shows it."""
+    if isinstance(value, str):
+        if REFUSED_IN_TEXT.search(value):
+            yield loc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unprintable(item, (*loc, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unprintable(item, (*loc, index))
+
+
 def validate_catalogue(raw: dict[str, Any]) -> Catalogue:
-    try:
-        return Catalogue.model_validate(raw)
-    except ValidationError as error:
-        problems = [
-            f"{_describe_location(raw, tuple(e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
-            for e in error.errors()
-        ]
-        count = len(problems)
-        raise CatalogueError(
-            f"The catalogue has {count} problem{'s' if count != 1 else ''}.", problems
-        ) from None
+    problems = [
+        f"{_describe_location(raw, loc)}: contains control characters or line separators"
+        for loc in _unprintable(raw)
+    ]
+    if not problems:
+        try:
+            return Catalogue.model_validate(raw)
+        except ValidationError as error:
+            problems = [
+                f"{_describe_location(raw, tuple(e['loc']))}:"
+                f" {e['msg'].removeprefix('Value error, ')}"
+                for e in error.errors()
+            ]
+    count = len(problems)
+    raise CatalogueError(f"The catalogue has {count} problem{'s' if count != 1 else ''}.", problems)
 
 
 def load_catalogue(path: Path) -> Catalogue:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -292,3 +293,107 @@ def test_repairing_the_totals_keeps_the_trace_of_deleted_events(
     line = assert_data_error(signals("db", "check", "--repair-totals"))
     assert "deleted around signals" in line
     assert snapshot() == before
+
+
+def _hostile_catalogue(tmp_path: Path, **replacements: str) -> Path:
+    from signals.paths import default_catalogue_path
+
+    text = default_catalogue_path().read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "hostile.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _toml(text: str) -> str:
+    """`text` as a TOML basic string's contents."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+MARKUP = {
+    '1 = "Discreet probing"': '1 = "Discreet [/] probing <script>alert(0)</script>"',
+    'title = "Low-level informal contacts"': 'title = "[link=javascript:alert(1)]X[/link]"',
+    'evidence = "Credible reports of discreet': 'evidence = "'
+    + _toml('[link="><img src=x onerror=alert(2)>]Y[/link] <script>alert(3)</script> ')
+    + "Credible reports of discreet",
+}
+
+
+def test_catalogue_text_is_never_markup(signals, tmp_path: Path) -> None:
+    catalogue = _hostile_catalogue(tmp_path, **MARKUP)
+    assert signals("catalogue", "validate", str(catalogue)).exit_code == 0
+    signals("init")
+    with_it = ("--catalogue", str(catalogue))
+    status = signals(*with_it, "status")
+    assert status.exit_code == 0, status.stderr
+    assert "Discreet [/] probing" in status.stdout
+    indicators = signals(*with_it, "indicators")
+    assert "[link=javascript:alert(1)]X[/link]" in indicators.stdout
+    html = signals(*with_it, "report", "--as-of", "2024-02-21", "--format", "html")
+    assert html.exit_code == 0, html.stderr
+    for live in ("javascript:", "<img", "<script", "<a "):
+        assert live not in html.stdout
+    assert "[/] probing" in html.stdout
+    markdown = signals(*with_it, "report", "--as-of", "2024-02-21", "--format", "markdown")
+    assert markdown.exit_code == 0, markdown.stderr
+    assert not re.search(r"(?<!\\)<(script|img)", markdown.stdout)
+    assert "](javascript" not in markdown.stdout
+
+
+def test_control_characters_in_a_catalogue_are_refused(signals, tmp_path: Path) -> None:
+    catalogue = _hostile_catalogue(
+        tmp_path, **{'title = "Low-level informal contacts"': 'title = "Low\\r# level \\u001b[31m"'}
+    )
+    result = signals("catalogue", "validate", str(catalogue))
+    assert result.exit_code == 1
+    assert "indicator 'backchannel-informal', field 'title': contains control characters" in (
+        result.stderr
+    )
+    assert "\x1b" not in result.stderr and "\r" not in result.stderr
+
+
+FORGED = "Harmless\r# P(genuine intent) 95%"
+
+
+def test_a_carriage_return_or_line_separator_in_an_event_is_refused(signals, snapshot) -> None:
+    signals("init")
+    before = snapshot()
+    for summary in (FORGED, "Harmless\u2028# Heading", "Harmless\x85# Heading", "\x1b[2J"):
+        line = assert_data_error(signals("log", "declaration-intent", summary))
+        assert "control characters" in line
+    assert snapshot() == before
+
+
+def test_text_planted_in_a_database_is_never_markup_nor_terminal_codes(
+    signals, db_path: Path
+) -> None:
+    _log(signals)
+    with sqlite3.connect(db_path) as connection:
+        connection.execute(
+            "UPDATE events SET summary = ?, source = ?, indicator = ?",
+            (FORGED + "\x1b[31m\u2028## Forged", "[bold]src\x9b31m", "x`<script>alert(1)</script>"),
+        )
+    markdown = signals("report", "--as-of", "2024-02-21", "--format", "markdown")
+    assert markdown.exit_code == 0, markdown.stderr
+    assert not re.search(r"(?<!\\)<script", markdown.stdout)
+    for forbidden in ("\r", "\x1b", "\u2028", "\x9b"):
+        assert forbidden not in markdown.stdout
+    assert not [line for line in markdown.stdout.splitlines() if line.startswith("# P(")]
+    assert not [line for line in markdown.stdout.splitlines() if line.startswith("## Forged")]
+    for command in (
+        ["events", "list"],
+        ["events", "show", "1"],
+        ["report", "--as-of", "2024-02-21"],
+    ):
+        result = signals(*command)
+        assert result.exit_code == 0, result.stderr
+        for forbidden in ("\r", "\x1b", "\u2028", "\x9b"):
+            assert forbidden not in result.stdout, command
+        assert "[bold]src" in result.stdout or command[0] == "report"
+    listed = signals("events", "list", "--json")
+    assert "\x9b" not in listed.stdout and "\u2028" not in listed.stdout
+    assert json.loads(listed.stdout)[0]["summary"].endswith("\u2028## Forged")
+    html = signals("report", "--as-of", "2024-02-21", "--format", "html")
+    assert "<script" not in html.stdout and "\x1b" not in html.stdout

@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import re
 
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from signals.render.console import DataConsole
 from signals.render.hypotheses import confidence_text, hypotheses_text
 from signals.render.terminal import checklist, headline_text, state_text
 from signals.report import WeeklyReport, sparkline
@@ -139,7 +140,7 @@ def report_view(report: WeeklyReport) -> list[RenderableType]:
 
 def report_picture(report: WeeklyReport, kind: str) -> str:
     """The terminal report recorded and exported by rich as an HTML page or an SVG image."""
-    console = Console(
+    console = DataConsole(
         record=True,
         width=PICTURE_WIDTH,
         force_terminal=True,
