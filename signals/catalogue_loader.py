@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from signals import catalogue_cache
 from signals.catalogue import Catalogue
 from signals.errors import CatalogueError
-from signals.paths import cache_dir
+from signals.paths import MOST_SETTINGS_BYTES, cache_dir, read_settings_file
 from signals.text import REFUSED_IN_TEXT
 
 
@@ -64,11 +64,18 @@ def load_catalogue(path: Path) -> Catalogue:
     """The catalogue in a TOML file, validated; from the cache when this file was validated
     before (see `signals.catalogue_cache`)."""
     try:
-        data = path.read_bytes()
+        data = read_settings_file(path)
     except FileNotFoundError:
         raise CatalogueError(f"Catalogue file {path} does not exist.") from None
+    except IsADirectoryError:
+        raise CatalogueError(f"Catalogue {path} is a directory, not a TOML file.") from None
     except OSError as error:
-        raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
+        raise CatalogueError(f"Cannot read catalogue {path}: {error.strerror}.") from None
+    if data is None:
+        raise CatalogueError(
+            f"Catalogue {path} is larger than {MOST_SETTINGS_BYTES // 1024} kB;"
+            " a catalogue is a page or two of TOML."
+        )
     directory = cache_dir()
     key = catalogue_cache.entry_key(data)
     found = catalogue_cache.cached(directory, path, key)
@@ -82,6 +89,11 @@ def load_catalogue(path: Path) -> Catalogue:
         raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
     except tomllib.TOMLDecodeError as error:
         raise CatalogueError(f"Catalogue {path} is not valid TOML: {error}.") from None
-    catalogue = validate_catalogue(raw)
+    except RecursionError:
+        raise CatalogueError(f"Catalogue {path} nests tables or arrays too deeply.") from None
+    try:
+        catalogue = validate_catalogue(raw)
+    except RecursionError:
+        raise CatalogueError(f"Catalogue {path} nests tables or arrays too deeply.") from None
     catalogue_cache.remember(directory, path, key, catalogue)
     return catalogue

@@ -397,3 +397,52 @@ def test_text_planted_in_a_database_is_never_markup_nor_terminal_codes(
     assert json.loads(listed.stdout)[0]["summary"].endswith("\u2028## Forged")
     html = signals("report", "--as-of", "2024-02-21", "--format", "html")
     assert "<script" not in html.stdout and "\x1b" not in html.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--as-of", "9999-12-31"],
+        ["report", "--as-of", "0001-01-01"],
+        ["status", "--as-of", "9999-12-31"],
+        ["report", "--week", "9999-W52"],
+        ["events", "show", "99999999999999999999"],
+        ["events", "retract", "99999999999999999999", "--reason", "Out of range"],
+        ["events", "edit", "99999999999999999999", "--status", "confirmed"],
+    ],
+    ids=lambda args: "-".join(args),
+)
+def test_values_out_of_range_are_usage_errors(signals, args: list[str], snapshot) -> None:
+    from tests.test_cli_errors import assert_usage_error
+
+    _log(signals)
+    before = snapshot()
+    assert_usage_error(signals(*args))
+    assert snapshot() == before
+
+
+def test_a_file_read_in_the_wrong_encoding_is_one_sentence(signals, tmp_path: Path) -> None:
+    path = _csv(tmp_path, 1)
+    line = assert_data_error(signals("import", str(path), "--encoding", "utf-16"))
+    assert "encoding" in line
+
+
+DEEP = "a = " + "[" * 5000 + "]" * 5000 + "\n"
+
+
+@pytest.mark.parametrize("kind", ["catalogue", "mapping"])
+@pytest.mark.parametrize("content", ["deep", "endless", "large"])
+def test_hostile_settings_files_are_refused_in_one_sentence(
+    signals, tmp_path: Path, kind: str, content: str
+) -> None:
+    if content == "endless":
+        path = Path("/dev/zero")
+    else:
+        path = tmp_path / f"{content}.toml"
+        path.write_text(DEEP if content == "deep" else "# padding\n" * 200_000, encoding="utf-8")
+    if kind == "catalogue":
+        result = signals("catalogue", "validate", str(path))
+    else:
+        result = signals("import", str(_csv(tmp_path, 1)), "--map", str(path))
+    line = assert_data_error(result)
+    assert ("too deeply" if content == "deep" else "larger than") in line
