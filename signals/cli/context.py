@@ -129,7 +129,7 @@ def parse_date(value: str) -> dt.date:
 
 
 # A report looks weeks back and ahead of its day: dates are kept to years it can reach.
-EARLIEST = dt.date(1900, 1, 1)
+EARLIEST = dt.date(1800, 1, 1)
 LATEST = dt.date(9000, 12, 31)
 
 
