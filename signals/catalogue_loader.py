@@ -86,7 +86,9 @@ def load_catalogue(path: Path) -> Catalogue:
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         raw = tomllib.loads(text)
     except UnicodeDecodeError as error:
-        raise CatalogueError(f"Cannot read catalogue {path}: {error}.") from None
+        raise CatalogueError(
+            f"Catalogue {path} is not UTF-8 text (byte {error.start + 1} cannot be read)."
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise CatalogueError(f"Catalogue {path} is not valid TOML: {error}.") from None
     except RecursionError:

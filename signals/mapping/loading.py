@@ -55,8 +55,12 @@ def load_mapping(path: Path, catalogue: Catalogue | None = None) -> CompiledMapp
         ) from None
     except IsADirectoryError:
         raise SignalsError(f"Mapping {path} is a directory, not a TOML file.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SignalsError(f"Cannot read mapping {path}: {error}.") from None
+    except UnicodeDecodeError as error:
+        raise SignalsError(
+            f"Mapping {path} is not UTF-8 text (byte {error.start + 1} cannot be read)."
+        ) from None
+    except OSError as error:
+        raise SignalsError(f"Cannot read mapping {path}: {error.strerror}.") from None
     except tomllib.TOMLDecodeError as error:
         raise SignalsError(f"Mapping {resolved.name} is not valid TOML: {error}.") from None
     try:
