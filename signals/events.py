@@ -20,6 +20,7 @@ from pydantic import (
 
 from signals.catalogue import Catalogue, Credibility, Reliability, Status
 from signals.errors import SignalsError
+from signals.text import REFUSED_IN_TEXT
 
 EVENT_FIELDS = (
     "indicator",
@@ -39,7 +40,9 @@ EVENT_FIELDS = (
 REQUIRED_FIELDS = ("indicator", "summary", "observed_at")
 CONTENT_ORDER = (*EVENT_FIELDS, "fingerprint")
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Tab and newline are text; any other control character (a carriage return, ESC, the
+# C1 codes) or line separator would act on the terminal or the brief it is shown in.
+CONTROL_CHARACTERS = REFUSED_IN_TEXT
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 EARLIEST_DATE = dt.date(1900, 1, 1)
 TAG_MAX_LENGTH = 50
@@ -51,8 +54,11 @@ def _clean_text(value: Any) -> Any:
         return None
     if not isinstance(value, str):
         return value
+    if "\r\n" in value:
+        # A line ending from another system, in a multi-line note.
+        value = value.replace("\r\n", "\n")
     if CONTROL_CHARACTERS.search(value):
-        raise ValueError("contains control characters")
+        raise ValueError("contains control characters or line separators")
     stripped = value.strip()
     return stripped or None
 

@@ -126,7 +126,7 @@ def read_cells(
     are skipped."""
     try:
         first = text.readline()
-    except UnicodeDecodeError as error:
+    except UnicodeError as error:
         raise _encoding_error(1, error) from None
     if not first.strip():
         raise SignalsError("The file is empty: it has no header row.")
@@ -181,7 +181,7 @@ def read_cells(
                     values = line.rstrip("\r\n").split(delimiter)
                 if rejects:
                     values = values[1:-1]
-            except UnicodeDecodeError as error:
+            except UnicodeError as error:
                 raise _encoding_error(number + 1, error) from None
             except csv.Error as error:
                 raise SignalsError(f"Line {number}: the CSV is malformed ({error}).") from None
@@ -208,7 +208,13 @@ def _first_line_is_header(first: str, delimiter: str, columns: Sequence[str]) ->
     return bool(named) and 2 * sum(cell in known for cell in named) > len(named)
 
 
-def _encoding_error(line: int, error: UnicodeDecodeError) -> SignalsError:
+def _encoding_error(line: int, error: UnicodeError) -> SignalsError:
+    if not isinstance(error, UnicodeDecodeError):
+        # A decoder that refuses the whole stream, as UTF-16 without a byte-order mark.
+        return SignalsError(
+            f"The file cannot be read in the encoding named ({error});"
+            " save it as UTF-8 or name its encoding with --encoding (e.g. --encoding cp1252)."
+        )
     # The text layer decodes a chunk of lines at a time: count the lines of the chunk
     # before the bad byte to name the line it is on.
     if isinstance(error.object, bytes | bytearray):

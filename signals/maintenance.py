@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,7 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
         findings.problems.append(
             f"foreign key: table {table} row {row} points at a missing {parent}"
         )
+    findings.problems.extend(f"schema: {line}" for line in store.foreign_schema())
     applied = store.schema_version()
     findings.facts.append(f"schema: {', '.join(applied) or 'none'}")
     if tuple(applied) != KNOWN_MIGRATIONS:
@@ -51,8 +55,14 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
     gaps = store.revision_gaps()
     if gaps:
         findings.problems.append(f"{gaps} events are missing earlier revisions")
+    deleted = store.deleted_events()
+    if deleted:
+        findings.problems.append(
+            f"{deleted} events counted in the kept totals are gone: they were deleted around"
+            " signals, which never deletes an event"
+        )
     drifted = store.drifted_totals()
-    if drifted:
+    if drifted and not deleted:
         findings.problems.append(
             f"the kept event totals of {drifted} indicator grades disagree with the events"
             " (rows written around signals?); `signals db check --repair-totals` recounts them"
@@ -68,15 +78,27 @@ def check_database(store: Store, catalogue: Catalogue | None) -> Findings:
     return findings
 
 
-def backup_database(store: Store, path: Path, *, force: bool = False) -> int:
+@dataclass(frozen=True)
+class Backup:
+    events: int
+    pages: int
+
+
+def backup_database(store: Store, path: Path, *, force: bool = False) -> Backup:
+    """Copy the database to `path`, readable by whom the database is, through a new file
+    of its own beside `path` (never one that exists: it could be the database)."""
     if path.exists() and not force:
         raise SignalsError(f"{path} already exists; use --force to overwrite it.")
     if not path.parent.is_dir():
         raise SignalsError(f"The directory {path.parent} does not exist.")
     if path.resolve() == store.path.resolve():
         raise SignalsError("The backup cannot overwrite the database itself.")
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.unlink(missing_ok=True)
+    mode = stat.S_IMODE(store.path.stat().st_mode)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    except OSError as error:
+        raise SignalsError(f"Cannot write the backup in {path.parent}: {error.strerror}.") from None
+    temporary = Path(name)
     pages = 0
 
     def progress(status: int, remaining: int, total: int) -> None:
@@ -84,9 +106,11 @@ def backup_database(store: Store, path: Path, *, force: bool = False) -> int:
         pages = total
 
     try:
-        store.copy_to(temporary, progress)
-    except SignalsError:
+        os.fchmod(handle, mode)
+        os.close(handle)
+        events = store.copy_to(temporary, progress)
+        temporary.replace(path)
+    except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    temporary.replace(path)
-    return pages
+    return Backup(events=events, pages=pages)

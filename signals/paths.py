@@ -63,3 +63,16 @@ def cache_dir() -> Path | None:
     if sys.platform == "darwin":
         return Path(home) / "Library" / "Caches" / "signals"
     return Path(home) / ".cache" / "signals"
+
+
+# A catalogue or a mapping is a page or two of TOML (the default catalogue is 60 kB): a
+# larger file is a mistake, or /dev/zero, and would be read and validated without end.
+MOST_SETTINGS_BYTES = 1024 * 1024
+
+
+def read_settings_file(path: Path) -> bytes | None:
+    """The bytes of a catalogue or mapping file, or None when it is larger than
+    `MOST_SETTINGS_BYTES` (only that much more is ever read)."""
+    with path.open("rb") as file:
+        data = file.read(MOST_SETTINGS_BYTES + 1)
+    return None if len(data) > MOST_SETTINGS_BYTES else data

@@ -34,7 +34,15 @@ class SignalsGroup(TyperGroup):
         except BrokenPipeError:
             reader_gone()
         except KeyboardInterrupt:
-            error("interrupted.")
+            # Said truthfully: an interrupt that came after a commit does not undo it.
+            obj = ctx.obj
+            if isinstance(obj, Session) and obj.committed():
+                error(
+                    "interrupted after the changes were committed: they are kept"
+                    " (see `signals events list`)."
+                )
+            else:
+                error("interrupted; nothing was written.")
             raise Exit(130) from None
         except Exception as problem:
             obj = ctx.obj

@@ -68,6 +68,10 @@ class Session:
             files.update(dict.fromkeys(companions, "part of the database"))
         return files
 
+    def committed(self) -> bool:
+        """Whether this command has committed a change to the database."""
+        return self._store is not None and self._store.commits > 0
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -118,17 +122,32 @@ def parse_date(value: str) -> dt.date:
     if text == "yesterday":
         return dt.date.today() - dt.timedelta(days=1)
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD.") from None
+    return _in_range(date, value)
+
+
+# A report looks weeks back and ahead of its day: dates are kept to years it can reach.
+EARLIEST = dt.date(1800, 1, 1)
+LATEST = dt.date(9000, 12, 31)
+
+
+def _in_range(date: dt.date, value: str) -> dt.date:
+    if not EARLIEST <= date <= LATEST:
+        raise typer.BadParameter(
+            f"'{value}' is out of range; use a date from {EARLIEST.year} to {LATEST.year}."
+        )
+    return date
 
 
 def parse_week(value: str) -> dt.date:
     """An ISO week as YYYY-Www, returned as its Monday."""
     try:
         year, week = value.strip().upper().split("-W")
-        return dt.date.fromisocalendar(int(year), int(week), 1)
+        monday = dt.date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         raise typer.BadParameter(
             f"'{value}' is not an ISO week; use YYYY-Www, e.g. 2024-W09."
         ) from None
+    return _in_range(monday, value)

@@ -91,11 +91,11 @@ def backup(
     store = current.store()
     # An older backup may be replaced (--force), the files this command works from never.
     refuse_to_replace(path, current.own_files(), databases=False)
-    pages = backup_database(store, path, force=force)
-    events = store.count()
+    copied = backup_database(store, path, force=force)
+    events = copied.events
     if as_json:
         from signals.render.documents import backup_document
 
-        print_json(backup_document(path, events, pages))
+        print_json(backup_document(path, events, copied.pages))
     else:
         message(f"Backed up the database ({events} event{'' if events == 1 else 's'}) to {path}.")

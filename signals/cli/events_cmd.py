@@ -36,11 +36,15 @@ def parse_event_id(value: str) -> int:
     """An event id from the command line, refused in the user's terms rather than as a
     failed integer conversion."""
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise typer.BadParameter(
             f"{value!r} is not an event id; event ids are whole numbers"
         ) from None
+    # SQLite's integers end at 2^63 - 1, and ids start at 1.
+    if not 1 <= number < 2**63:
+        raise typer.BadParameter(f"{value!r} is not an event id; event ids start at 1") from None
+    return number
 
 
 @commands.command("log")

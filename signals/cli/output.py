@@ -11,6 +11,8 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from signals.text import one_line, printable
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -44,39 +46,50 @@ def reader_gone() -> None:
 
 
 def stdout_console() -> Console:
-    from rich.console import Console
+    from signals.render.console import DataConsole
 
-    console = Console(no_color=_no_color(), highlight=False)
+    console = DataConsole(no_color=_no_color(), highlight=False)
     console.on_broken_pipe = reader_gone  # type: ignore[method-assign]
     return console
 
 
 def stderr_console() -> Console:
-    from rich.console import Console
+    from signals.render.console import DataConsole
 
-    return Console(stderr=True, no_color=_no_color(), highlight=False)
+    return DataConsole(stderr=True, no_color=_no_color(), highlight=False)
+
+
+class _EscapedOutput:
+    """Writes JSON text with C1 controls and line separators as \\u escapes (JSON escapes
+    the C0 ones itself): the same document, which a terminal cannot act on."""
+
+    def write(self, text: str) -> None:
+        sys.stdout.write(text if text.isprintable() else text.translate(_JSON_ESCAPES))
+
+
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), 0x2028, 0x2029]}
 
 
 def print_json(document: Any) -> None:
     # Written in pieces: one large write to a pipe whose reader has gone is cut short
     # without an error, and the command would not know to stop (see `reader_gone`).
-    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    json.dump(document, _EscapedOutput(), ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
 
 
 def message(text: str) -> None:
     """A message for the person at the terminal, never mixed with data on stdout."""
     if not _quiet:
-        sys.stderr.write(text + "\n")
+        sys.stderr.write(printable(text) + "\n")
 
 
 def warning(text: str) -> None:
     """A warning that what follows may be wrong: shown even with --quiet, as errors are."""
-    sys.stderr.write(f"Warning: {text}\n")
+    sys.stderr.write(f"Warning: {printable(text)}\n")
 
 
 def error(text: str, details: Iterable[str] = ()) -> None:
     """An error and the lines that explain it: shown even with --quiet."""
-    sys.stderr.write(f"Error: {text}\n")
+    sys.stderr.write(f"Error: {one_line(text)}\n")
     for line in details:
-        sys.stderr.write(f"  - {line}\n")
+        sys.stderr.write(f"  - {one_line(line)}\n")

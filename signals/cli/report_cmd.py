@@ -216,12 +216,11 @@ def _as_plain_table(report: "WeeklyReport") -> str:
     """The terminal table for a file: plain text, 100 columns wide."""
     import io
 
-    from rich.console import Console
-
+    from signals.render.console import DataConsole
     from signals.render.report_terminal import report_view
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=100, no_color=True, force_terminal=False)
+    console = DataConsole(file=buffer, width=100, no_color=True, force_terminal=False)
     for part in report_view(report):
         console.print(part)
     return buffer.getvalue()

@@ -17,10 +17,11 @@ from signals.mapping.templates import Template
 # Free-text fields are cut to the event model's limits rather than rejected: a long
 # foreign description should not cost the row. Identifiers and URLs are never cut.
 TEXT_LIMITS = {"summary": 2_000, "notes": 10_000, "location": 200, "source": 200, "analyst": 100}
-# Control characters (other than tab and newline) are refused by the event model; in a
+# Control characters (other than tab and newline) and line separators are refused by the event model; in a
 # foreign file they are noise, so they become spaces.
 _CONTROL_TO_SPACE = {
-    code: " " for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]
+    code: " "
+    for code in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
 }
 
 

@@ -9,6 +9,11 @@ from signals.mapping.schema import ConditionSpec
 
 Predicate = Callable[[Row], bool]
 
+# Named conditions may refer to each other; a rule is tested as the tree they expand to.
+# Two references to the previous condition at each of sixty levels make 2^60 tests per
+# row from a 2 kB file: a mapping whose rules expand past this many tests is refused.
+MOST_TESTS_PER_ROW = 10_000
+
 
 class ConditionCompiler:
     """Turns condition specs into predicates, resolving names once and refusing cycles."""
@@ -18,6 +23,7 @@ class ConditionCompiler:
         self.compiled: dict[str, Predicate] = {}
         self.columns: set[str] = set()
         self._stack: list[str] = []
+        self._tests: dict[str, int] = {}
 
     def group(self, specs: Iterable[ConditionSpec], kind: str) -> Predicate | None:
         predicates = tuple(self.one(spec) for spec in specs)
@@ -57,6 +63,13 @@ class ConditionCompiler:
     def combine(
         self, all_: list[ConditionSpec], any_: list[ConditionSpec], none: list[ConditionSpec]
     ) -> Predicate:
+        tests = sum(self.tests(spec) for spec in (*all_, *any_, *none))
+        if tests > MOST_TESTS_PER_ROW:
+            raise MappingProblem(
+                f"the conditions expand to {_at_most(tests)} tests of each row (named"
+                " conditions used many times over, each within the next);"
+                f" at most {MOST_TESTS_PER_ROW:,} are allowed"
+            )
         parts = [
             p
             for p in (self.group(all_, "all"), self.group(any_, "any"), self.group(none, "none"))
@@ -85,6 +98,21 @@ class ConditionCompiler:
             self._stack.pop()
         self.compiled[name] = predicate
         return predicate
+
+    def tests(self, spec: ConditionSpec) -> int:
+        """How many column tests `spec` makes of a row at most, its references expanded;
+        counted once per name (after `reference` has checked it for loops)."""
+        if spec.ref is not None:
+            if spec.ref not in self._tests:
+                self.reference(spec.ref)
+                self._tests[spec.ref] = self.tests(self.named[spec.ref])
+            return self._tests[spec.ref]
+        if spec.column is not None:
+            return 1
+        return sum(
+            self.tests(part)
+            for part in (*(spec.all_ or []), *(spec.any_ or []), *(spec.none or []))
+        )
 
     def one(self, spec: ConditionSpec) -> Predicate:
         if spec.ref is not None:
@@ -121,6 +149,10 @@ def _any_of(predicates: tuple[Predicate, ...]) -> Predicate:
         return any(predicate(row) for predicate in predicates)
 
     return test
+
+
+def _at_most(tests: int) -> str:
+    return f"{tests:,}" if tests < 10**12 else f"about 10^{len(str(tests)) - 1}"
 
 
 def _contains(value: str, needles: tuple[str, ...]) -> bool:

@@ -14,6 +14,7 @@ from signals.mapping.common import MappingProblem
 from signals.mapping.compiled import CompiledMapping
 from signals.mapping.compiler import compile_mapping
 from signals.mapping.schema import MappingSpec
+from signals.paths import MOST_SETTINGS_BYTES, read_settings_file
 
 SHIPPED_DIR = "mappings"
 
@@ -38,7 +39,15 @@ def load_mapping(path: Path, catalogue: Catalogue | None = None) -> CompiledMapp
     """Read, validate and compile a mapping file; any problem is one SignalsError."""
     resolved = resolve_mapping_path(path)
     try:
-        raw = tomllib.loads(resolved.read_text(encoding="utf-8"))
+        data = read_settings_file(resolved)
+        if data is None:
+            raise SignalsError(
+                f"Mapping {path} is larger than {MOST_SETTINGS_BYTES // 1024} kB;"
+                " a mapping is a page or two of TOML."
+            )
+        raw = tomllib.loads(data.decode("utf-8").replace("\r\n", "\n"))
+    except RecursionError:
+        raise SignalsError(f"Mapping {path} nests tables or arrays too deeply.") from None
     except FileNotFoundError:
         shipped = ", ".join(sorted(p.stem for p in shipped_mappings_dir().glob("*.toml")))
         raise SignalsError(
@@ -46,18 +55,26 @@ def load_mapping(path: Path, catalogue: Catalogue | None = None) -> CompiledMapp
         ) from None
     except IsADirectoryError:
         raise SignalsError(f"Mapping {path} is a directory, not a TOML file.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SignalsError(f"Cannot read mapping {path}: {error}.") from None
+    except UnicodeDecodeError as error:
+        raise SignalsError(
+            f"Mapping {path} is not UTF-8 text (byte {error.start + 1} cannot be read)."
+        ) from None
+    except OSError as error:
+        raise SignalsError(f"Cannot read mapping {path}: {error.strerror}.") from None
     except tomllib.TOMLDecodeError as error:
         raise SignalsError(f"Mapping {resolved.name} is not valid TOML: {error}.") from None
     try:
         spec = MappingSpec.model_validate(raw)
     except ValidationError as error:
         raise SignalsError(f"Mapping {resolved.name}: {_describe(raw, error)}.") from None
+    except RecursionError:
+        raise SignalsError(f"Mapping {path} nests tables or arrays too deeply.") from None
     try:
         mapping = compile_mapping(spec, resolved)
     except MappingProblem as problem:
         raise SignalsError(f"Mapping {resolved.name}: {problem}.") from None
+    except RecursionError:
+        raise SignalsError(f"Mapping {path} nests its conditions too deeply.") from None
     if catalogue is not None:
         mapping.check_indicators(catalogue)
     return mapping

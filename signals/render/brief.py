@@ -195,6 +195,8 @@ def brief_html(report: WeeklyReport) -> str:
         ) from None
     from markupsafe import Markup
 
+    from signals.text import printable
+
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -202,6 +204,11 @@ def brief_html(report: WeeklyReport) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Every text from a catalogue or a database is shown, never acted on: a control
+        # character or a line separator appears as its escape (signals.text).
+        finalize=lambda value: (
+            printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+        ),
     )
     template = environment.get_template("brief.html.j2")
     # The chart escapes its own texts (see signals.render.chart); it is markup by design.

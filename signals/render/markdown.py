@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -11,10 +12,13 @@ from signals.events import Event
 from signals.render.chart import move_label
 from signals.report import WeeklyReport, sparkline
 from signals.scoring import IndicatorScore
+from signals.text import one_line
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    # On one line, whatever it holds: a carriage return or line separator would start a
+    # new Markdown block (a heading) in the viewer.
+    return one_line(text).replace("|", "\\|")
 
 
 # What an event's text may hold that Markdown would take as markup or raw HTML: a summary
@@ -25,6 +29,15 @@ _MARKUP = str.maketrans({char: f"\\{char}" for char in "\\`*_[]<>~&"})
 def _text(text: str) -> str:
     """An event's own text in a table cell, shown as written."""
     return _cell(text.translate(_MARKUP))
+
+
+def _code(identifier: str) -> str:
+    """An id in a code span; one read from a database may hold anything, and is then
+    shown as text."""
+    return f"`{identifier}`" if _IDENTIFIER.fullmatch(identifier) else _text(identifier)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def _link(url: str) -> str:
@@ -43,7 +56,7 @@ def _indicator_rows(rows: list[IndicatorScore]) -> list[str]:
     ]
     for row in rows:
         lines.append(
-            f"| {row.state.value} | `{row.id}` | {_cell(row.title)} |"
+            f"| {row.state.value} | {_code(row.id)} | {_text(row.title)} |"
             f" {f'{row.strength:.2f}' if row.events else ''} |"
             f" {f'{row.contribution:+.2f}' if row.contribution else ''} |"
             f" {row.events or ''} | {row.last_observed or ''} |"
@@ -63,7 +76,7 @@ def _event_rows(events: Sequence[Event]) -> list[str]:
             else _text(event.source or "")
         )
         lines.append(
-            f"| {event.id} | {event.observed_at} | `{event.indicator}` | {event.grade} |"
+            f"| {event.id} | {event.observed_at} | {_code(event.indicator)} | {event.grade} |"
             f" {event.status.value} | {_text(event.summary)} | {source} |"
         )
     return lines
@@ -75,7 +88,7 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
     current = report.current
     headline = current.headline
     lines: list[str] = [
-        f"# {catalogue.catalogue.title} — week {report.week.label}",
+        f"# {_text(catalogue.catalogue.title)} — week {report.week.label}",
         "",
         f"As of {current.as_of.isoformat()}{' (as known then)' if current.as_known else ''}.",
         "",
@@ -135,7 +148,7 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
     lines += ["", "## Stage checklist"]
     for stage in headline.stages:
         rows = [i for i in current.indicators if i.kind is Kind.INTENT and i.stage == stage.stage]
-        lines += ["", f"### Stage {stage.stage} — {catalogue.stage_name(stage.stage)}", ""]
+        lines += ["", f"### Stage {stage.stage} — {_text(catalogue.stage_name(stage.stage))}", ""]
         lines += _indicator_rows(rows)
     lines += ["", "## Counter-indicators seen", ""]
     lines += _indicator_rows(list(report.counters_seen)) if report.counters_seen else ["None."]
@@ -143,7 +156,7 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
     if report.changed:
         lines += ["| Indicator | Kind | From | To |", "|---|---|---|---|"]
         lines += [
-            f"| `{c.id}` | {c.kind.value} | {c.before.value} | {c.after.value} |"
+            f"| {_code(c.id)} | {c.kind.value} | {c.before.value} | {c.after.value} |"
             for c in report.changed
         ]
     else:
@@ -160,11 +173,11 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
     lines += ["", "## Watch next", ""]
     if report.watch_next:
         lines.append(
-            f"Stage {report.watch_stage} — {catalogue.stage_name(report.watch_stage or 0)}:"
+            f"Stage {report.watch_stage} — {_text(catalogue.stage_name(report.watch_stage or 0))}:"
         )
         lines.append("")
         lines += [
-            f"- **`{w.indicator.id}`** ({w.state.value}): {w.indicator.evidence}"
+            f"- **{_code(w.indicator.id)}** ({w.state.value}): {_text(w.indicator.evidence)}"
             for w in report.watch_next
         ]
     else:

@@ -27,6 +27,12 @@ class Checks(StoreBase):
         """SQLite's integrity check: `["ok"]`, or what is wrong with the file."""
         return [row[0] for row in self._connection.execute("PRAGMA integrity_check")]
 
+    def foreign_schema(self) -> list[str]:
+        """How the schema differs from the one signals' migrations make, one line each."""
+        from signals.store.schema import schema_differences
+
+        return schema_differences(self._connection, self.schema_version())
+
     def broken_references(self) -> list[tuple[str, int, str]]:
         """(table, row id, the table it points at) of every row whose reference is missing."""
         return [
@@ -58,8 +64,9 @@ class Checks(StoreBase):
             )
         ]
 
-    def copy_to(self, target: Path, progress: Callable[[int, int, int], object]) -> None:
-        """Copy the database to a new file at `target` while others go on writing."""
+    def copy_to(self, target: Path, progress: Callable[[int, int, int], object]) -> int:
+        """Copy the database into the (empty) file `target` while others go on writing;
+        returns how many events the copy holds."""
         try:
             copy = sqlite3.connect(target)
             try:
@@ -67,6 +74,8 @@ class Checks(StoreBase):
                 # commits, so a busy database was never copied; one step reads a single
                 # snapshot while writers go on (the log keeps what they add).
                 self._connection.backup(copy, pages=-1, progress=progress)
+                # Counted in the copy: the database may have more by now.
+                return int(copy.execute("SELECT count(*) FROM events").fetchone()[0])
             finally:
                 copy.close()
         except sqlite3.Error as error:

@@ -4,7 +4,10 @@ other part of the store writes and reads in."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +40,10 @@ class StoreBase:
         # The (id, version) of the catalogue the events written here were validated
         # against, recorded with them when known.
         self.catalogue: tuple[str, int] | None = None
+        # Write transactions committed through this connection, so that an interrupted
+        # command can say truthfully whether it changed the database.
+        self.commits = 0
+        self._schema_checked = False
 
     @contextmanager
     def _write(self, *, rollback: bool = False, bulk: bool = False) -> Iterator[sqlite3.Connection]:
@@ -48,25 +55,57 @@ class StoreBase:
             self._connection.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         try:
             self._connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
+            self._refuse_foreign_schema()
+        except sqlite3.Error as error:
+            self._end_transaction()
             raise database_error(self.path, error) from None
+        except BaseException:
+            self._end_transaction()
+            raise
         try:
             yield self._connection
-        except BaseException:
-            self._connection.execute("ROLLBACK")
+        except BaseException as problem:
+            # SQLite ends the transaction itself on some errors (a full disk among them).
+            self._end_transaction()
+            if isinstance(problem, sqlite3.Error):
+                raise database_error(self.path, problem) from None
             raise
         else:
             if rollback:
                 self._connection.execute("ROLLBACK")
                 return
-            try:
-                self._connection.execute("COMMIT")
-            except sqlite3.Error as error:
-                self._connection.execute("ROLLBACK")
-                raise database_error(self.path, error) from None
+            # Ctrl-C while the commit runs would be raised once it has returned, and
+            # reported as if nothing had been written: it is held until the commit is counted.
+            with _interrupts_held():
+                try:
+                    self._connection.execute("COMMIT")
+                except sqlite3.Error as error:
+                    self._end_transaction()
+                    raise database_error(self.path, error) from None
+                self.commits += 1
         finally:
             if bulk:
                 self._connection.execute(f"PRAGMA cache_size = {int(previous_cache)}")
+
+    def _refuse_foreign_schema(self) -> None:
+        """Refuse to write to a database whose schema signals did not make: a trigger added
+        by hand could undo each write while signals reports it done. Checked once, in
+        the first write transaction, where no one can change the schema underneath."""
+        if self._schema_checked:
+            return
+        from signals.store.schema import schema_differences
+
+        differences = schema_differences(self._connection, applied_migrations(self._connection))
+        if differences:
+            raise DatabaseError(
+                f"{self.path} holds a schema signals did not make ({differences[0]});"
+                " signals will not write to it (`signals db check` lists every difference)."
+            )
+        self._schema_checked = True
+
+    def _end_transaction(self) -> None:
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
 
     @contextmanager
     def read(self) -> Iterator[None]:
@@ -88,8 +127,26 @@ class StoreBase:
         return applied_migrations(self._connection)
 
 
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) is noted rather than raised inside the block, then raised after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: pending.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
+
+
 def database_error(path: Path, error: sqlite3.Error) -> DatabaseError:
     text = str(error)
+    if "disk is full" in text or getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":
+        return DatabaseError(f"The disk is full: nothing was written to {path}.")
     if "file is not a database" in text or "malformed" in text:
         return DatabaseError(f"{path} is not a signals database (it is not a valid SQLite file).")
     if "readonly" in text:
@@ -175,7 +232,17 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
 
 
 def connect(path: Path, *, create: bool, create_parent: bool) -> sqlite3.Connection:
-    """A connection to the migrated database at `path` (see `open_store`)."""
+    """A connection to the migrated database at `path` (see `open_store`). Only a command
+    that may create the database (`create`) makes one or changes its journal mode; the
+    others read a database they cannot write read-only, and refuse a file with no schema
+    rather than make it a database."""
+    try:
+        return _connect(path, create=create, create_parent=create_parent)
+    except OSError as error:
+        raise DatabaseError(f"Cannot open the database {path}: {error.strerror}.") from None
+
+
+def _connect(path: Path, *, create: bool, create_parent: bool) -> sqlite3.Connection:
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file.")
     if not create and not path.exists():
@@ -187,21 +254,37 @@ def connect(path: Path, *, create: bool, create_parent: bool) -> sqlite3.Connect
         if not create_parent:
             raise DatabaseError(f"The directory {path.parent} does not exist.")
         path.parent.mkdir(parents=True, exist_ok=True)
+    # SQLite writes beside the file (its log and shared memory) even to read it.
+    read_only = not create and not (_is_writable(path) and _is_writable(path.parent))
     try:
-        connection = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-        )
+        if read_only:
+            connection = _connect_read_only(path)
+        else:
+            connection = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            )
     except sqlite3.Error as error:
         raise database_error(path, error) from None
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        # Before anything writes (switching to WAL rewrites the header): a newer database
-        # is left exactly as it was.
-        _refuse_newer(connection, path)
-        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode != "wal" and path.exists() and not _is_writable(path):
-            raise DatabaseError(f"{path} is read-only: signals cannot write to it.")
+        # Before anything writes (switching to WAL rewrites the header): a newer database,
+        # or a file that is no database yet, is left exactly as it was.
+        applied = _refuse_newer(connection, path)
+        if not create and not applied:
+            raise DatabaseError(
+                f"{path} is not a signals database (it has no signals schema):"
+                " `signals init` makes a new file one."
+            )
+        if read_only:
+            if len(applied) < len(KNOWN_MIGRATIONS):
+                raise DatabaseError(
+                    f"{path} is read-only and was written by an older version of signals,"
+                    " which must upgrade it first; make it writable."
+                )
+            return connection
+        if create:
+            connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
         _migrate(connection, path)
     except sqlite3.Error as error:
@@ -213,7 +296,34 @@ def connect(path: Path, *, create: bool, create_parent: bool) -> sqlite3.Connect
     return connection
 
 
-def _is_writable(path: Path) -> bool:
-    import os
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write. SQLite reads a write-ahead-log database through
+    shared memory beside it, which a read-only directory cannot hold; with no log there,
+    no writer is at work, and the file is read as it stands (`immutable`)."""
+    uri = path.absolute().as_uri()
 
-    return os.access(path, os.W_OK)
+    def open_as(mode: str) -> sqlite3.Connection:
+        return sqlite3.connect(
+            f"{uri}?{mode}",
+            uri=True,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+
+    connection = open_as("mode=ro")
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as error:
+        connection.close()
+        log = Path(f"{path}-wal")
+        if getattr(error, "sqlite_errorname", "") != "SQLITE_READONLY_DIRECTORY" or (
+            log.exists() and log.stat().st_size
+        ):
+            raise
+        connection = open_as("immutable=1")
+    return connection
+
+
+def _is_writable(path: Path) -> bool:
+    return not path.exists() or os.access(path, os.W_OK)

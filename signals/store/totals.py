@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from signals.errors import DatabaseError
 from signals.store.opening import StoreBase
 
 # What makes an evidence class: the events of one indicator with one grade and status.
@@ -34,11 +35,27 @@ def count_in_totals(
 
 class Totals(StoreBase):
     def recount_totals(self) -> int:
-        """Count every class's events afresh (as m006 first did); returns how many classes."""
+        """Count every class's events afresh (as m006 first did); returns how many classes.
+        Refused when the totals count more events than there are: events are never
+        deleted, so the difference is the one trace of rows deleted around signals."""
         with self._write() as connection:
+            deleted = self.deleted_events()
+            if deleted:
+                raise DatabaseError(
+                    f"{self.path} has {deleted} fewer events than it counted: they were"
+                    " deleted around signals, and recounting would erase that trace."
+                )
             connection.execute("DELETE FROM evidence_totals")
             connection.execute(f"INSERT INTO evidence_totals {_EVENTS_BY_CLASS}")
             return int(connection.execute("SELECT count(*) FROM evidence_totals").fetchone()[0])
+
+    def deleted_events(self) -> int:
+        """How many more events the kept totals count than there are."""
+        kept, present = self._connection.execute(
+            "SELECT (SELECT coalesce(sum(events), 0) FROM evidence_totals),"
+            " (SELECT count(*) FROM events)"
+        ).fetchone()
+        return max(0, int(kept) - int(present))
 
     def drifted_totals(self) -> int:
         """How many classes' kept totals differ from a count of their events (none unless

@@ -1,0 +1,31 @@
+"""Text from files and databases, made safe to show: a control character (ESC would
+drive the terminal, a carriage return would start a Markdown heading) or a line
+separator is shown as its escape, `\\x1b` or `\\u2028`, never sent as itself."""
+
+from __future__ import annotations
+
+import re
+
+# C0 but tab and newline, DEL, C1 (NEL, U+0085, among them), and the Unicode line and
+# paragraph separators, which some viewers break lines at.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# What the models refuse in any text read: the same, but newline and tab are kept in
+# notes and descriptions.
+REFUSED_IN_TEXT = UNPRINTABLE
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal or viewer would act on shown as its escape."""
+    if text.isprintable():
+        return text
+    return UNPRINTABLE.sub(_escape, text)
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: newlines and tabs as spaces, other controls as escapes."""
+    return printable(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
