@@ -337,6 +337,8 @@ def edit_event(
     if indicator:
         catalogue.indicator(indicator.strip().lower())
     merged = store.get(event_id).as_input() | changes
+    if "ends" in changes and "variant" not in changes:
+        merged["variant"] = None  # an ending is read as its breach or withdrawal
     event = parse_event(merged, catalogue)
     _refuse_wrong_ending_flag(catalogue, event.indicator, breaks, withdraws)
     updated = store.edit(event_id, event)
