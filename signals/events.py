@@ -18,11 +18,14 @@ from pydantic import (
     field_validator,
 )
 
-from signals.catalogue import Catalogue, Credibility, Reliability, Status
+from signals.catalogue import Catalogue, Credibility, Indicator, Reliability, Status
 from signals.errors import SignalsError
+from signals.likelihoods import WITHDRAWAL
 from signals.text import REFUSED_IN_TEXT
 
-EVENT_FIELDS = (
+# The fields every event has, and the only ones an ordinary row (and the import's fast
+# path) fills.
+BASE_FIELDS = (
     "indicator",
     "summary",
     "observed_at",
@@ -37,8 +40,19 @@ EVENT_FIELDS = (
     "notes",
     "external_id",
 )
+# How an event is read: a variant the indicator declares, the earlier event it ends (a
+# breach or a withdrawal), the observation it shares with events filed under other
+# indicators, and another indicator it could be filed under. Empty for most events.
+READING_FIELDS = ("variant", "ends", "observation", "alternative")
+EVENT_FIELDS = (*BASE_FIELDS, *READING_FIELDS)
 REQUIRED_FIELDS = ("indicator", "summary", "observed_at")
-CONTENT_ORDER = (*EVENT_FIELDS, "fingerprint")
+# A row as the table takes it: an ordinary one stops after the fingerprint (the columns
+# after it keep their defaults), one with a reading has all of them.
+PLAIN_ORDER = (*BASE_FIELDS, "fingerprint")
+CONTENT_ORDER = (*PLAIN_ORDER, *READING_FIELDS)
+# The columns of a file (`import` and `export`): the event it ends is named by how it ends.
+ENDING_COLUMNS = ("breaks", "withdraws")
+FILE_COLUMNS = (*BASE_FIELDS, "variant", *ENDING_COLUMNS, "observation", "alternative")
 
 # Tab and newline are text; any other control character (a carriage return, ESC, the
 # C1 codes) or line separator would act on the terminal or the brief it is shown in.
@@ -146,6 +160,15 @@ class EventInput(BaseModel):
     )
     notes: OptionalText = Field(default=None, max_length=10_000)
     external_id: OptionalText = Field(default=None, max_length=200)
+    # Before `variant`: the reading of an event that ends another follows from it.
+    ends: int | None = Field(default=None, gt=0)
+    variant: Annotated[OptionalText, BeforeValidator(_lower)] = Field(
+        default=None, max_length=40, validate_default=True
+    )
+    observation: OptionalText = Field(default=None, max_length=80)
+    alternative: Annotated[OptionalText, BeforeValidator(_lower)] = Field(
+        default=None, max_length=80
+    )
 
     @field_validator("indicator")
     @classmethod
@@ -155,6 +178,57 @@ class EventInput(BaseModel):
             suggestions = catalogue.suggest(value)
             hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
             raise ValueError(f"unknown indicator '{value}'{hint}")
+        return value
+
+    @field_validator("ends")
+    @classmethod
+    def _endable(cls, value: int | None, info: ValidationInfo) -> int | None:
+        indicator = _indicator(info)
+        if value is not None and indicator is not None and indicator.ending() is None:
+            raise ValueError(
+                f"indicator '{indicator.id}' declares no breach or withdrawal, so no event of"
+                " it ends another"
+            )
+        return value
+
+    @field_validator("variant")
+    @classmethod
+    def _declared_variant(cls, value: str | None, info: ValidationInfo) -> str | None:
+        indicator = _indicator(info)
+        if indicator is None:
+            return value
+        if info.data.get("ends") is not None:
+            if value is not None and value != indicator.ending():
+                raise ValueError(
+                    f"an event that ends another is read as its {indicator.ending()}:"
+                    " give no variant with it"
+                )
+            return indicator.ending()
+        if value is None:
+            return None
+        if not indicator.variants:
+            raise ValueError(f"indicator '{indicator.id}' declares no variants")
+        if value not in indicator.variants:
+            raise ValueError(
+                f"'{value}' is not a variant of '{indicator.id}'; choose"
+                f" {', '.join(indicator.variants)}"
+            )
+        return value
+
+    @field_validator("alternative")
+    @classmethod
+    def _other_indicator(cls, value: str | None, info: ValidationInfo) -> str | None:
+        catalogue = info.context.get("catalogue") if info.context else None
+        if value is None or not isinstance(catalogue, Catalogue):
+            return value
+        if value not in catalogue.by_id:
+            suggestions = catalogue.suggest(value)
+            hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+            raise ValueError(f"unknown indicator '{value}'{hint}")
+        if value == info.data.get("indicator"):
+            raise ValueError(
+                "names the event's own indicator; give another it could be filed under"
+            )
         return value
 
     @field_validator("observed_at", mode="before")
@@ -185,9 +259,15 @@ class EventInput(BaseModel):
             self.indicator, self.summary, self.observed_at.isoformat(), self.source, self.url
         )
 
+    @property
+    def read(self) -> bool:
+        """Whether any field of its reading is given: the row then needs every column."""
+        return any((self.variant, self.ends is not None, self.observation, self.alternative))
+
     def values(self) -> tuple[Any, ...]:
-        """The row in the order of `CONTENT_ORDER`."""
-        return tuple(self.row().values())
+        """The row in the order of `PLAIN_ORDER`, or of `CONTENT_ORDER` when it is `read`."""
+        row = tuple(self.row().values())
+        return row if self.read else row[: len(PLAIN_ORDER)]
 
     def row(self) -> dict[str, Any]:
         """The columns this input fills in the events table."""
@@ -206,6 +286,10 @@ class EventInput(BaseModel):
             "notes": self.notes,
             "external_id": self.external_id,
             "fingerprint": self.fingerprint(),
+            "variant": self.variant or "",
+            "ends": self.ends,
+            "observation": self.observation,
+            "alternative": self.alternative,
         }
 
 
@@ -239,6 +323,10 @@ class Event(BaseModel):
     logged_at: str
     revision: int
     revised_at: str
+    variant: str = ""
+    ends: int | None = None
+    observation: str | None = None
+    alternative: str | None = None
     retraction: Retraction | None = None
 
     @field_validator("tags", mode="before")
@@ -254,6 +342,8 @@ class Event(BaseModel):
         """This event's fields as `EventInput` takes them, for an edit to start from."""
         data = self.model_dump(include=set(EVENT_FIELDS))
         data["observed_at"] = self.observed_at.isoformat()
+        # The reading of an ending follows from what it ends; an empty variant is none.
+        data["variant"] = None if self.ends is not None else self.variant or None
         return data
 
     def public(self) -> dict[str, Any]:
@@ -283,6 +373,34 @@ class EventRevision(BaseModel):
         if isinstance(value, dict) and "tags" in value:
             return {**value, "tags": _parse_tags(value["tags"])}
         return value
+
+
+def ending_flag_problem(indicator: Indicator, flag: str) -> str | None:
+    """Why `flag` (breaks or withdraws, as the person typed it) does not fit how events of
+    `indicator` end, if it does not: a truce is broken, a standing position withdrawn."""
+    ending = indicator.ending()
+    if ending is None:
+        return (
+            f"indicator '{indicator.id}' declares no breach or withdrawal, so no event of it"
+            " ends another"
+        )
+    right, wrong = ("withdraws", "breaks") if ending == WITHDRAWAL else ("breaks", "withdraws")
+    if right in flag:
+        return None
+    what = (
+        "a standing position, withdrawn rather than broken"
+        if ending == WITHDRAWAL
+        else "broken rather than withdrawn"
+    )
+    return f"indicator '{indicator.id}' is {what}: use {flag.replace(wrong, right)}"
+
+
+def _indicator(info: ValidationInfo) -> Indicator | None:
+    """The event's indicator in the catalogue the model validates against, once known."""
+    catalogue = info.context.get("catalogue") if info.context else None
+    if not isinstance(catalogue, Catalogue):
+        return None
+    return catalogue.by_id.get(str(info.data.get("indicator")))
 
 
 def field_problems(error: ValidationError) -> list[tuple[str, str]]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
-from signals.events import EVENT_FIELDS, Event
+from signals.events import FILE_COLUMNS, Event
+from signals.likelihoods import WITHDRAWAL
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,18 +39,34 @@ def _csv_cell(value: Any) -> str:
     return neutralise(str(value))
 
 
-def write_csv(events: Iterable[Event], out: IO[str]) -> int:
+def exported(event: Event, references: Mapping[int, str]) -> dict[str, Any]:
+    """An event as exported: its JSON shape, with the event it ends named in the column
+    `signals import` reads (`breaks` or `withdraws`) by the reference of `references`
+    (its external id where it has one, else its id)."""
+    document = event.public()
+    document["breaks"] = document["withdraws"] = None
+    if event.ends is not None:
+        column = "withdraws" if event.variant == WITHDRAWAL else "breaks"
+        document[column] = references.get(event.ends, str(event.ends))
+    return document
+
+
+def write_csv(events: Iterable[Event], out: IO[str], references: Mapping[int, str]) -> int:
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EVENT_FIELDS)
+    writer.writerow(FILE_COLUMNS)
     count = 0
     for event in events:
-        document = event.public()
-        writer.writerow([_csv_cell(document[column]) for column in EVENT_FIELDS])
+        document = exported(event, references)
+        writer.writerow([_csv_cell(document[column]) for column in FILE_COLUMNS])
         count += 1
     return count
 
 
-def write_json(events: Iterable[Event], out: IO[str]) -> int:
+# JSON and NDJSON keep an event's own shape (`Event.public`, the event it ends by `ends`,
+# its id), as `--json` prints it; only a CSV is read back by `signals import`.
+
+
+def write_json(events: Iterable[Event], out: IO[str], references: Mapping[int, str]) -> int:
     documents = [event.public() for event in events]
     # In pieces, as `signals.cli.output.print_json` writes, so a closed pipe is noticed.
     json.dump(documents, out, ensure_ascii=False, indent=2)
@@ -57,7 +74,7 @@ def write_json(events: Iterable[Event], out: IO[str]) -> int:
     return len(documents)
 
 
-def write_ndjson(events: Iterable[Event], out: IO[str]) -> int:
+def write_ndjson(events: Iterable[Event], out: IO[str], references: Mapping[int, str]) -> int:
     count = 0
     for event in events:
         out.write(json.dumps(event.public(), ensure_ascii=False) + "\n")

@@ -9,9 +9,10 @@ from typing import Any
 
 from signals.catalogue import Catalogue, Credibility, Reliability, Status
 from signals.events import (
+    BASE_FIELDS,
     CONTROL_CHARACTERS,
     EARLIEST_DATE,
-    EVENT_FIELDS,
+    FILE_COLUMNS,
     TAG_MAX_LENGTH,
     URL_PATTERN,
     EventInput,
@@ -20,6 +21,9 @@ from signals.events import (
 
 # An export puts an apostrophe before a cell a spreadsheet would run as a formula.
 _starts_with_apostrophe = operator.methodcaller("startswith", "'")
+# A file's columns of an event's reading: a row that fills any of them goes to the model.
+_READING_COLUMNS = tuple(name for name in FILE_COLUMNS if name not in BASE_FIELDS)
+_BASE_WIDTH = len(BASE_FIELDS)
 
 
 def _plain(joined: str, cells: Iterable[str]) -> bool:
@@ -44,7 +48,8 @@ class FastRows:
 
     It is conservative: it accepts only what `EventInput` certainly accepts, with the
     same result, and returns None for anything else so that the model decides (and
-    words the error). The model stays the one source of the rules; this only saves
+    words the error): a row with a reading (a variant, an ending, an observation or an
+    alternative) among them. The model stays the one source of the rules; this only saves
     its cost on rows that need none of its judgement."""
 
     _RELIABILITY = frozenset(member.value for member in Reliability)
@@ -56,9 +61,9 @@ class FastRows:
         latest = (today or dt.date.today()) + dt.timedelta(days=1)
         self.latest = latest.isoformat()
         self.earliest = EARLIEST_DATE.isoformat()
-        self.longest = {name: _length_bounds(name)[1] for name in EVENT_FIELDS}
+        self.longest = {name: _length_bounds(name)[1] for name in BASE_FIELDS}
         self.longest["tags"] = _length_bounds("notes")[1]  # tags are checked one by one
-        self.longest_in_order = tuple(self.longest[name] for name in EVENT_FIELDS)
+        self.longest_in_order = tuple(self.longest[name] for name in BASE_FIELDS)
         self.shortest_summary = _length_bounds("summary")[0]
         self.max_tags = _length_bounds("tags")[1]
         self.longest_tag = TAG_MAX_LENGTH
@@ -66,19 +71,21 @@ class FastRows:
         self.dates: dict[str, bool] = {}
 
     def row(self, fields: dict[str, Any]) -> tuple[Any, ...] | None:
-        """The row in `CONTENT_ORDER`, or None when the model must judge."""
+        """The row in `PLAIN_ORDER`, or None when the model must judge."""
         values = fields.values()
         try:
             if not all(values) or not self._clean(values, map(self.longest.__getitem__, fields)):
                 return None
         except (KeyError, TypeError):  # a field the model does not know, or not text
             return None
-        return self._complete(*map(fields.get, EVENT_FIELDS))
+        return self._complete(*map(fields.get, BASE_FIELDS))
 
     def taker(self, header: Sequence[str]) -> Callable[[Sequence[str]], tuple[str, ...]]:
-        """For a CSV of these (lower-case) columns: a row's cells in `EVENT_FIELDS` order,
-        with an empty cell for each column the file does not have (see `cells`)."""
-        positions = [header.index(name) if name in header else len(header) for name in EVENT_FIELDS]
+        """For a CSV of these (lower-case) columns: a row's cells in `BASE_FIELDS` order,
+        with an empty cell for each column the file does not have, then the cells of the
+        reading columns it has (see `cells`)."""
+        positions = [header.index(name) if name in header else len(header) for name in BASE_FIELDS]
+        positions += [header.index(name) for name in _READING_COLUMNS if name in header]
         take = operator.itemgetter(*positions)
         return lambda values: take((*values, ""))
 
@@ -88,6 +95,10 @@ class FastRows:
         """`row` for a CSV row as read, without building a dict of its cells: what `row`
         returns for its non-empty cells by column (an empty cell is not given)."""
         cells = take(values)
+        if len(cells) > _BASE_WIDTH:
+            if any(cells[_BASE_WIDTH:]):
+                return None
+            cells = cells[:_BASE_WIDTH]
         if not self._clean(cells, self.longest_in_order):
             return None
         return self._complete(*[cell or None for cell in cells])

@@ -20,9 +20,11 @@ from typing import IO, Any, Protocol
 from signals.catalogue import Catalogue
 from signals.errors import SignalsError, UsageError
 from signals.events import (
-    EVENT_FIELDS,
+    ENDING_COLUMNS,
+    FILE_COLUMNS,
     REQUIRED_FIELDS,
     InvalidEventError,
+    ending_flag_problem,
     parse_event,
 )
 from signals.exporter import restore
@@ -238,11 +240,11 @@ def _is_rejects_layout(header: list[str]) -> bool:
 
 def _check_header(header: list[str]) -> None:
     lowered = [name.lower() for name in header]
-    unknown = [name for name in header if name.lower() not in EVENT_FIELDS]
+    unknown = [name for name in header if name.lower() not in FILE_COLUMNS]
     if unknown:
         raise SignalsError(
             f"Unknown column{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)};"
-            f" expected some of {', '.join(EVENT_FIELDS)} (or give --map to read another format)."
+            f" expected some of {', '.join(FILE_COLUMNS)} (or give --map to read another format)."
         )
     missing = [name for name in REQUIRED_FIELDS if name not in lowered]
     if missing:
@@ -303,6 +305,8 @@ def import_events(
     in_child = parallel if parallel is not None else _worth_a_second_process(text)
     batch: list[tuple[Any, ...]] = []
     with store.bulk_import(stamp=stamp, rollback=dry_run) as bulk:
+        from signals.store.bulk import UnresolvedEnding
+
         if in_child:
             from signals import offload
 
@@ -321,6 +325,20 @@ def import_events(
                 _reject(report, outcome, header, on_reject)
                 continue
             if report.rejected and not skip_invalid:
+                # Nothing will be written: the events an ending names are not looked for.
+                continue
+            if isinstance(outcome, Ending):
+                # It names an event on record or earlier in the file: those go in first.
+                if batch:
+                    report.inserted += bulk.insert(batch)
+                    batch.clear()
+                try:
+                    report.inserted += bulk.insert_ending(outcome.row, outcome.reference)
+                except UnresolvedEnding as unresolved:
+                    rejected = Rejected(
+                        outcome.line, outcome.values, [(outcome.column, str(unresolved))]
+                    )
+                    _reject(report, rejected, header, on_reject)
                 continue
             batch.append(outcome)
             if len(batch) >= BATCH_SIZE:
@@ -339,6 +357,18 @@ def import_events(
 
 
 @dataclass(frozen=True)
+class Ending:
+    """A valid row that ends an earlier event, which is found when it is inserted: the
+    event may be on record, or earlier in the same file."""
+
+    line: int
+    values: list[str]
+    row: tuple[Any, ...]
+    column: str  # breaks or withdraws
+    reference: str  # an external id, or an event id
+
+
+@dataclass(frozen=True)
 class Rejected:
     line: int
     values: list[str]
@@ -353,8 +383,9 @@ def _checked_rows(
     mapping: RowMapping | None,
     catalogue: Catalogue,
     today: dt.date | None,
-) -> Iterator[tuple[Any, ...] | Rejected | None]:
-    """What each row is: the table row to insert, a rejection, or None (not tracked)."""
+) -> Iterator[tuple[Any, ...] | Ending | Rejected | None]:
+    """What each row is: the table row to insert, one that ends an earlier event, a
+    rejection, or None (not tracked)."""
     cells = _Cells(header)
     fast = FastRows(catalogue, today)
     take = fast.taker(cells.names)
@@ -364,7 +395,7 @@ def _checked_rows(
             if mapping is None:
                 # Most rows need none of the model's judgement; the rest get all of it.
                 row = fast.cells(values, take) if len(values) == cells.width else None
-                yield row or parse_event(cells.fields(values), catalogue, today).values()
+                yield row or _modelled(line, values, cells.fields(values), catalogue, today)
                 continue
             fields = _mapped(header, values, mapping)
             if fields is None:
@@ -373,6 +404,37 @@ def _checked_rows(
             yield fast.row(fields) or parse_event(fields, catalogue, today).values()
         except InvalidEventError as invalid:
             yield Rejected(line, values, invalid.problems, fields)
+
+
+# The event an ending names is found at insert time; until then the model judges the row
+# as one that ends some event.
+_SOME_EVENT = 1
+
+
+def _modelled(
+    line: int,
+    values: list[str],
+    fields: dict[str, Any],
+    catalogue: Catalogue,
+    today: dt.date | None,
+) -> tuple[Any, ...] | Ending:
+    """A row judged by the model; one with `breaks` or `withdraws` becomes an `Ending`."""
+    given = [(column, fields.pop(column)) for column in ENDING_COLUMNS if column in fields]
+    if not given:
+        return parse_event(fields, catalogue, today).values()
+    if len(given) > 1:
+        raise InvalidEventError(
+            [("withdraws", "is given with breaks: an event breaks or withdraws one event")]
+        )
+    column, reference = given[0]
+    reference = str(reference).strip()
+    indicator = catalogue.by_id.get(str(fields.get("indicator", "")).strip().lower())
+    problem = ending_flag_problem(indicator, column) if indicator else None
+    if problem:
+        raise InvalidEventError([(column, problem)])
+    fields["ends"] = _SOME_EVENT
+    event = parse_event(fields, catalogue, today)
+    return Ending(line, values, event.values(), column, reference)
 
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024

@@ -231,6 +231,78 @@ def m006_evidence_totals(db: Database) -> None:
     )
 
 
+# A reading's name, as the catalogue spells it (kebab-case), or '' for the indicator's own:
+# checked by GLOB, which costs an ordinary row one comparison with ''.
+_VARIANT_CHECK = (
+    "variant = '' OR (length(variant) <= 40 AND variant NOT GLOB '*[^a-z0-9-]*'"
+    " AND variant NOT GLOB '-*' AND variant NOT GLOB '*-' AND variant NOT GLOB '*--*')"
+)
+_READING_COLUMNS = (
+    f"variant TEXT NOT NULL DEFAULT '' CHECK ({_VARIANT_CHECK})",
+    "observation TEXT CHECK (observation IS NULL OR length(observation) <= 80)",
+    "alternative TEXT CHECK (alternative IS NULL OR length(alternative) <= 80)",
+)
+CLASS_KEY = "indicator, variant, reliability, credibility, status"
+
+
+def m007_readings(db: Database) -> None:
+    """What an event is, not only where it is filed: the reading of it (a variant the
+    indicator declares, or "breach"/"withdrawal" for one that ends an earlier event), the
+    earlier event it ends, the observation it shares with events filed under other
+    indicators, and another indicator it could be filed under.
+
+    Columns are added, not rebuilt: an ordinary event leaves them empty, and adding a
+    column to a table of a million rows rewrites none of them. The per-class totals and
+    the evidence index gain the variant, which makes a class; the totals are counted
+    afresh and their trigger made again to move an edited event between classes."""
+    for table, ends in (
+        ("events", "ends INTEGER REFERENCES events (id)"),
+        ("event_revisions", "ends INTEGER"),
+    ):
+        for column in (_READING_COLUMNS[0], ends, *_READING_COLUMNS[1:]):
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    db.execute("DROP TRIGGER evidence_totals_update")
+    db.execute("DROP TABLE evidence_totals")
+    db.execute(
+        f"""CREATE TABLE evidence_totals (
+        indicator TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        reliability TEXT NOT NULL,
+        credibility TEXT NOT NULL,
+        status TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        PRIMARY KEY ({CLASS_KEY})
+    ) WITHOUT ROWID"""
+    )
+    db.execute(
+        f"INSERT INTO evidence_totals SELECT {CLASS_KEY}, count(*) FROM events GROUP BY {CLASS_KEY}"
+    )
+    add = (
+        "INSERT INTO evidence_totals VALUES"
+        " (new.indicator, new.variant, new.reliability, new.credibility, new.status, 1)"
+        f" ON CONFLICT ({CLASS_KEY}) DO UPDATE SET events = events + 1;"
+    )
+    db.execute(
+        f"CREATE TRIGGER evidence_totals_update AFTER UPDATE OF {CLASS_KEY} ON events BEGIN"
+        " UPDATE evidence_totals SET events = events - 1 WHERE indicator = old.indicator"
+        " AND variant = old.variant AND reliability = old.reliability"
+        f" AND credibility = old.credibility AND status = old.status; {add} END"
+    )
+    db.execute("DROP INDEX events_evidence")
+    db.execute(
+        "CREATE INDEX events_evidence ON events"
+        " (indicator, variant, reliability, credibility, status, observed_at)"
+    )
+    # The few events the scorer reads one by one: those sharing an observation or naming
+    # another filing, and those that end another. Partial, so an ordinary row adds nothing.
+    db.execute(
+        "CREATE INDEX events_linked ON events (observed_at)"
+        " WHERE observation IS NOT NULL OR alternative IS NOT NULL"
+    )
+    db.execute("CREATE INDEX events_ends ON events (ends) WHERE ends IS NOT NULL")
+    db.execute("ANALYZE")
+
+
 MIGRATION_FUNCTIONS = (
     m001_events,
     m002_evidence_index,
@@ -238,6 +310,7 @@ MIGRATION_FUNCTIONS = (
     m004_event_search,
     m005_catalogues,
     m006_evidence_totals,
+    m007_readings,
 )
 KNOWN_MIGRATIONS = tuple(function.__name__ for function in MIGRATION_FUNCTIONS)
 

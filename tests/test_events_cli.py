@@ -22,6 +22,7 @@ CSV_COLUMNS = [
     "notes",
     "external_id",
 ]
+JSON_COLUMNS = [*CSV_COLUMNS, "variant", "ends", "observation", "alternative"]
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
@@ -120,6 +121,10 @@ def test_log_json_prints_the_stored_event(signals) -> None:
         "tags": ["speech"],
         "notes": "Broadcast on Rossiya-1",
         "external_id": None,
+        "variant": "",
+        "ends": None,
+        "observation": None,
+        "alternative": None,
         "revision": 1,
         "retracted": False,
     }
@@ -184,7 +189,7 @@ def test_list_json_has_the_csv_columns_plus_identity(signals, three_events) -> N
     listed = signals.json("events", "list")
     assert [e["id"] for e in listed] == [e["id"] for e in three_events]
     for event in listed:
-        assert list(event) == ["id", *CSV_COLUMNS, "logged_at", "revision", "retracted"]
+        assert list(event) == ["id", *JSON_COLUMNS, "logged_at", "revision", "retracted"]
     assert listed == three_events
 
 

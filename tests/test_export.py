@@ -26,6 +26,9 @@ CSV_COLUMNS = [
     "notes",
     "external_id",
 ]
+READING_COLUMNS = ["variant", "breaks", "withdraws", "observation", "alternative"]
+JSON_COLUMNS = [*CSV_COLUMNS, "variant", "ends", "observation", "alternative"]
+CSV_COLUMNS = [*CSV_COLUMNS, *READING_COLUMNS]
 
 
 @pytest.fixture
@@ -161,7 +164,7 @@ def test_json_export(signals, logged) -> None:
     assert document == signals.json("events", "list")
     assert document[0]["summary"] == "=SUM(A1)"
     assert document[0]["tags"] == ["formula", "test"]
-    assert list(document[0]) == ["id", *CSV_COLUMNS, "logged_at", "revision", "retracted"]
+    assert list(document[0]) == ["id", *JSON_COLUMNS, "logged_at", "revision", "retracted"]
 
 
 def test_ndjson_export(signals, logged) -> None:
@@ -222,7 +225,7 @@ def test_round_trip_through_a_new_database(signals, logged, tmp_path: Path) -> N
     assert second.read_bytes() == first.read_bytes()
 
     def content(events: list[dict]) -> list[dict]:
-        return [{k: e[k] for k in CSV_COLUMNS} for e in events]
+        return [{k: e[k] for k in JSON_COLUMNS} for e in events]
 
     assert content(signals.json("--db", str(other), "events", "list")) == content(
         signals.json("events", "list")

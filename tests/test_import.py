@@ -126,6 +126,10 @@ def test_import_reads_every_column(signals, tmp_path: Path) -> None:
         "tags": ["ceasefire", "victory-day"],
         "notes": "Announced on Victory Day",
         "external_id": "ext-1",
+        "variant": "",
+        "ends": None,
+        "observation": None,
+        "alternative": None,
         "revision": 1,
         "retracted": False,
     }

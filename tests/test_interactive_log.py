@@ -82,7 +82,10 @@ def test_the_list_shows_titles_by_stage_and_kind(signals, terminal, catalogue) -
 def test_pick_by_id_and_accept_the_defaults(signals, terminal) -> None:
     result = signals(
         "log",
-        input=answers("Declaration-Intent", "Putin says he is ready to talk", "", "", "", "", ""),
+        # The declaration has variants: Enter keeps its own reading.
+        input=answers(
+            "Declaration-Intent", "", "Putin says he is ready to talk", "", "", "", "", ""
+        ),
     )
     assert result.exit_code == 0, result.stderr
     assert "Logged event #1: declaration-intent (F6, reported)." in result.stderr
@@ -96,7 +99,13 @@ def test_a_typo_is_asked_again_with_did_you_mean(signals, terminal) -> None:
     result = signals(
         "log",
         input=answers(
-            "ceasefire-unilaterl", "99", "", "ceasefire-unilateral", "Guns fall silent", *[""] * 5
+            "ceasefire-unilaterl",
+            "99",
+            "",
+            "ceasefire-unilateral",
+            "",
+            "Guns fall silent",
+            *[""] * 5,
         ),
     )
     assert result.exit_code == 0, result.stderr

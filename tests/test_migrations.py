@@ -319,3 +319,79 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
         assert "half_done" not in _names(connection, "table")
     finally:
         connection.close()
+
+
+def test_a_database_at_m006_migrates_to_readings_without_loss(signals, tmp_path: Path) -> None:
+    """Events, revisions and retractions written before readings existed read back the
+    same after m007, each with the indicator's own reading (''), and score the same."""
+    from signals.events import BASE_FIELDS
+    from tests.conftest import DEMO_CSV
+
+    # The same record twice: written by this version, and copied column by column into a
+    # database as m006 left it.
+    current = tmp_path / "current.db"
+    for command in (
+        ("import", str(DEMO_CSV)),
+        ("events", "edit", "1", "--status", "reported"),
+        ("events", "edit", "2", "--reliability", "E"),
+        ("events", "retract", "3", "--reason", "Misattributed"),
+    ):
+        assert signals("--db", str(current), *command).exit_code == 0
+    old = tmp_path / "m006.db"
+    db = Database(old)
+    migrations().apply(db, stop_before="m007_readings")
+    content = ", ".join((*BASE_FIELDS, "fingerprint"))
+    db.conn.execute("ATTACH DATABASE ? AS current", (str(current),))
+    for sql in (
+        f"INSERT INTO events (id, {content}, logged_at, revision, revised_at)"
+        f" SELECT id, {content}, logged_at, revision, revised_at FROM current.events",
+        f"INSERT INTO event_revisions (event_id, revision, {content}, revised_at, replaced_at)"
+        f" SELECT event_id, revision, {content}, revised_at, replaced_at"
+        " FROM current.event_revisions",
+        "INSERT INTO retractions SELECT * FROM current.retractions",
+        "INSERT INTO evidence_totals SELECT indicator, reliability, credibility, status,"
+        " count(*) FROM events GROUP BY indicator, reliability, credibility, status",
+    ):
+        db.conn.execute(sql)
+    db.conn.commit()
+    db.conn.execute("DETACH DATABASE current")
+    db.close()
+
+    def read(path: Path, *args: str) -> object:
+        return signals.json("--db", str(path), *args)
+
+    migrated = read(old, "events", "list", "--include-retracted")
+    assert migrated == read(current, "events", "list", "--include-retracted")
+    assert {event["variant"] for event in migrated} == {""}  # type: ignore[union-attr]
+    for event_id in ("1", "2", "3"):
+        assert read(old, "events", "show", event_id) == read(current, "events", "show", event_id)
+    for as_of in ("2024-03-31", "2024-06-20"):
+        assert read(old, "status", "--as-of", as_of) == read(current, "status", "--as-of", as_of)
+        assert read(old, "status", "--as-of", as_of, "--as-known") == read(
+            current, "status", "--as-of", as_of, "--as-known"
+        )
+    with closing(sqlite3.connect(old)) as connection:
+        assert "events_linked" in _names(connection, "index")
+        columns = [row[2] for row in connection.execute("PRAGMA index_info(events_evidence)")]
+        assert columns[:2] == ["indicator", "variant"]
+        key = [row[1] for row in connection.execute("PRAGMA table_info(evidence_totals)") if row[5]]
+        assert key == ["indicator", "variant", "reliability", "credibility", "status"]
+    store = open_store(old)
+    try:
+        assert store.drifted_totals() == 0
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("value", ["Short", "short-", "-short", "two--dashes", "a b", "x" * 41])
+def test_the_database_checks_a_variant_is_kebab_case(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "variant.db"
+    open_store(path).close()
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        event_id = _insert_raw_event(connection)
+        connection.execute("UPDATE events SET variant = 'short-truce' WHERE id = ?", (event_id,))
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            connection.execute("UPDATE events SET variant = ? WHERE id = ?", (value, event_id))
+    finally:
+        connection.close()

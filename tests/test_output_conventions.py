@@ -38,6 +38,9 @@ def leaf_commands() -> list[tuple[str, typer.main.TyperCommand]]:
     def walk(prefix: str, group) -> None:  # type: ignore[no-untyped-def]
         for name, command in group.commands.items():
             if hasattr(command, "commands"):
+                # A group that runs without a sub-command (`indicators`) is one too.
+                if command.invoke_without_command:
+                    found.append((f"{prefix}{name}", command))
                 walk(f"{prefix}{name} ", command)
             else:
                 found.append((f"{prefix}{name}", command))
@@ -60,6 +63,7 @@ def json_commands(tmp_path: Path) -> dict[str, list[str]]:
     return {
         "init": ["init"],
         "indicators": ["indicators", "--kind", "counter"],
+        "indicators show": ["indicators", "show", "declaration-intent"],
         "log": ["log", "pause-to-rearm", "Troops regroup behind the line", "-r", "B"],
         "events list": ["events", "list", "--indicator", "declaration-intent"],
         "events show": ["events", "show", "1"],

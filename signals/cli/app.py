@@ -120,7 +120,7 @@ def root(
 # the top level, and a module's `group` is the noun its commands follow (`signals db check`).
 for commands, name in (
     (db_cmd.commands, None),  # init
-    (catalogue_cmd.commands, None),  # indicators
+    (catalogue_cmd.indicators_group, "indicators"),
     (events_cmd.commands, None),  # log
     (report_cmd.commands, None),  # status, report
     (transfer_cmd.commands, None),  # import, export

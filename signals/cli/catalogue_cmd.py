@@ -1,20 +1,22 @@
-"""`signals indicators` and `signals catalogue ...`: read and check catalogues."""
+"""`signals indicators [show]` and `signals catalogue ...`: read and check catalogues."""
 
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
+from signals.cli.completion import indicator_ids
 from signals.cli.context import session
 from signals.cli.options import JsonOption
 from signals.cli.output import message, print_json
 
-# `signals indicators`, at the top level, and `signals catalogue ...`.
-commands = typer.Typer()
+# `signals indicators` (a list, or `show ID`) and `signals catalogue ...`.
+indicators_group = typer.Typer()
 group = typer.Typer(help="Check catalogue files.", no_args_is_help=True)
 
 
-@commands.command("indicators")
+# A group whose own call lists, so that `signals indicators --kind intent` reads as before.
+@indicators_group.callback(invoke_without_command=True)
 def indicators(
     ctx: typer.Context,
     kind: Annotated[
@@ -23,7 +25,9 @@ def indicators(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the catalogue's indicators."""
+    """List the catalogue's indicators; `signals indicators show ID` reads one in full."""
+    if ctx.invoked_subcommand is not None:
+        return
     from signals.catalogue import Kind
 
     catalogue = session(ctx).catalogue()
@@ -37,6 +41,34 @@ def indicators(
     from signals.render.terminal import indicators_table
 
     stdout_console().print(indicators_table(catalogue, wanted))
+
+
+@indicators_group.command("show")
+def show_indicator(
+    ctx: typer.Context,
+    indicator_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The indicator id, e.g. declaration-intent.",
+            autocompletion=indicator_ids,
+        ),
+    ],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one indicator: what counts and what does not, its likelihoods by hypothesis
+    with their rationale, its variants, its breach or withdrawal, and how it decays."""
+    catalogue = session(ctx).catalogue()
+    indicator = catalogue.indicator(indicator_id.strip().lower())
+    if as_json:
+        from signals.render.documents import indicator_detail_document
+
+        print_json(indicator_detail_document(catalogue, indicator))
+        return
+    from signals.cli.output import stdout_console
+    from signals.render.indicator import indicator_detail
+
+    stdout_console().print(indicator_detail(catalogue, indicator))
 
 
 @group.command("validate")

@@ -54,6 +54,29 @@ def indicator_ids(ctx: typer.Context, incomplete: str) -> list[Completion]:
     return _quietly(find)
 
 
+def variant_names(ctx: typer.Context, incomplete: str) -> list[Completion]:
+    """The variants of the indicator given before on the command line (of every indicator
+    when none is), with their titles."""
+
+    def find() -> list[Completion]:
+        from signals.catalogue_loader import load_catalogue
+        from signals.paths import resolve_catalogue_path
+
+        catalogue = load_catalogue(resolve_catalogue_path(_root_path(ctx, "catalogue")))
+        given = ctx.params.get("indicator")
+        chosen = str(given).strip().lower() if given else None
+        typed = incomplete.lower()
+        return [
+            (name, _shorten(variant.title))
+            for indicator in catalogue.indicators
+            if chosen is None or indicator.id == chosen
+            for name, variant in indicator.variants.items()
+            if name.startswith(typed)
+        ]
+
+    return _quietly(find)
+
+
 def _event_ids(ctx: typer.Context, incomplete: str, *, include_retracted: bool) -> list[Completion]:
     def find() -> list[Completion]:
         from signals.paths import resolve_db_path

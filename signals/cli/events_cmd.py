@@ -1,20 +1,23 @@
 """`signals log` and `signals events ...`: log, list, show, correct and retract events."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from signals.cli.completion import current_event_ids, event_ids, indicator_ids
 from signals.cli.context import session
 from signals.cli.options import (
+    AlternativeOption,
     AnalystOption,
+    BreaksOption,
     CredibilityOption,
     EvidenceStatus,
     IndicatorFilterOption,
     JsonOption,
     LocationOption,
     NotesOption,
+    ObservationOption,
     ObservedOption,
     ReliabilityOption,
     SearchOption,
@@ -24,8 +27,13 @@ from signals.cli.options import (
     TagOption,
     UntilOption,
     UrlOption,
+    VariantOption,
+    WithdrawsOption,
 )
 from signals.cli.output import message, print_json
+
+if TYPE_CHECKING:
+    from signals.catalogue import Catalogue
 
 # `signals log`, at the top level, and `signals events ...`.
 commands = typer.Typer()
@@ -45,6 +53,33 @@ def parse_event_id(value: str) -> int:
     if not 1 <= number < 2**63:
         raise typer.BadParameter(f"{value!r} is not an event id; event ids start at 1") from None
     return number
+
+
+def _ends(breaks: int | None, withdraws: int | None) -> int | None:
+    """The event an ending ends, from whichever of --breaks and --withdraws was given."""
+    if breaks is not None and withdraws is not None:
+        from signals.errors import UsageError
+
+        raise UsageError("Give --breaks or --withdraws, not both: an event ends one earlier event.")
+    return breaks if breaks is not None else withdraws
+
+
+def _refuse_wrong_ending_flag(
+    catalogue: "Catalogue", indicator_id: str, breaks: int | None, withdraws: int | None
+) -> None:
+    """--breaks ends a truce or a pledge, --withdraws a standing position: the other flag
+    for the indicator is a usage error naming the right one. An indicator that declares
+    neither is the event model's to refuse."""
+    from signals.errors import UsageError
+    from signals.events import ending_flag_problem
+
+    flag = "--breaks" if breaks is not None else "--withdraws" if withdraws is not None else None
+    indicator = catalogue.by_id.get(indicator_id)
+    if flag is None or indicator is None or indicator.ending() is None:
+        return
+    problem = ending_flag_problem(indicator, flag)
+    if problem:
+        raise UsageError(problem[0].upper() + problem[1:] + ".")
 
 
 @commands.command("log")
@@ -76,6 +111,11 @@ def log(
     analyst: AnalystOption = None,
     tag: TagOption = None,
     notes: NotesOption = None,
+    variant: VariantOption = None,
+    breaks: BreaksOption = None,
+    withdraws: WithdrawsOption = None,
+    observation: ObservationOption = None,
+    alternative: AlternativeOption = None,
     no_input: Annotated[
         bool,
         typer.Option("--no-input", help="Never ask for what is left out: it is an error."),
@@ -118,9 +158,15 @@ def log(
         "analyst": analyst,
         "tags": tag or [],
         "notes": notes,
+        "variant": variant,
+        "ends": _ends(breaks, withdraws),
+        "observation": observation,
+        "alternative": alternative,
     }
     if interactive:
-        left_out = {name for name in ("indicator", "summary", "source") if fields[name] is None}
+        left_out = {
+            name for name in ("indicator", "variant", "summary", "source") if fields[name] is None
+        }
         if observed is None:
             left_out.add("observed_at")
         left_out.update(
@@ -129,6 +175,7 @@ def log(
         event = prompts.ask_for_event(catalogue, fields, left_out)
     else:
         event = parse_event(fields, catalogue)
+    _refuse_wrong_ending_flag(catalogue, event.indicator, breaks, withdraws)
     stored = current.store(create=True).log(event)
     if as_json:
         from signals.render.documents import event_document
@@ -255,9 +302,16 @@ def edit_event(
     analyst: Annotated[str | None, typer.Option(help="Who logged it.")] = None,
     tag: TagOption = None,
     notes: NotesOption = None,
+    variant: VariantOption = None,
+    breaks: BreaksOption = None,
+    withdraws: WithdrawsOption = None,
+    observation: ObservationOption = None,
+    alternative: AlternativeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Correct an event: a new revision is stored and the old one kept."""
+    """Correct an event: a new revision is stored and the old one kept.
+
+    An empty text (--variant '', --observation '', --alternative '') clears the field."""
     from signals.events import parse_event
 
     current = session(ctx)
@@ -276,6 +330,10 @@ def edit_event(
         "analyst": analyst,
         "tags": tag,
         "notes": notes,
+        "variant": variant,
+        "ends": _ends(breaks, withdraws),
+        "observation": observation,
+        "alternative": alternative,
     }
     changes = {name: value for name, value in changes.items() if value is not None}
     if not changes:
@@ -283,7 +341,11 @@ def edit_event(
     if indicator:
         catalogue.indicator(indicator.strip().lower())
     merged = store.get(event_id).as_input() | changes
-    updated = store.edit(event_id, parse_event(merged, catalogue))
+    if "ends" in changes and "variant" not in changes:
+        merged["variant"] = None  # an ending is read as its breach or withdrawal
+    event = parse_event(merged, catalogue)
+    _refuse_wrong_ending_flag(catalogue, event.indicator, breaks, withdraws)
+    updated = store.edit(event_id, event)
     if as_json:
         from signals.render.documents import event_document
 

@@ -14,7 +14,7 @@ from typing import Annotated, Literal, TypeVar
 
 import typer
 
-from signals.cli.completion import indicator_ids
+from signals.cli.completion import current_event_ids, indicator_ids, variant_names
 from signals.cli.context import parse_date
 
 T = TypeVar("T")
@@ -159,5 +159,57 @@ AnalystOption = Annotated[
         "--analyst",
         envvar="SIGNALS_ANALYST",
         help="Your name, recorded with what you log or retract.",
+    ),
+]
+
+# How an event is read: `log` and `events edit`.
+VariantOption = Annotated[
+    str | None,
+    typer.Option(
+        "--variant",
+        metavar="NAME",
+        help="Which of the indicator's variants the event is (`signals indicators show ID`"
+        " lists them); left out, the indicator's default reading.",
+        autocompletion=variant_names,
+    ),
+]
+BreaksOption = Annotated[
+    int | None,
+    typer.Option(
+        "--breaks",
+        metavar="ID",
+        min=1,
+        help="The earlier event (of the same indicator) this one breaks: a truce violated,"
+        " a pledge gone back on.",
+        autocompletion=current_event_ids,
+    ),
+]
+WithdrawsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--withdraws",
+        metavar="ID",
+        min=1,
+        help="The earlier event (of the same standing indicator) this one withdraws: a"
+        " stated demand dropped.",
+        autocompletion=current_event_ids,
+    ),
+]
+ObservationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--observation",
+        metavar="KEY",
+        help="A key the events of one observation share (one speech read under several"
+        " indicators): together they count no more than the strongest reading.",
+    ),
+]
+AlternativeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--alternative",
+        metavar="INDICATOR",
+        help="Another indicator the event could also be filed under.",
+        autocompletion=indicator_ids,
     ),
 ]

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from signals.catalogue import Catalogue, Indicator
     from signals.events import EventInput
 
-Ask = Callable[["Catalogue", Any], Any]
+# An asker gets the catalogue and the answers so far (its own field's among them).
+Ask = Callable[["Catalogue", Mapping[str, Any]], Any]
 
 STATUS_MEANING = {
     "reported": "seen in a report, not yet confirmed",
@@ -89,7 +90,7 @@ def _heading(catalogue: Catalogue, indicator: Indicator) -> str:
     return f"Stage {indicator.stage}: {named}" if named else f"Stage {indicator.stage}"
 
 
-def ask_indicator(catalogue: Catalogue, current: Any) -> str:
+def ask_indicator(catalogue: Catalogue, answers: Mapping[str, Any]) -> str:
     from signals.errors import UnknownIndicatorError
 
     listed = menu(catalogue)
@@ -100,6 +101,10 @@ def ask_indicator(catalogue: Catalogue, current: Any) -> str:
             heading = _heading(catalogue, indicator)
             _say(heading)
         _say(f"  {number:>2}  {indicator.id:<{width}}  {indicator.title}")
+        # What counts and what does not, beside each: the filing mistakes are made here.
+        _say(f"      {'':<{width}}  evidence: {indicator.evidence}")
+        if indicator.not_this_if:
+            _say(f"      {'':<{width}}  not this if: {indicator.not_this_if}")
     while True:
         answer = _read("Indicator (number or id): ").lower()
         if not answer:
@@ -115,7 +120,33 @@ def ask_indicator(catalogue: Catalogue, current: Any) -> str:
                 _say(str(unknown))
 
 
-def ask_summary(catalogue: Catalogue, current: Any) -> str:
+# What Enter keeps when an indicator declares variants but no default among them.
+OWN_READING = "the indicator's own reading"
+
+
+def ask_variant(catalogue: Catalogue, answers: Mapping[str, Any]) -> str | None:
+    """One of the chosen indicator's variants, listed with their titles; Enter keeps the
+    default reading, named. Nothing is asked of an indicator without variants."""
+    indicator = catalogue.by_id.get(str(answers.get("indicator") or "").strip().lower())
+    if indicator is None or not indicator.variants or answers.get("ends") is not None:
+        return None
+    default = indicator.default_variant
+    _say(f"How did it come? ({indicator.title})")
+    width = max(map(len, indicator.variants))
+    for name, variant in indicator.variants.items():
+        mark = " (default)" if name == default else ""
+        _say(f"  {name:<{width}}  {variant.title}{mark}")
+    kept = default or OWN_READING
+    while True:
+        answer = _read(f"Variant [{kept}]: ").lower()
+        if not answer:
+            return None
+        if answer in indicator.variants:
+            return answer
+        _say(f"Pick one of {', '.join(indicator.variants)}, or Enter for {kept}.")
+
+
+def ask_summary(catalogue: Catalogue, answers: Mapping[str, Any]) -> str:
     while True:
         answer = _read("Summary (what happened, in one sentence): ")
         if answer:
@@ -123,7 +154,7 @@ def ask_summary(catalogue: Catalogue, current: Any) -> str:
         _say("The summary is needed.")
 
 
-def ask_observed(catalogue: Catalogue, current: Any) -> str:
+def ask_observed(catalogue: Catalogue, answers: Mapping[str, Any]) -> str:
     today = dt.date.today().isoformat()
     while True:
         answer = _read(f"Observed on (YYYY-MM-DD, today, yesterday) [{today}]: ")
@@ -133,32 +164,33 @@ def ask_observed(catalogue: Catalogue, current: Any) -> str:
             _say(problem.message)
 
 
-def ask_source(catalogue: Catalogue, current: Any) -> str | None:
+def ask_source(catalogue: Catalogue, answers: Mapping[str, Any]) -> str | None:
     return _read("Source (who reported it; Enter to leave out): ") or None
 
 
-def ask_reliability(catalogue: Catalogue, current: Any) -> str:
+def ask_reliability(catalogue: Catalogue, answers: Mapping[str, Any]) -> str:
     from signals.catalogue import RELIABILITY_MEANING
 
     _say("Source reliability:")
-    return _choose("Reliability", RELIABILITY_MEANING, str(current), str.upper)
+    return _choose("Reliability", RELIABILITY_MEANING, str(answers["reliability"]), str.upper)
 
 
-def ask_credibility(catalogue: Catalogue, current: Any) -> str:
+def ask_credibility(catalogue: Catalogue, answers: Mapping[str, Any]) -> str:
     from signals.catalogue import CREDIBILITY_MEANING
 
     _say("Information credibility:")
-    return _choose("Credibility", CREDIBILITY_MEANING, str(current), str)
+    return _choose("Credibility", CREDIBILITY_MEANING, str(answers["credibility"]), str)
 
 
-def ask_status(catalogue: Catalogue, current: Any) -> str:
+def ask_status(catalogue: Catalogue, answers: Mapping[str, Any]) -> str:
     _say("Evidence status:")
-    return _choose("Status", STATUS_MEANING, str(current), str.lower)
+    return _choose("Status", STATUS_MEANING, str(answers["status"]), str.lower)
 
 
 # In the order they are asked: what happened, then how far the source can be trusted.
 ASKERS: dict[str, Ask] = {
     "indicator": ask_indicator,
+    "variant": ask_variant,
     "summary": ask_summary,
     "observed_at": ask_observed,
     "source": ask_source,
@@ -186,10 +218,10 @@ def ask_for_event(
     answers = dict(given)
     for name, ask in ASKERS.items():
         if name in missing:
-            answers[name] = ask(catalogue, answers.get(name))
+            answers[name] = ask(catalogue, answers)
             while (reason := refusal(answers, name)) is not None:
                 _say(f"{name}: {reason}.")
-                answers[name] = ask(catalogue, answers.get(name))
+                answers[name] = ask(catalogue, answers)
     while True:
         try:
             return parse_event(answers, catalogue)
@@ -199,4 +231,4 @@ def ask_for_event(
                 raise
             for name, reason in refused.items():
                 _say(f"{name}: {reason}.")
-                answers[name] = ASKERS[name](catalogue, answers.get(name))
+                answers[name] = ASKERS[name](catalogue, answers)

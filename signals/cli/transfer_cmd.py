@@ -133,7 +133,8 @@ def export_command(
     current = session(ctx)
     if indicator:
         current.catalogue().indicator(indicator)
-    events = current.store().find(
+    store = current.store()
+    events = store.find(
         EventFilter(
             indicator=indicator,
             since=since,
@@ -142,15 +143,16 @@ def export_command(
             include_retracted=include_retracted,
         )
     )
+    references = store.references([event.ends for event in events if event.ends is not None])
     writer = WRITERS[format]
     output = output_file(output)
     if output is None:
-        writer(events, sys.stdout)
+        writer(events, sys.stdout, references)
         return
     from signals.cli.files import atomic_text_file
 
     with atomic_text_file(output, keep=current.own_files()) as out:
-        count = writer(events, out)
+        count = writer(events, out, references)
     left_out = 0 if include_retracted else current.store().count_retracted()
     message(
         f"Exported {count} event{'' if count == 1 else 's'} to {output}"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from signals.catalogue import Catalogue, Kind
+    from signals.catalogue import Catalogue, Indicator, Kind
     from signals.confidence import Confidence
     from signals.events import Event, EventRevision
     from signals.importer import ImportReport
@@ -313,6 +313,16 @@ def indicators_document(catalogue: Catalogue, kind: Kind | None = None) -> list[
         for indicator in catalogue.indicators
         if kind is None or indicator.kind is kind
     ]
+
+
+def indicator_detail_document(catalogue: Catalogue, indicator: Indicator) -> Document:
+    """`indicators show --json`: the indicator as the catalogue gives it, with the name of
+    its stage, the reading of an event logged without a variant, and what ends one."""
+    document: Document = indicator.model_dump(mode="json", exclude_none=True)
+    document["stage_name"] = catalogue.stage_name(indicator.stage) if indicator.stage else None
+    document["default_reading"] = indicator.reading("")
+    document["ending"] = indicator.ending()
+    return document
 
 
 def catalogue_valid_document(file: Path, catalogue: Catalogue, counts: dict[str, int]) -> Document:

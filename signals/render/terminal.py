@@ -12,6 +12,7 @@ from rich.text import Text
 
 from signals.catalogue import CREDIBILITY_MEANING, RELIABILITY_MEANING, Catalogue, Kind, Scoring
 from signals.events import Event, EventRevision
+from signals.likelihoods import WITHDRAWAL
 from signals.matrix import Matrix
 from signals.scoring import Headline, IndicatorScore, ScoreResult, State
 
@@ -91,6 +92,10 @@ def _events_table(events: Sequence[Event], wide: bool) -> Table:
     table.add_column("id", justify="right", no_wrap=True)
     table.add_column("observed", no_wrap=True)
     table.add_column("indicator", no_wrap=True)
+    # Only a list with a variant among its events gives them a column.
+    read = any(event.variant for event in events)
+    if read:
+        table.add_column("variant", no_wrap=True)
     table.add_column("grade", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("summary", min_width=12)
@@ -102,6 +107,7 @@ def _events_table(events: Sequence[Event], wide: bool) -> Table:
             str(event.id),
             event.observed_at.isoformat(),
             event.indicator,
+            *([_reading(event)] if read else []),
             event.grade,
             "retracted" if retracted else event.status.value,
             Text(event.summary, style="strike dim" if retracted else ""),
@@ -126,6 +132,10 @@ def event_detail(
     rows = [
         ("event", f"#{event.id} (revision {event.revision})"),
         ("indicator", f"{event.indicator}" + (f" — {title}" if title else "")),
+        ("variant", _variant_detail(event, catalogue)),
+        *_ending_detail(event),
+        ("observation", event.observation or ""),
+        ("alternative", event.alternative or ""),
         ("summary", event.summary),
         ("observed", event.observed_at.isoformat()),
         (
@@ -179,6 +189,32 @@ def event_detail(
             )
         parts.extend([Text(""), history])
     return Group(*parts)
+
+
+def _reading(event: Event) -> str:
+    """The variant of an event in a list: an ending names the event it ends."""
+    if event.ends is not None:
+        return f"{event.variant} of #{event.ends}"
+    return event.variant
+
+
+def _variant_detail(event: Event, catalogue: Catalogue | None) -> str:
+    indicator = catalogue.by_id.get(event.indicator) if catalogue else None
+    if indicator is None or event.ends is not None:
+        return event.variant
+    if event.variant in indicator.variants:
+        return f"{event.variant} — {indicator.variants[event.variant].title}"
+    if indicator.default_variant:
+        return f"{indicator.default_variant} (the default reading)"
+    return ""
+
+
+def _ending_detail(event: Event) -> list[tuple[str, str]]:
+    """What an ending ends, in the words of the flag that made it."""
+    if event.ends is None:
+        return []
+    verb = "withdraws" if event.variant == WITHDRAWAL else "breaks"
+    return [(verb, f"#{event.ends}")]
 
 
 def _as_cell(value: object) -> str:

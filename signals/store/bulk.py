@@ -7,15 +7,18 @@ earlier revisions, the per-class totals and the planner's statistics are all see
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from signals.errors import SignalsError
+from signals.events import PLAIN_ORDER
 from signals.store.catalogues import remember_catalogue
 from signals.store.checks import refresh_statistics
-from signals.store.events import CONTENT_COLUMNS
+from signals.store.events import CONTENT_COLUMNS, ending_problem
 from signals.store.opening import StoreBase
 from signals.store.totals import count_in_totals
 
@@ -40,15 +43,37 @@ class EarlierRevisions:
     fingerprints: frozenset[str]  # of revisions without an external id
 
     def describe(self, row: tuple[Any, ...]) -> bool:
-        """Whether a row (values in `CONTENT_COLUMNS` order) is one of these revisions."""
+        """Whether a row (values in `PLAIN_ORDER` or `CONTENT_COLUMNS` order, which
+        begin alike) is one of these revisions."""
         external_id = row[_EXTERNAL_ID]
         if external_id is not None:
             return external_id in self.external_ids
         return row[_FINGERPRINT] in self.fingerprints
 
 
-_EXTERNAL_ID = CONTENT_COLUMNS.index("external_id")
-_FINGERPRINT = CONTENT_COLUMNS.index("fingerprint")
+_EXTERNAL_ID = PLAIN_ORDER.index("external_id")
+_FINGERPRINT = PLAIN_ORDER.index("fingerprint")
+_ENDS = CONTENT_COLUMNS.index("ends")
+_INDICATOR = PLAIN_ORDER.index("indicator")
+_OBSERVED = PLAIN_ORDER.index("observed_at")
+_STAMPS = ("logged_at", "revision", "revised_at")
+
+
+def _insert_sql(columns: Sequence[str]) -> str:
+    names = (*columns, *_STAMPS)
+    return (
+        f"INSERT INTO events ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        " ON CONFLICT DO NOTHING"
+    )
+
+
+# An ordinary row names only the columns every event has; the rest keep their defaults.
+_PLAIN_INSERT = _insert_sql(PLAIN_ORDER)
+_READ_INSERT = _insert_sql(CONTENT_COLUMNS)
+
+
+class UnresolvedEnding(SignalsError):
+    """The event a row says it ends is not on record, or cannot be ended by it."""
 
 
 class BulkImport:
@@ -77,9 +102,11 @@ class BulkImport:
         self.finished = False
 
     def insert(self, rows: Sequence[tuple[Any, ...]]) -> int:
-        """Insert rows (values in `CONTENT_COLUMNS` order); rows already known (by external
-        id, or by content when they have none) are skipped, as are those that describe an
-        event as it was before a correction. Returns how many were inserted."""
+        """Insert rows: ordinary ones in `PLAIN_ORDER`, those with a reading in
+        `CONTENT_COLUMNS` order (see `EventInput.values`), kept in the order given. Rows
+        already known (by external id, or by content when they have none) are skipped, as
+        are those that describe an event as it was before a correction. Returns how many
+        were inserted."""
         # An import that outgrows the table builds some indexes once, at its end.
         if (
             self._deferred is None
@@ -87,11 +114,44 @@ class BulkImport:
             and self.inserted > self.first_id
         ):
             self._deferred = _defer_indexes(self._connection)
-        columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
+        plain = len(PLAIN_ORDER)
+        if all(len(row) == plain for row in rows):
+            return self._insert_run(_PLAIN_INSERT, rows)
+        inserted = 0
+        for width, run in itertools.groupby(rows, key=len):
+            inserted += self._insert_run(
+                _PLAIN_INSERT if width == plain else _READ_INSERT, list(run)
+            )
+        return inserted
+
+    def insert_ending(self, row: tuple[Any, ...], reference: str) -> int:
+        """Insert a row (in `CONTENT_COLUMNS` order) that ends the event `reference` names:
+        an external id, or else an event id, of an event on record or inserted earlier
+        in this import. Raises `UnresolvedEnding` when there is none, or when the row
+        cannot end it (see `ending_problem`). Returns how many were inserted (0 or 1)."""
+        found = self._connection.execute(
+            "SELECT id FROM events WHERE external_id = ?", (reference,)
+        ).fetchone()
+        if found is None and reference.isdigit():
+            found = self._connection.execute(
+                "SELECT id FROM events WHERE id = ?", (int(reference),)
+            ).fetchone()
+        if found is None:
+            raise UnresolvedEnding(
+                f"names no event on record or earlier in the file (by id or external id"
+                f" '{reference}')"
+            )
+        problem = ending_problem(self._connection, found[0], row[_INDICATOR], row[_OBSERVED])
+        if problem:
+            raise UnresolvedEnding(problem)
+        ends = list(row)
+        ends[_ENDS] = found[0]
+        return self._insert_run(_READ_INSERT, [tuple(ends)])
+
+    def _insert_run(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> int:
         now, earlier = self._stamp, self._earlier
         cursor = self._connection.executemany(
-            f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            " ON CONFLICT DO NOTHING",
+            sql,
             [(*row, now, 1, now) for row in rows if earlier is None or not earlier.describe(row)],
         )
         # The rows this statement inserted (total_changes would count triggers' changes too).

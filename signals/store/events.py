@@ -9,13 +9,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from signals.errors import EventNotFoundError, SignalsError
-from signals.events import EVENT_FIELDS, Event, EventInput, EventRevision, Retraction
+from signals.events import (
+    CONTENT_ORDER,
+    EVENT_FIELDS,
+    Event,
+    EventInput,
+    EventRevision,
+    Retraction,
+)
 from signals.store.catalogues import remember_catalogue
 from signals.store.opening import utc_now
 from signals.store.search import Search, search_query
 from signals.store.totals import count_in_totals
 
-CONTENT_COLUMNS = (*EVENT_FIELDS, "fingerprint")
+CONTENT_COLUMNS = CONTENT_ORDER
 EVENT_COLUMNS = ("id", *EVENT_FIELDS, "logged_at", "revision", "revised_at")
 SELECT_EVENT = (
     "SELECT "
@@ -45,6 +52,7 @@ class Events(Search):
     def _insert(self, connection: sqlite3.Connection, event: EventInput, now: str) -> int:
         row = event.row()
         self._refuse_duplicate(connection, row, exclude_id=None)
+        _refuse_bad_ending(connection, row, event_id=None)
         columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
         values = [row[column] for column in CONTENT_COLUMNS] + [now, 1, now]
         cursor = connection.execute(
@@ -139,6 +147,7 @@ class Events(Search):
             if tuple(old[: len(CONTENT_COLUMNS)]) == tuple(row[c] for c in CONTENT_COLUMNS):
                 raise SignalsError(f"The edit changes nothing in event #{event_id}.")
             self._refuse_duplicate(connection, row, exclude_id=event_id)
+            _refuse_bad_ending(connection, row, event_id=event_id)
             connection.execute(
                 f"INSERT INTO event_revisions (event_id, {', '.join(CONTENT_COLUMNS)}, revision,"
                 f" revised_at, replaced_at) VALUES (?, {', '.join('?' * len(CONTENT_COLUMNS))},"
@@ -194,6 +203,21 @@ class Events(Search):
             found.update((row[0], row[1]) for row in rows)
         return found
 
+    def references(self, event_ids: Sequence[int]) -> dict[int, str]:
+        """How a file names each of `event_ids`: by its external id where it has one, else
+        by its id (what `import` reads in `breaks` and `withdraws`)."""
+        found: dict[int, str] = {}
+        ids = sorted(set(event_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._connection.execute(
+                f"SELECT id, coalesce(external_id, id) FROM events"
+                f" WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((row[0], str(row[1])) for row in rows)
+        return found
+
     def id_choices(
         self, prefix: str, *, include_retracted: bool, limit: int
     ) -> list[tuple[int, str, str]]:
@@ -208,6 +232,56 @@ class Events(Search):
             (prefix + "*", limit),
         )
         return [(row[0], row[1], row[2]) for row in rows]
+
+
+def ending_problem(
+    connection: sqlite3.Connection,
+    ends: int,
+    indicator: str,
+    observed_at: str,
+    *,
+    event_id: int | None = None,
+) -> str | None:
+    """Why an event of `indicator` observed on `observed_at` cannot end event `ends`, if
+    it cannot: it ends an earlier (or same-day) event of its own indicator that still
+    counts and is not itself an ending."""
+    if ends == event_id:
+        return "An event cannot end itself."
+    target = connection.execute(
+        "SELECT e.indicator, e.observed_at, e.ends, r.event_id IS NOT NULL FROM events e"
+        " LEFT JOIN retractions r ON r.event_id = e.id WHERE e.id = ?",
+        (ends,),
+    ).fetchone()
+    if target is None:
+        return f"There is no event #{ends} to end."
+    target_indicator, target_observed, target_ends, retracted = target
+    if target_indicator != indicator:
+        return (
+            f"Event #{ends} is filed under {target_indicator}: an event ends only one of its"
+            f" own indicator ({indicator})."
+        )
+    if target_observed > observed_at:
+        return (
+            f"Event #{ends} was observed on {target_observed}, after this one: an event ends"
+            " only an earlier or same-day one."
+        )
+    if retracted:
+        return f"Event #{ends} is retracted, so there is nothing of it to end."
+    if target_ends is not None:
+        return f"Event #{ends} itself ends event #{target_ends}; an ending cannot be ended."
+    return None
+
+
+def _refuse_bad_ending(
+    connection: sqlite3.Connection, row: dict[str, Any], event_id: int | None
+) -> None:
+    if row["ends"] is None:
+        return
+    problem = ending_problem(
+        connection, row["ends"], row["indicator"], row["observed_at"], event_id=event_id
+    )
+    if problem:
+        raise SignalsError(problem)
 
 
 def event_from_row(row: Sequence[Any]) -> Event:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from signals.events import EVENT_FIELDS, Event
-from signals.evidence import Evidence, EvidenceClass
+from signals.evidence import Evidence, EvidenceClass, Linked
 from signals.store.events import EVENT_COLUMNS, event_from_row
 from signals.store.opening import StoreBase
 from signals.store.totals import CLASS_COLUMNS
@@ -15,11 +15,12 @@ from signals.store.totals import CLASS_COLUMNS
 # For every class, its freshest event observed by a day and not retracted: a step down the
 # evidence index from (class, day), which ends in the event id.
 _FRESHEST_BY_CLASS = """
-    SELECT t.indicator, t.reliability, t.credibility, t.status, e.id, e.observed_at
+    SELECT t.indicator, t.variant, t.reliability, t.credibility, t.status, e.id, e.observed_at
     FROM evidence_totals t
     JOIN events e ON e.id = (
         SELECT f.id FROM events f
-        WHERE f.indicator = t.indicator AND f.reliability = t.reliability
+        WHERE f.indicator = t.indicator AND f.variant = t.variant
+          AND f.reliability = t.reliability
           AND f.credibility = t.credibility AND f.status = t.status AND f.observed_at <= ?1
           AND f.id NOT IN (SELECT event_id FROM retractions)
         ORDER BY f.observed_at DESC, f.id DESC
@@ -44,7 +45,7 @@ class EvidenceReads(StoreBase):
         if not history:
             rows = self._connection.execute(
                 "SELECT e.id, e.indicator, e.reliability, e.credibility, e.status, e.observed_at,"
-                " e.revised_at, NULL FROM events e WHERE e.observed_at <= ?"
+                " e.revised_at, NULL, e.variant FROM events e WHERE e.observed_at <= ?"
                 " AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.id)",
                 (observed_by,),
             )
@@ -52,12 +53,12 @@ class EvidenceReads(StoreBase):
             rows = self._connection.execute(
                 """
                 SELECT e.id, e.indicator, e.reliability, e.credibility, e.status, e.observed_at,
-                       e.revised_at, r.retracted_at
+                       e.revised_at, r.retracted_at, e.variant
                 FROM events e LEFT JOIN retractions r ON r.event_id = e.id
                 WHERE e.observed_at <= :observed
                 UNION ALL
                 SELECT v.event_id, v.indicator, v.reliability, v.credibility, v.status,
-                       v.observed_at, v.revised_at, v.replaced_at
+                       v.observed_at, v.revised_at, v.replaced_at, v.variant
                 FROM event_revisions v
                 WHERE v.observed_at <= :observed
                 """,
@@ -73,12 +74,52 @@ class EvidenceReads(StoreBase):
                 observed_at=dt.date.fromisoformat(row[5]),
                 known_from=row[6],
                 known_until=row[7],
+                variant=row[8],
             )
             for row in rows
         ]
 
+    def linked(self, as_of: dt.date) -> list[Linked]:
+        """The events observed by `as_of`, current and not retracted, that share an
+        observation with others or name another indicator they could be filed under: the
+        few the scorer weighs one by one rather than by class."""
+        rows = self._connection.execute(
+            "SELECT e.id, e.indicator, e.variant, e.reliability, e.credibility, e.status,"
+            " e.observed_at, e.observation, e.alternative FROM events e INDEXED BY events_linked"
+            " WHERE (e.observation IS NOT NULL OR e.alternative IS NOT NULL)"
+            " AND e.observed_at <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.id)"
+            " ORDER BY e.observed_at, e.id",
+            (as_of.isoformat(),),
+        )
+        return [
+            Linked(
+                event_id=row[0],
+                indicator=row[1],
+                variant=row[2],
+                reliability=row[3],
+                credibility=row[4],
+                status=row[5],
+                observed_at=dt.date.fromisoformat(row[6]),
+                observation=row[7],
+                alternative=row[8],
+            )
+            for row in rows
+        ]
+
+    def endings(self, as_of: dt.date) -> dict[int, int]:
+        """Which event each ending event ends (ending id -> ended id): the breaches and
+        withdrawals observed by `as_of`, current and not retracted."""
+        rows = self._connection.execute(
+            "SELECT e.id, e.ends FROM events e INDEXED BY events_ends"
+            " WHERE e.ends IS NOT NULL AND e.observed_at <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.id)",
+            (as_of.isoformat(),),
+        )
+        return {row[0]: row[1] for row in rows}
+
     def evidence_classes(self, days: Sequence[dt.date]) -> dict[dt.date, list[EvidenceClass]]:
-        """The evidence classes counting on each of `days`: per indicator, grade and status,
+        """The evidence classes counting on each of `days`: per indicator, variant, grade and status,
         how many events not retracted were observed by that day, and the freshest of them
         (the last logged, when several are equally fresh).
 
@@ -93,8 +134,8 @@ class EvidenceReads(StoreBase):
             return self._evidence_classes(ordered)
 
     def _evidence_classes(self, ordered: list[dt.date]) -> dict[dt.date, list[EvidenceClass]]:
-        counting: dict[tuple[str, str, str, str], int] = {
-            (row[0], row[1], row[2], row[3]): row[4]
+        counting: dict[tuple[str, str, str, str, str], int] = {
+            (row[0], row[1], row[2], row[3], row[4]): row[5]
             for row in self._connection.execute(
                 f"SELECT {CLASS_COLUMNS}, events FROM evidence_totals"
             )
@@ -103,14 +144,14 @@ class EvidenceReads(StoreBase):
             f"SELECT {CLASS_COLUMNS}, count(*) FROM events"
             f" WHERE id IN (SELECT event_id FROM retractions) GROUP BY {CLASS_COLUMNS}"
         ):
-            counting[row[:4]] = counting.get(row[:4], 0) - row[4]
+            counting[row[:5]] = counting.get(row[:5], 0) - row[5]
         # Per class and period after the first day (period k ends on ordered[k]; the last
         # is open-ended): how many events count, and the freshest of them. The freshest is
         # the greatest (date, id), taken as the greatest of one sortable text of both.
         bounds = [day.isoformat() for day in ordered]
         whens = " ".join(f"WHEN observed_at <= ? THEN {k}" for k in range(1, len(bounds)))
         bucket = f"CASE {whens} ELSE {len(bounds)} END" if whens else str(len(bounds))
-        periods: dict[tuple[str, str, str, str], dict[int, tuple[int, str]]] = {}
+        periods: dict[tuple[str, str, str, str, str], dict[int, tuple[int, str]]] = {}
         for row in self._connection.execute(
             # The upper bound holds for every date; with it the planner sees a bounded range
             # and skip-scans the evidence index instead of reading all of it (measured).
@@ -118,13 +159,13 @@ class EvidenceReads(StoreBase):
             f" max(observed_at || ' ' || substr('00000000000' || id, -12)) FROM events"
             f" WHERE observed_at > ? AND observed_at <= '9999-12-31'"
             f" AND id NOT IN (SELECT event_id FROM retractions)"
-            f" GROUP BY {CLASS_COLUMNS}, 5",
+            f" GROUP BY {CLASS_COLUMNS}, 6",
             (*bounds[1:], bounds[0]),
         ):
-            periods.setdefault(row[:4], {})[row[4]] = (row[5], row[6])
+            periods.setdefault(row[:5], {})[row[5]] = (row[6], row[7])
         # The freshest of each class by the first day: one step down the evidence index.
         freshest = {
-            (row[0], row[1], row[2], row[3]): f"{row[5]} {row[4]:012d}"
+            (row[0], row[1], row[2], row[3], row[4]): f"{row[6]} {row[5]:012d}"
             for row in self._connection.execute(_FRESHEST_BY_CLASS, (bounds[0],))
         }
         found: dict[dt.date, list[EvidenceClass]] = {day: [] for day in ordered}
@@ -135,7 +176,7 @@ class EvidenceReads(StoreBase):
             # A class's freshest event changes on few of the days: parse it when it does.
             latest_date, latest_id = _freshest(latest) if latest else (None, 0)
             total = counting.get(key, 0)
-            indicator, reliability, credibility, status = key
+            indicator, variant, reliability, credibility, status = key
             for k, day in enumerate(ordered):
                 if k in own:
                     count, period_latest = own[k]
@@ -148,7 +189,14 @@ class EvidenceReads(StoreBase):
                     continue
                 found[day].append(
                     EvidenceClass(
-                        indicator, reliability, credibility, status, latest_date, latest_id, events
+                        indicator,
+                        reliability,
+                        credibility,
+                        status,
+                        latest_date,
+                        latest_id,
+                        events,
+                        variant=variant,
                     )
                 )
         return found

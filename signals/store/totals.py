@@ -6,10 +6,13 @@ from __future__ import annotations
 import sqlite3
 
 from signals.errors import DatabaseError
+from signals.migrations import CLASS_KEY
 from signals.store.opening import StoreBase
 
-# What makes an evidence class: the events of one indicator with one grade and status.
-CLASS_COLUMNS = "indicator, reliability, credibility, status"
+# What makes an evidence class: the events of one reading of an indicator (its variant)
+# with one grade and status.
+CLASS_COLUMNS = CLASS_KEY
+_KEY = len(CLASS_COLUMNS.split(","))
 # How many events each class has, counted afresh.
 _EVENTS_BY_CLASS = f"SELECT {CLASS_COLUMNS}, count(*) FROM events GROUP BY {CLASS_COLUMNS}"
 
@@ -20,7 +23,7 @@ def count_in_totals(
     """Add the events inserted after `since_id` to the per-class totals. The store does
     this once per write (an import counts all its rows at its end), where a trigger
     would run per row (a third of an import's time, measured); corrections are counted
-    by a trigger (see m006).
+    by a trigger (see m006 and m007).
 
     A few new rows are read by id and grouped; when they are most of the table, the
     evidence index is read in its order instead, which groups them without sorting
@@ -35,7 +38,7 @@ def count_in_totals(
 
 class Totals(StoreBase):
     def recount_totals(self) -> int:
-        """Count every class's events afresh (as m006 first did); returns how many classes.
+        """Count every class's events afresh (as m007 last did); returns how many classes.
         Refused when the totals count more events than there are: events are never
         deleted, so the difference is the one trace of rows deleted around signals."""
         with self._write() as connection:
@@ -61,10 +64,12 @@ class Totals(StoreBase):
         """How many classes' kept totals differ from a count of their events (none unless
         the database was written around its triggers)."""
         kept = {
-            tuple(row[:4]): row[4]
+            tuple(row[:_KEY]): row[_KEY]
             for row in self._connection.execute(
                 f"SELECT {CLASS_COLUMNS}, events FROM evidence_totals WHERE events <> 0"
             )
         }
-        counted = {tuple(row[:4]): row[4] for row in self._connection.execute(_EVENTS_BY_CLASS)}
+        counted = {
+            tuple(row[:_KEY]): row[_KEY] for row in self._connection.execute(_EVENTS_BY_CLASS)
+        }
         return sum(kept.get(key) != counted.get(key) for key in kept.keys() | counted.keys())
