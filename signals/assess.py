@@ -5,19 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 
 from signals.catalogue import Catalogue
-from signals.confidence import assess_confidence
+from signals.confidence import Change, assess_confidence, leader_of
 from signals.events import Event
 from signals.evidence import EvidenceClass, classify, known_by
 from signals.hypotheses import hypothesis_space
+from signals.readings import alternative_filings, one_reading_per_observation
 from signals.report import TREND_WEEKS, LateReports, Week, WeeklyReport, build_report
 from signals.scoring import ScoreResult, score_classes
 from signals.store import Store
 
 
 def classes_reader(
-    store: Store, days: Sequence[dt.date], *, as_known: bool
+    store: Store, catalogue: Catalogue, days: Sequence[dt.date], *, as_known: bool
 ) -> Callable[[dt.date], list[EvidenceClass]]:
     """The evidence classes counting on each of `days`, from one read of the database.
 
@@ -25,13 +27,20 @@ def classes_reader(
     read as the record stood at the end of the last of them, the day a status or report
     was made: a report printed then scored its trend and the week before with what was
     known then, not with what was known at each of those earlier days. That needs the
-    record's history, so its rows are read and grouped here."""
+    record's history, so its rows are read and grouped here.
+
+    Each day's classes count a shared observation once (see `signals.readings`)."""
     ordered = sorted(set(days))
+    linked = store.linked(ordered[-1])
+    read: Callable[[dt.date], list[EvidenceClass]]
     if as_known:
         history = store.evidence(ordered[-1], history=True)
-        horizon = known_by(ordered[-1])
-        return lambda day: classify(history, day, horizon)
-    return store.evidence_classes(ordered).__getitem__
+        read = partial(classify, history, known_by=known_by(ordered[-1]))
+    else:
+        read = store.evidence_classes(ordered).__getitem__
+    if not linked:
+        return read
+    return lambda day: one_reading_per_observation(catalogue, read(day), linked, day)
 
 
 def assess(
@@ -43,19 +52,38 @@ def assess(
     prior: float | None = None,
 ) -> ScoreResult:
     with store.read():
-        classes = classes_reader(store, [as_of], as_known=as_known)(as_of)
+        classes = classes_reader(store, catalogue, [as_of], as_known=as_known)(as_of)
         result = score_classes(catalogue, classes, as_of, prior=prior, as_known=as_known)
-        return with_confidence(store, catalogue, result, prior)
+        return with_confidence(store, catalogue, result, classes, prior)
 
 
 def with_confidence(
-    store: Store, catalogue: Catalogue, result: ScoreResult, prior: float | None
+    store: Store,
+    catalogue: Catalogue,
+    result: ScoreResult,
+    classes: Sequence[EvidenceClass],
+    prior: float | None,
 ) -> ScoreResult:
     """`result` with the range and confidence of its headline, telling origins apart by the
-    sources its evidence names."""
+    sources its evidence names, and with every alternative filing an event names."""
+    day = result.as_of
+    filings = [
+        Change(
+            f"event #{member.event_id} filed under {member.alternative}",
+            refiled.headline.p_genuine,
+            leader_of(refiled.headline.hypotheses),
+            event_id=member.event_id,
+        )
+        for member, moved in alternative_filings(catalogue, classes, store.linked(day), day)
+        for refiled in [score_classes(catalogue, moved, day, prior=prior, as_known=result.as_known)]
+    ]
     event_ids = [w.event_id for i in result.indicators for w in i.evidence]
     confidence = assess_confidence(
-        catalogue, hypothesis_space(catalogue, prior), result, store.sources(event_ids)
+        catalogue,
+        hypothesis_space(catalogue, prior),
+        result,
+        store.sources(event_ids),
+        filings=filings,
     )
     return replace(result, confidence=confidence)
 
@@ -78,7 +106,7 @@ def weekly_report(
     horizon = known_by(as_of) if as_known else None
     # The scores and the week's events from one view of the database.
     with store.read():
-        classes_at = classes_reader(store, days, as_known=as_known)
+        classes_at = classes_reader(store, catalogue, days, as_known=as_known)
         events = store.events_of_week(week.monday, as_of, known_by=horizon)
         late = LateReports(*store.late_reports(week.monday, as_of, known_by=horizon))
         if list_late and late.count:
@@ -101,4 +129,5 @@ def weekly_report(
             late=late,
             events_by_id=events_by_id,
         )
-        return replace(report, current=with_confidence(store, catalogue, report.current, prior))
+        current = with_confidence(store, catalogue, report.current, classes_at(as_of), prior)
+        return replace(report, current=current)

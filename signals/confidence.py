@@ -2,8 +2,9 @@
 
 The range is the headline recomputed one change at a time: each hypothesis's prior
 multiplied and divided by the catalogue's sensitivity factor k, all strengths multiplied
-and divided by k, and each observation left out. (Scaling likelihoods would change
-nothing a ratio does not already say, so it is not a test.)
+and divided by k, each observation left out, and each other filing an event names.
+(Scaling likelihoods would change nothing a ratio does not already say, so it is not a
+test.)
 
 Confidence is the lowest of four readings, each with its reason:
 - robustness: P(genuine) stays on the same side of 20 % (the edge of "very unlikely")
@@ -94,9 +95,12 @@ def assess_confidence(
     space: HypothesisSpace,
     result: ScoreResult,
     origins: Mapping[int, str] | None = None,
+    *,
+    filings: Sequence[Change] = (),
 ) -> Confidence:
     """The range and confidence of `result`'s headline; `origins` gives each event's source
-    where known (events without one share a single unknown origin)."""
+    where known (events without one share a single unknown origin), and `filings` the
+    headline with each event an analyst says could be filed elsewhere filed there."""
     origins = origins or {}
     indicators = list(result.indicators)
     base = posterior(space, parts(space, _readings(indicators)))
@@ -105,6 +109,7 @@ def assess_confidence(
         *_prior_changes(catalogue, space, indicators),
         *_strength_changes(catalogue, space, indicators),
         *_left_out(catalogue, space, indicators),
+        *filings,
     ]
     values = [p, *(c.p_headline for c in changes)]
     low, high = min(values), max(values)

@@ -66,7 +66,7 @@ def test_sql_aggregates_match_the_pure_grouping(
                 moved = {**fields, "observed_at": (START + dt.timedelta(days=day // 2)).isoformat()}
                 store.edit(event.id, parse_event({**moved, "reliability": "C"}, CATALOGUE))
         wanted = sorted(START + dt.timedelta(days=offset) for offset in offsets)
-        read = classes_reader(store, wanted, as_known=False)
+        read = classes_reader(store, CATALOGUE, wanted, as_known=False)
         for day in wanted:
             from_sql = sorted(read(day), key=key)
             grouped = sorted(classify(store.evidence(day), day), key=key)
@@ -94,7 +94,7 @@ def test_imported_events_are_counted_in_the_totals(tmp_path, logged_before: int)
         assert report.inserted == 27
         assert store.drifted_totals() == 0
         day = dt.date(2024, 6, 20)
-        from_sql = sorted(classes_reader(store, [day], as_known=False)(day), key=key)
+        from_sql = sorted(classes_reader(store, CATALOGUE, [day], as_known=False)(day), key=key)
         assert from_sql == sorted(classify(store.evidence(day), day), key=key)
         assert sum(item.events for item in from_sql) == store.count()
     finally:

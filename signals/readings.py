@@ -1,0 +1,101 @@
+"""Events the scorer weighs one by one: one observation read under several indicators,
+and an event the analyst says could be filed under another.
+
+One speech that offers talks and threatens nuclear use is one observation: logged under
+two indicators it must not count twice, so only its most telling reading is scored (the
+one whose evidence is strongest times how far its row separates the hypotheses) and the
+others are left out. A class that holds other reports of a left-out reading keeps them:
+those are reports of their own.
+
+An event that names an alternative indicator is scored where it was filed; the range
+of the headline then includes the score with it filed under the alternative instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from signals.catalogue import Catalogue, Indicator
+from signals.evidence import EvidenceClass, Linked
+from signals.indicators import base_weights
+
+ClassKey = tuple[str, str, str, str, str]
+
+
+def _key(item: EvidenceClass | Linked) -> ClassKey:
+    return (item.indicator, item.variant, item.reliability, item.credibility, item.status)
+
+
+def _diagnosticity(indicator: Indicator, variant: str) -> float:
+    """How far a reading's row separates the hypotheses: ln(largest / smallest)."""
+    if indicator.likelihood_ratio is not None:
+        return abs(math.log(indicator.likelihood_ratio))
+    row = indicator.reading_row(indicator.reading(variant))
+    if not row:
+        return 0.0
+    return math.log(max(row.values()) / min(row.values()))
+
+
+def _weight(catalogue: Catalogue, member: Linked, as_of: dt.date) -> float:
+    indicator = catalogue.by_id.get(member.indicator)
+    if indicator is None:
+        return 0.0
+    base = base_weights(catalogue)[member.reliability, member.credibility, member.status]
+    age = (as_of - member.observed_at).days
+    decay = 1.0 if indicator.standing else 0.5 ** (age / indicator.half_life_days)
+    return base * decay * _diagnosticity(indicator, member.variant)
+
+
+def one_reading_per_observation(
+    catalogue: Catalogue,
+    classes: Iterable[EvidenceClass],
+    linked: Sequence[Linked],
+    as_of: dt.date,
+) -> list[EvidenceClass]:
+    """`classes` with every reading of a shared observation but its most telling left out."""
+    groups: dict[str, list[Linked]] = defaultdict(list)
+    for member in linked:
+        if member.observation and member.observed_at <= as_of:
+            groups[member.observation].append(member)
+    left_out: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        kept = max(members, key=lambda m: (_weight(catalogue, m, as_of), -m.event_id))
+        left_out.update(m.event_id for m in members if m is not kept)
+    if not left_out:
+        return list(classes)
+    return [c for c in classes if not (c.events == 1 and c.latest_event_id in left_out)]
+
+
+def alternative_filings(
+    catalogue: Catalogue,
+    classes: Sequence[EvidenceClass],
+    linked: Sequence[Linked],
+    as_of: dt.date,
+) -> list[tuple[Linked, list[EvidenceClass]]]:
+    """For each event that names an alternative indicator: the classes with it filed there
+    instead (in that indicator's default reading)."""
+    found: list[tuple[Linked, list[EvidenceClass]]] = []
+    for member in linked:
+        if (
+            not member.alternative
+            or member.observed_at > as_of
+            or member.alternative not in catalogue.by_id
+        ):
+            continue
+        kept = [c for c in classes if not (c.events == 1 and c.latest_event_id == member.event_id)]
+        moved = EvidenceClass(
+            member.alternative,
+            member.reliability,
+            member.credibility,
+            member.status,
+            latest=member.observed_at,
+            latest_event_id=member.event_id,
+            events=1,
+        )
+        found.append((member, [*kept, moved]))
+    return found
