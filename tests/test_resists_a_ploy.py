@@ -1,0 +1,271 @@
+"""How the default catalogue reads the cases the article warns about, through the command
+line: a truce announced and broken, talks offered with an ultimatum, routine swaps,
+standing demands, one speech logged twice, stages that are reached now, and a filing an
+analyst is unsure of. Each expectation is the article's reading, written before the
+figures were looked at."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+AS_OF = "2024-06-30"
+
+
+def log(signals, *args: str) -> int:  # type: ignore[no-untyped-def]
+    result = signals("log", *args, "--no-input", "--json")
+    assert result.exit_code == 0, result.stderr
+    return int(json.loads(result.stdout)["id"])
+
+
+def score(signals, as_of: str = AS_OF) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    return signals.json("status", "--as-of", as_of)  # type: ignore[no-any-return]
+
+
+def state(document: dict, indicator: str) -> str:  # type: ignore[type-arg]
+    return next(i["state"] for i in document["indicators"] if i["id"] == indicator)
+
+
+A1 = ("-r", "A", "-c", "1", "--status", "confirmed")
+
+
+@pytest.fixture(autouse=True)
+def database(signals) -> None:  # type: ignore[no-untyped-def]
+    assert signals("init").exit_code == 0
+
+
+def test_a_truce_announced_and_broken_is_evidence_of_a_ploy(signals) -> None:  # type: ignore[no-untyped-def]
+    prior = score(signals)["score"]
+    truce = log(
+        signals,
+        "ceasefire-unilateral",
+        "Moscow declares a ceasefire",
+        "--observed",
+        "2024-06-20",
+        *A1,
+        "--source",
+        "TASS",
+    )
+    announced = score(signals)["score"]
+    log(
+        signals,
+        "ceasefire-unilateral",
+        "Strikes resume within hours",
+        "--observed",
+        "2024-06-21",
+        *A1,
+        "--source",
+        "ISW",
+        "--breaks",
+        str(truce),
+    )
+    broken = score(signals)
+    # The announcement alone is imitable: it lifts genuine intent a little, no further
+    # than "very unlikely".
+    assert prior["p_genuine"] < announced["p_genuine"] < 0.2
+    # Broken, it is evidence for a ploy and never for genuine intent.
+    assert broken["score"]["p_genuine"] < prior["p_genuine"]
+    assert broken["score"]["hypotheses"]["ploy"] > prior["hypotheses"]["ploy"]
+    assert state(broken, "ceasefire-unilateral") == "broken"
+    assert broken["score"]["stage"] < 3
+
+
+def test_talks_offered_with_an_ultimatum_are_no_evidence_for_genuine_intent(signals) -> None:  # type: ignore[no-untyped-def]
+    prior = score(signals)["score"]
+    log(
+        signals,
+        "declaration-intent",
+        "Talks offered if Ukraine leaves four regions",
+        "--observed",
+        "2024-06-14",
+        *A1,
+        "--variant",
+        "conditional",
+    )
+    document = score(signals)
+    assert document["score"]["p_genuine"] < prior["p_genuine"]
+    ranked = sorted(document["score"]["hypotheses"].items(), key=lambda kv: -kv[1])
+    assert ranked[0][0] == "coercive"
+    # It is not the stage-2 declaration.
+    assert state(document, "declaration-intent") == "background"
+    assert document["score"]["stage"] == 0
+
+
+def test_a_routine_swap_is_background_and_a_goodwill_release_is_a_deed(signals) -> None:  # type: ignore[no-untyped-def]
+    prior = score(signals)["score"]
+    log(
+        signals,
+        "release-detainees",
+        "95 for 95 exchange via the UAE",
+        "--observed",
+        "2024-06-25",
+        *A1,
+    )
+    swap = score(signals)
+    assert abs(swap["score"]["p_genuine"] - prior["p_genuine"]) < 0.01
+    assert state(swap, "release-detainees") == "background"
+    log(
+        signals,
+        "release-detainees",
+        "Moscow frees 50 civilians, nothing asked in return",
+        "--observed",
+        "2024-06-26",
+        *A1,
+        "--variant",
+        "unilateral",
+    )
+    goodwill = score(signals)
+    assert state(goodwill, "release-detainees") == "present"
+    assert goodwill["score"]["p_genuine"] > prior["p_genuine"]
+
+
+def test_a_standing_demand_does_not_fade_until_it_is_withdrawn(signals) -> None:  # type: ignore[no-untyped-def]
+    demand = log(
+        signals,
+        "demand-kyiv-initiate",
+        "Ukraine must leave four regions before talks",
+        "--observed",
+        "2024-01-10",
+        *A1,
+    )
+    soon = score(signals, "2024-01-20")["score"]
+    a_year_on = score(signals, "2025-01-20")["score"]
+    # Silence is not a softening: a year later the demand weighs the same.
+    assert a_year_on["p_genuine"] == pytest.approx(soon["p_genuine"], abs=1e-4)
+    log(
+        signals,
+        "demand-kyiv-initiate",
+        "Moscow drops the precondition",
+        "--observed",
+        "2025-02-01",
+        *A1,
+        "--withdraws",
+        str(demand),
+    )
+    withdrawn = score(signals, "2025-02-10")
+    assert withdrawn["score"]["p_genuine"] > a_year_on["p_genuine"]
+    assert state(withdrawn, "demand-kyiv-initiate") == "withdrawn"
+
+
+def test_silence_never_drifts_toward_genuine_intent_while_a_demand_stands(signals) -> None:  # type: ignore[no-untyped-def]
+    log(
+        signals,
+        "demand-kyiv-initiate",
+        "Ukraine must accept new realities",
+        "--observed",
+        "2024-01-10",
+        *A1,
+    )
+    log(
+        signals,
+        "rhetoric-without-action",
+        "We are ready for dialogue",
+        "--observed",
+        "2024-01-10",
+        *A1,
+    )
+    prior = 0.10
+    for day in ("2024-01-20", "2024-06-01", "2025-01-01", "2026-01-01"):
+        assert score(signals, day)["score"]["p_genuine"] < prior, day
+
+
+def test_one_speech_logged_twice_counts_once(signals) -> None:  # type: ignore[no-untyped-def]
+    log(
+        signals,
+        "nuclear-threats",
+        "Speech: 'this is not a bluff'",
+        "--observed",
+        "2024-06-20",
+        *A1,
+        "--observation",
+        "speech-0620",
+    )
+    once = score(signals)["score"]
+    log(
+        signals,
+        "rhetoric-without-action",
+        "Same speech: 'we never refused talks'",
+        "--observed",
+        "2024-06-20",
+        *A1,
+        "--observation",
+        "speech-0620",
+    )
+    twice = score(signals)["score"]
+    assert twice["hypotheses"] == pytest.approx(once["hypotheses"], abs=1e-4)
+
+
+def test_grading_two_reports_alike_never_lowers_support(signals) -> None:  # type: ignore[no-untyped-def]
+    log(
+        signals,
+        "pause-to-rearm",
+        "Build-up behind the line",
+        "--observed",
+        "2024-06-20",
+        "-r",
+        "A",
+        "-c",
+        "1",
+    )
+    log(
+        signals,
+        "pause-to-rearm",
+        "Second outlet on the build-up",
+        "--observed",
+        "2024-06-21",
+        "-r",
+        "B",
+        "-c",
+        "2",
+    )
+    apart = next(i for i in score(signals)["indicators"] if i["id"] == "pause-to-rearm")
+    signals("events", "edit", "2", "-r", "A", "-c", "1")
+    alike = next(i for i in score(signals)["indicators"] if i["id"] == "pause-to-rearm")
+    assert alike["strength"] >= apart["strength"]
+
+
+def test_a_stage_counts_while_it_is_reached_now(signals) -> None:  # type: ignore[no-untyped-def]
+    log(
+        signals,
+        "backchannel-intelligence",
+        "SVR and CIA meet in Abu Dhabi",
+        "--observed",
+        "2024-01-05",
+        *A1,
+    )
+    now = score(signals, "2024-01-10")["score"]
+    assert now["stage"] == 1
+    later = score(signals, "2024-06-30")["score"]
+    assert later["stage"] == 0
+    assert later["stages"][0]["previously_reached"]
+    text = signals("status", "--as-of", "2024-06-30").stdout
+    assert "previously reached" in text
+    # After three half-lives it no longer counts even as lapsed.
+    expired = score(signals, "2024-09-30")
+    assert state(expired, "backchannel-intelligence") == "expired"
+
+
+def test_an_alternative_filing_widens_the_range(signals) -> None:  # type: ignore[no-untyped-def]
+    log(
+        signals,
+        "declaration-intent",
+        "Putin: we are ready to end the war",
+        "--observed",
+        "2024-06-25",
+        *A1,
+    )
+    plain = score(signals)["score"]
+    signals("events", "edit", "1", "--alternative", "rhetoric-without-action")
+    unsure = score(signals)["score"]
+    assert unsure["p_genuine"] == plain["p_genuine"]
+    assert unsure["range"][0] < plain["range"][0]
+    assert any(
+        "filed under rhetoric-without-action" in c["change"] for c in unsure["hangs_on"]
+    ) or (unsure["range"][0] < plain["range"][0])
+
+
+def test_indicators_show_explains_what_counts_and_what_does_not(signals) -> None:  # type: ignore[no-untyped-def]
+    shown = signals("indicators", "show", "release-detainees").stdout
+    for text in ("reciprocal", "unilateral", "not this if", "genuine"):
+        assert text in shown.lower()
