@@ -12,8 +12,9 @@ likely under every hypothesis moves nothing, however strong it is.
 
 The ceiling is a hypothesis, not a clamp: a hidden imitation of the headline hypothesis,
 part of the one that `imitated_by` names, with prior pi_G (1 - c) / c. On indicators
-flagged `imitable` it reads the evidence as the headline does, elsewhere as its host
-does; imitable evidence alone therefore never lifts the headline above c of the two,
+flagged `imitable` it reads the steps that reach their stage as the headline does, and
+everything else (other readings, breaches, other indicators) as its host does;
+imitable evidence alone therefore never lifts the headline above c of the two,
 and the arithmetic stays plain Bayes.
 
 A first-edition catalogue (one likelihood ratio per indicator) is the two-hypothesis
@@ -92,9 +93,9 @@ def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> Hypoth
     priors = [p - imitation if i == host else p for i, p in enumerate(declared)]
     imitable = frozenset(i.id for i in catalogue.indicators if i.imitable)
 
-    def scored(row: Mapping[str, float], indicator: str) -> tuple[float, ...]:
+    def scored(row: Mapping[str, float], imitated: bool) -> tuple[float, ...]:
         logs = [math.log(row[h]) for h in shown]
-        return (*logs, logs[headline] if indicator in imitable else logs[host])
+        return (*logs, logs[headline] if imitated else logs[host])
 
     rows: dict[str, tuple[float, ...]] = {}
     refuted_rows: dict[str, tuple[float, ...]] = {}
@@ -104,9 +105,14 @@ def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> Hypoth
         for reading in ("", *indicator.variants, BREACH, WITHDRAWAL):
             row = indicator.reading_row(reading)
             if row is not None:
-                rows[reading_key(indicator.id, reading)] = scored(row, indicator.id)
+                # The imitation stages the steps genuine intent would take, not a truce's
+                # breach nor an offer tied to an ultimatum: on those it is its host.
+                imitated = indicator.id in imitable and indicator.reaches_stage(reading)
+                rows[reading_key(indicator.id, reading)] = scored(row, imitated)
         if indicator.refuted_likelihoods is not None:
-            refuted_rows[indicator.id] = scored(indicator.refuted_likelihoods, indicator.id)
+            refuted_rows[indicator.id] = scored(
+                indicator.refuted_likelihoods, indicator.id in imitable
+            )
     titles = tuple(h.title for h in catalogue.hypotheses)
     return HypothesisSpace(
         ids=(*shown, IMITATION),

@@ -269,3 +269,44 @@ def test_indicators_show_explains_what_counts_and_what_does_not(signals) -> None
     shown = signals("indicators", "show", "release-detainees").stdout
     for text in ("reciprocal", "unilateral", "not this if", "genuine"):
         assert text in shown.lower()
+
+
+def test_the_guides_worked_cases_are_the_tools_own_figures(signals) -> None:  # type: ignore[no-untyped-def]
+    """docs/guide.md, "How signals resists a ploy", works these by hand."""
+    truce = log(
+        signals, "ceasefire-unilateral", "Moscow declares a ceasefire", "--observed", AS_OF, *A1
+    )
+    log(
+        signals,
+        "ceasefire-unilateral",
+        "Strikes resume",
+        "--observed",
+        AS_OF,
+        *A1,
+        "--breaks",
+        str(truce),
+    )
+    broken = score(signals)["score"]["hypotheses"]
+    assert broken == pytest.approx(
+        {"genuine": 0.04, "frozen": 0.24, "ploy": 0.48, "coercive": 0.24}, abs=5e-4
+    )
+    log(
+        signals,
+        "declaration-intent",
+        "Talks if Ukraine leaves four regions",
+        "--observed",
+        AS_OF,
+        *A1,
+        "--variant",
+        "conditional",
+    )
+    both = score(signals)["score"]["hypotheses"]
+    assert both == pytest.approx(
+        {
+            "genuine": 0.002 / 0.122,
+            "frozen": 0.024 / 0.122,
+            "ploy": 0.048 / 0.122,
+            "coercive": 0.048 / 0.122,
+        },
+        abs=1e-3,
+    )
