@@ -208,13 +208,3 @@ def test_the_html_brief_holds_every_section(signals, demo_db):
     assert "very unlikely" in page and "confidence" in page
     assert "@media print" in page and "@page" in page
     assert page.count("<svg") == 1 and 'role="img"' in page
-
-
-def test_the_html_brief_without_jinja2_asks_for_the_extra(signals, demo_db, monkeypatch):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "jinja2", None)
-    result = signals("report", "--as-of", AS_OF, "-f", "html")
-    assert result.exit_code == 1
-    assert "signals[brief]" in result.stderr
-    assert result.stdout == ""

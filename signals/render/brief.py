@@ -3,7 +3,7 @@
 Jinja2 renders it with autoescaping on, so every catalogue title, event summary and
 source is text, never markup, without an escape to remember at each of them; the page is
 self-contained (inline CSS, the trend chart as inline SVG, no script, nothing fetched).
-Jinja2 is an optional dependency (`signals[brief]`), imported only here.
+Jinja2 is imported only here, when a brief is asked for.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 
 from signals.catalogue import Kind
 from signals.confidence import headline_words
-from signals.errors import SignalsError
 from signals.events import Event
 from signals.render.chart import move_label, trend_chart
 from signals.report import WeeklyReport
@@ -187,12 +186,7 @@ def brief_context(report: WeeklyReport) -> dict[str, Any]:
 
 def brief_html(report: WeeklyReport) -> str:
     """The brief as one self-contained HTML page."""
-    try:
-        import jinja2
-    except ImportError:
-        raise SignalsError(
-            "The HTML brief needs Jinja2: install signals with pip install 'signals[brief]'."
-        ) from None
+    import jinja2
     from markupsafe import Markup
 
     from signals.text import printable
