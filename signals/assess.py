@@ -14,7 +14,13 @@ from signals.evidence import EvidenceClass, classify, known_by
 from signals.hypotheses import hypothesis_space
 from signals.readings import alternative_filings, one_reading_per_observation
 from signals.report import TREND_WEEKS, LateReports, Week, WeeklyReport, build_report
-from signals.scoring import ScoreResult, score_classes
+from signals.scoring import (
+    ScoreResult,
+    WindowCounts,
+    count_windows,
+    rate_windows,
+    score_classes,
+)
 from signals.store import Store
 
 
@@ -53,8 +59,25 @@ def assess(
 ) -> ScoreResult:
     with store.read():
         classes = classes_reader(store, catalogue, [as_of], as_known=as_known)(as_of)
-        result = score_classes(catalogue, classes, as_of, prior=prior, as_known=as_known)
-        return with_confidence(store, catalogue, result, classes, prior)
+        counts = windows_reader(store, catalogue, [as_of], as_known=as_known)(as_of)
+        result = score_classes(
+            catalogue, classes, as_of, prior=prior, as_known=as_known, window_counts=counts
+        )
+        return with_confidence(store, catalogue, result, classes, prior, counts)
+
+
+def windows_reader(
+    store: Store, catalogue: Catalogue, days: Sequence[dt.date], *, as_known: bool
+) -> Callable[[dt.date], WindowCounts]:
+    """For each of `days`, the events of every indicator with a usual rate in its window:
+    counted in SQL, or, `as_known`, from the record as it stood on the last day."""
+    if not rate_windows(catalogue, max(days)):
+        return lambda day: {}
+    if as_known:
+        history = store.evidence(max(days), history=True)
+        known = known_by(max(days))
+        return lambda day: count_windows(catalogue, history, day, known)
+    return lambda day: store.window_counts(rate_windows(catalogue, day), day)
 
 
 def with_confidence(
@@ -63,6 +86,7 @@ def with_confidence(
     result: ScoreResult,
     classes: Sequence[EvidenceClass],
     prior: float | None,
+    counts: WindowCounts | None = None,
 ) -> ScoreResult:
     """`result` with the range and confidence of its headline, telling origins apart by the
     sources its evidence names, and with every alternative filing an event names."""
@@ -107,6 +131,7 @@ def weekly_report(
     # The scores and the week's events from one view of the database.
     with store.read():
         classes_at = classes_reader(store, catalogue, days, as_known=as_known)
+        counts_at = windows_reader(store, catalogue, days, as_known=as_known)
         events = store.events_of_week(week.monday, as_of, known_by=horizon)
         late = LateReports(*store.late_reports(week.monday, as_of, known_by=horizon))
         if list_late and late.count:
@@ -128,6 +153,9 @@ def weekly_report(
             trend_weeks=trend_weeks,
             late=late,
             events_by_id=events_by_id,
+            window_counts_at=counts_at,
         )
-        current = with_confidence(store, catalogue, report.current, classes_at(as_of), prior)
+        current = with_confidence(
+            store, catalogue, report.current, classes_at(as_of), prior, counts_at(as_of)
+        )
         return replace(report, current=current)

@@ -23,6 +23,7 @@ from signals.likelihoods import (
     READING_NAMES,
     WITHDRAWAL,
     Likelihood,
+    Rate,
     Variant,
     spread_problem,
 )
@@ -74,6 +75,9 @@ class Indicator(StrictModel):
     standing_rationale: Rationale | None = None
     withdrawal_likelihoods: dict[str, Likelihood] | None = None
     withdrawal_rationale: Rationale | None = None
+    # A usual rate: the indicator is then scored by how many events come in its window
+    # against what each hypothesis expects, not by the strength of one.
+    rate: Rate | None = None
     half_life_days: int = Field(gt=0)
     half_life_rationale: Rationale
 
@@ -108,10 +112,10 @@ class Indicator(StrictModel):
             raise ValueError("a counter indicator needs a likelihood_ratio below 1")
         if self.refuted_likelihoods is not None:
             raise ValueError("refuted_likelihoods go with likelihoods, not with likelihood_ratio")
-        if self.variants or self.breach_likelihoods or self.standing:
+        if self.variants or self.breach_likelihoods or self.standing or self.rate:
             raise ValueError(
-                "variants, breaches and standing positions are read against hypotheses:"
-                " give likelihoods, not a likelihood_ratio"
+                "variants, breaches, standing positions and rates are read against"
+                " hypotheses: give likelihoods, not a likelihood_ratio"
             )
         return self
 
@@ -163,6 +167,11 @@ class Indicator(StrictModel):
             raise ValueError("only a standing position can be withdrawn: set standing = true")
         if self.standing and self.breach_likelihoods is not None:
             raise ValueError("a standing position is withdrawn, not breached")
+        if self.rate is not None and (self.variants or self.standing or self.breach_likelihoods):
+            raise ValueError(
+                "a rate counts the indicator's events: it goes without variants, breaches"
+                " or a standing position"
+            )
         return self
 
     def reading(self, variant: str) -> str:
@@ -372,6 +381,10 @@ def check_hypotheses(catalogue: Catalogue) -> None:
                 )
         if indicator.breach_likelihoods is not None:
             _check_breach(indicator, str(info.headline), where)
+        if indicator.rate is not None and sorted(indicator.rate.multipliers) != sorted(ids):
+            raise ValueError(
+                f"{where}: rate multipliers must give exactly the hypotheses {', '.join(ids)}"
+            )
         row = indicator.likelihoods
         headline = row[str(info.headline)]
         best = max(row.values())

@@ -193,27 +193,28 @@ def _strength_changes(
 def _left_out(
     catalogue: Catalogue, space: HypothesisSpace, indicators: Sequence[IndicatorScore]
 ) -> list[Change]:
+    # Each change replaces one reading's term: the others are computed once.
+    terms: dict[tuple[str, bool], tuple[float, ...]] = {}
+    for reading in (r for i in indicators for r in i.readings):
+        for against, strength in ((False, reading.support), (True, reading.against)):
+            row = space.row(reading.key, refuted=against)
+            if row is not None and strength > 0:
+                terms[reading.key, against] = tuple(strength * value for value in row)
     found: list[Change] = []
     for target in indicators:
         for reading in target.readings:
             for against in (False, True):
-                if space.row(reading.key, refuted=against) is None:
+                row = space.row(reading.key, refuted=against)
+                if row is None:
                     continue
                 side = [
                     w for w in target.evidence if w.reading == reading.name and w.against is against
                 ]
+                others = [term for key, term in terms.items() if key != (reading.key, against)]
                 for item in side[:OBSERVATIONS_LEFT_OUT]:
                     rest = support_of((w.strength for w in side if w is not item), catalogue)
-                    readings = [
-                        Reading(
-                            r.key,
-                            rest if r.key == reading.key and not against else r.support,
-                            rest if r.key == reading.key and against else r.against,
-                        )
-                        for i in indicators
-                        for r in i.readings
-                    ]
-                    weighed = posterior(space, parts(space, readings))
+                    changed = [*others, tuple(rest * value for value in row)] if rest else others
+                    weighed = posterior(space, changed)
                     found.append(
                         Change(
                             f"without event #{item.event_id} ({target.id})",

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from signals.catalogue import Catalogue, Kind
 from signals.errors import SignalsError
 from signals.indicators import reading_key
-from signals.likelihoods import BREACH, WITHDRAWAL
+from signals.likelihoods import BREACH, COUNT, EXPECTED, WITHDRAWAL
 
 # Not kebab-case, so no catalogue hypothesis can take this id.
 IMITATION = "(imitation)"
@@ -101,6 +101,19 @@ def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> Hypoth
     refuted_rows: dict[str, tuple[float, ...]] = {}
     for indicator in catalogue.indicators:
         if indicator.likelihoods is None:
+            continue
+        if indicator.rate is not None:
+            # Poisson: a count n in the window weighs n ln(lambda_H) - lambda_H, lambda_H
+            # being the usual count times the hypothesis's multiplier.
+            rate = indicator.rate
+            imitated = indicator.id in imitable
+            expected = {h: rate.usual * rate.multipliers[h] for h in shown}
+            rows[reading_key(indicator.id, COUNT)] = scored(expected, imitated)
+            minus = [-expected[h] for h in shown]
+            rows[reading_key(indicator.id, EXPECTED)] = (
+                *minus,
+                minus[headline] if imitated else minus[host],
+            )
             continue
         for reading in ("", *indicator.variants, BREACH, WITHDRAWAL):
             row = indicator.reading_row(reading)

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from signals.catalogue import Catalogue, Indicator, Kind, Status
 from signals.evidence import EvidenceClass
-from signals.likelihoods import BREACH, WITHDRAWAL
+from signals.likelihoods import BREACH, COUNT, EXPECTED, WITHDRAWAL
 
 REFUTED = Status.REFUTED.value
 ENDINGS = frozenset({BREACH, WITHDRAWAL})
@@ -193,9 +193,11 @@ def score_indicator(
     catalogue: Catalogue,
     as_of: dt.date,
     bases: dict[tuple[str, str, str], float] | None = None,
+    window_count: float = 0.0,
 ) -> IndicatorScore:
     """One indicator's score from its evidence classes; `bases` are `base_weights`, when the
-    caller scores many indicators or days with one catalogue."""
+    caller scores many indicators or days with one catalogue; `window_count`, for an
+    indicator with a usual rate, its events in the rate's window, each by its weight."""
     bases = base_weights(catalogue) if bases is None else bases
     half_life = math.inf if indicator.standing else indicator.half_life_days
     weighed = sorted(
@@ -211,7 +213,11 @@ def score_indicator(
         ),
         key=lambda w: (-w.strength, w.observed_at, w.event_id),
     )
-    readings = _readings(indicator, weighed, catalogue)
+    readings = (
+        _rate_readings(indicator, window_count)
+        if indicator.rate is not None
+        else _readings(indicator, weighed, catalogue)
+    )
     counted = [w for w in weighed if _counts_for_state(indicator, w.reading)]
     supporting = [w for w in counted if not w.against]
     support = support_of((w.strength for w in supporting), catalogue)
@@ -220,6 +226,13 @@ def score_indicator(
     state = _state(support, against, fresh_support, catalogue)
     state = _ended(state, indicator, weighed, supporting, catalogue)
     state = _expired(state, indicator, supporting, catalogue)
+    if (
+        indicator.rate is not None
+        and state is not State.ABSENT
+        and window_count <= indicator.rate.usual
+    ):
+        # At the usual rate the evidence is the normal course of things, not a signal.
+        state = State.BACKGROUND
     if state is State.ABSENT and any(
         not w.against and w.strength >= catalogue.scoring.emerging_threshold for w in weighed
     ):
@@ -265,6 +278,31 @@ def _readings(
             support_of((w.strength for w in weighed if w.reading == name and w.against), catalogue),
         )
         for name in names
+    )
+
+
+def _rate_readings(indicator: Indicator, window_count: float) -> tuple[ReadingScore, ...]:
+    """The two Poisson terms of a count in the window; an empty window says nothing (not
+    logging a thing is not its absence)."""
+    if window_count <= 0:
+        return ()
+    return (
+        ReadingScore(COUNT, reading_key(indicator.id, COUNT), window_count, 0.0),
+        ReadingScore(EXPECTED, reading_key(indicator.id, EXPECTED), 1.0, 0.0),
+    )
+
+
+def window_count(
+    indicator: Indicator,
+    counts: Iterable[tuple[str, str, str, int]],
+    bases: dict[tuple[str, str, str], float],
+) -> float:
+    """An indicator's events in its rate window, each by its grade and status weight; `counts`
+    are (reliability, credibility, status, events). Refuted reports say it did not happen."""
+    return sum(
+        events * bases[reliability, credibility, status]
+        for reliability, credibility, status, events in counts
+        if status != REFUTED
     )
 
 

@@ -20,7 +20,10 @@ MAX_SPREAD = 20.0
 # and the withdrawal of a standing position. No variant may take these names.
 BREACH = "breach"
 WITHDRAWAL = "withdrawal"
-READING_NAMES = frozenset({BREACH, WITHDRAWAL})
+# The two terms of an indicator with a usual rate: n ln(lambda_H) and -lambda_H.
+COUNT = "count"
+EXPECTED = "expected"
+READING_NAMES = frozenset({BREACH, WITHDRAWAL, COUNT, EXPECTED})
 
 
 class Variant(StrictModel):
@@ -34,6 +37,20 @@ class Variant(StrictModel):
     # Whether this reading is the step its stage stands for (a unilateral release is the
     # article's goodwill deed; a routine exchange is not).
     reaches_stage: bool = False
+
+
+class Rate(StrictModel):
+    """How often such evidence comes in the normal course (nuclear rhetoric, swaps): the
+    count in a window of `window_days` over a declared reference period, and how many
+    times that each hypothesis expects. Evidence at the usual rate is background; a
+    departure from it is the signal."""
+
+    window_days: int = Field(gt=0, le=730)
+    usual: float = Field(gt=0)
+    # The period the usual rate was counted over, never the events being scored.
+    reference: str = Field(min_length=10)
+    multipliers: dict[str, Annotated[float, Field(ge=0.05, le=20)]]
+    rationale: Rationale
 
 
 def spread_problem(name: str, row: Mapping[str, float]) -> str | None:

@@ -16,7 +16,7 @@ from itertools import pairwise
 from signals.catalogue import Catalogue, Indicator, Kind
 from signals.events import Event
 from signals.evidence import EvidenceClass
-from signals.scoring import IndicatorScore, ScoreResult, State, score_classes
+from signals.scoring import IndicatorScore, ScoreResult, State, WindowCounts, score_classes
 
 TREND_WEEKS = 12
 
@@ -229,6 +229,7 @@ def build_report(
     trend_weeks: int = TREND_WEEKS,
     late: LateReports = LateReports(0, None, None),
     events_by_id: Callable[[Sequence[int]], Mapping[int, Event]] = lambda ids: {},
+    window_counts_at: Callable[[dt.date], WindowCounts] | None = None,
 ) -> WeeklyReport:
     """Assemble the week's report; `classes_at` gives the evidence counting on a day, and
     `events_by_id` the events that moved the trend, to name them."""
@@ -238,7 +239,12 @@ def build_report(
     def score_at(day: dt.date) -> ScoreResult:
         if day not in scored:
             scored[day] = score_classes(
-                catalogue, classes_at(day), day, prior=prior, as_known=as_known
+                catalogue,
+                classes_at(day),
+                day,
+                prior=prior,
+                as_known=as_known,
+                window_counts=window_counts_at(day) if window_counts_at else None,
             )
         return scored[day]
 

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,7 @@ from signals.hypotheses import (
 from signals.indicators import IndicatorScore as IndicatorScore
 from signals.indicators import State as State
 from signals.indicators import WeighedEvidence as WeighedEvidence
-from signals.indicators import base_weights, score_indicator
+from signals.indicators import base_weights, score_indicator, window_count
 from signals.indicators import combine as combine
 
 if TYPE_CHECKING:
@@ -204,8 +205,42 @@ def score(
     as_known: bool = False,
 ) -> ScoreResult:
     """Score the events observed up to `as_of` (and, `as_known`, logged by then)."""
-    classes = classify(evidence, as_of, known_by(as_of) if as_known else None)
-    return score_classes(catalogue, classes, as_of, prior=prior, as_known=as_known)
+    known = known_by(as_of) if as_known else None
+    evidence = list(evidence)
+    classes = classify(evidence, as_of, known)
+    return score_classes(
+        catalogue,
+        classes,
+        as_of,
+        prior=prior,
+        as_known=as_known,
+        window_counts=count_windows(catalogue, evidence, as_of, known),
+    )
+
+
+WindowCounts = Mapping[str, Sequence[tuple[str, str, str, int]]]
+
+
+def rate_windows(catalogue: Catalogue, as_of: dt.date) -> dict[str, dt.date]:
+    """For each indicator with a usual rate, the first day after its window opens."""
+    return {
+        i.id: as_of - dt.timedelta(days=i.rate.window_days)
+        for i in catalogue.indicators
+        if i.rate is not None
+    }
+
+
+def count_windows(
+    catalogue: Catalogue, evidence: Sequence[Evidence], as_of: dt.date, known: str | None
+) -> dict[str, list[tuple[str, str, str, int]]]:
+    """The events of each rate indicator in its window, by grade and status."""
+    windows = rate_windows(catalogue, as_of)
+    found: dict[str, Counter[tuple[str, str, str]]] = {i: Counter() for i in windows}
+    for item in evidence:
+        opens = windows.get(item.indicator)
+        if opens is not None and item.observed_at > opens and item.counts(as_of, known):
+            found[item.indicator][item.reliability, item.credibility, item.status] += 1
+    return {i: [(*key, n) for key, n in counter.items()] for i, counter in found.items()}
 
 
 def score_classes(
@@ -215,15 +250,26 @@ def score_classes(
     *,
     prior: float | None = None,
     as_known: bool = False,
+    window_counts: WindowCounts | None = None,
 ) -> ScoreResult:
-    """Score evidence classes that already count at `as_of` (see `classify`)."""
+    """Score evidence classes that already count at `as_of` (see `classify`); for
+    indicators with a usual rate, `window_counts` gives their events in each one's window
+    (indicator -> (reliability, credibility, status, events))."""
     by_indicator: dict[str, list[EvidenceClass]] = {i.id: [] for i in catalogue.indicators}
     for item in classes:
         if item.indicator in by_indicator and item.latest <= as_of:
             by_indicator[item.indicator].append(item)
     bases = base_weights(catalogue)
+    counts = window_counts or {}
     indicators = [
-        score_indicator(indicator, by_indicator[indicator.id], catalogue, as_of, bases)
+        score_indicator(
+            indicator,
+            by_indicator[indicator.id],
+            catalogue,
+            as_of,
+            bases,
+            window_count(indicator, counts.get(indicator.id, ()), bases),
+        )
         for indicator in catalogue.indicators
     ]
     stages, progress, stage, out_of_sequence = _progress(

@@ -310,3 +310,57 @@ def test_the_guides_worked_cases_are_the_tools_own_figures(signals) -> None:  # 
         },
         abs=1e-3,
     )
+
+
+RATE = (
+    'rate = { window_days = 90, usual = 4, reference = "A reference quarter in which four'
+    ' nuclear warnings were logged.", multipliers = { genuine = 0.3, frozen = 0.8, ploy = 1.0,'
+    ' coercive = 2.0 }, rationale = "A ploy keeps the usual rhetoric, coercion doubles it, a'
+    ' settlement-seeker tones it down." }\n'
+)
+
+
+@pytest.fixture
+def with_a_rate(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The default catalogue with a usual rate of nuclear warnings: the shipped one declares
+    none, because a rate needs every such event logged (see docs/catalogues.md)."""
+    from signals.paths import default_catalogue_path
+
+    text = default_catalogue_path().read_text(encoding="utf-8")
+    at = text.index('id = "nuclear-threats"')
+    at = text.index("half_life_days", at)
+    path = tmp_path / "with-rate.toml"
+    path.write_text(text[:at] + RATE + text[at:], encoding="utf-8")
+    monkeypatch.setenv("SIGNALS_CATALOGUE", str(path))
+    return path
+
+
+@pytest.mark.usefixtures("with_a_rate")
+def test_nuclear_rhetoric_at_its_usual_rate_is_background_and_a_surge_is_the_signal(
+    signals,
+) -> None:  # type: ignore[no-untyped-def]
+    """A usual rate of four a quarter: a ploy keeps it, coercion doubles it."""
+    for day in ("2024-04-10", "2024-05-10", "2024-06-10", "2024-06-25"):
+        log(signals, "nuclear-threats", f"Nuclear warning of {day}", "--observed", day, *A1)
+    usual = score(signals)
+    assert state(usual, "nuclear-threats") == "background"
+    hypotheses = usual["score"]["hypotheses"]
+    # At the usual rate, the ploy (which keeps it) gains on coercion (which would double it).
+    assert hypotheses["ploy"] > hypotheses["coercive"]
+    for day in ("2024-06-26", "2024-06-27", "2024-06-28", "2024-06-29"):
+        log(signals, "nuclear-threats", f"Nuclear warning of {day}", "--observed", day, *A1)
+    surge = score(signals)
+    assert state(surge, "nuclear-threats") == "present"
+    assert surge["score"]["hypotheses"]["coercive"] > hypotheses["coercive"]
+    # Outside the window, the surge no longer counts.
+    later = score(signals, "2024-12-31")
+    assert later["score"]["hypotheses"] == pytest.approx(
+        {"genuine": 0.1, "frozen": 0.3, "ploy": 0.3, "coercive": 0.3}, abs=1e-3
+    )
+
+
+@pytest.mark.usefixtures("with_a_rate")
+def test_an_empty_window_says_nothing(signals) -> None:  # type: ignore[no-untyped-def]
+    assert score(signals)["score"]["hypotheses"] == pytest.approx(
+        {"genuine": 0.1, "frozen": 0.3, "ploy": 0.3, "coercive": 0.3}, abs=1e-3
+    )

@@ -4,7 +4,7 @@ on given days, taken from the kept totals rather than by visiting every event.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from signals.events import EVENT_FIELDS, Event
 from signals.evidence import Evidence, EvidenceClass, Linked
@@ -106,6 +106,42 @@ class EvidenceReads(StoreBase):
             )
             for row in rows
         ]
+
+    def window_counts(
+        self, windows: Mapping[str, dt.date], as_of: dt.date
+    ) -> dict[str, list[tuple[str, str, str, int]]]:
+        """For each indicator, its events observed after the day its window opens and by
+        `as_of`, not retracted, counted by (reliability, credibility, status).
+
+        Each class is one range of the evidence index, counted without reading a row;
+        the few retracted events are taken off after, walked from the retractions (CROSS
+        JOIN keeps that order: from the events' side, the window by date read every
+        indicator's rows in it, 0.18 s a day on a million events, measured)."""
+        found: dict[str, list[tuple[str, str, str, int]]] = {}
+        for indicator, opens in windows.items():
+            window = (indicator, opens.isoformat(), as_of.isoformat())
+            counts: dict[tuple[str, str, str], int] = {}
+            for reliability, credibility, status, events in self._connection.execute(
+                "SELECT t.reliability, t.credibility, t.status, (SELECT count(*) FROM events f"
+                " WHERE f.indicator = t.indicator AND f.variant = t.variant"
+                " AND f.reliability = t.reliability AND f.credibility = t.credibility"
+                " AND f.status = t.status AND f.observed_at > ?2 AND f.observed_at <= ?3)"
+                " FROM evidence_totals t WHERE t.indicator = ?1",
+                window,
+            ):
+                key = (reliability, credibility, status)
+                counts[key] = counts.get(key, 0) + events
+            for reliability, credibility, status, events in self._connection.execute(
+                "SELECT e.reliability, e.credibility, e.status, count(*)"
+                " FROM retractions r CROSS JOIN events e ON e.id = r.event_id"
+                " WHERE e.indicator = ?1 AND e.observed_at > ?2 AND e.observed_at <= ?3"
+                " GROUP BY e.reliability, e.credibility, e.status",
+                window,
+            ):
+                key = (reliability, credibility, status)
+                counts[key] = counts.get(key, 0) - events
+            found[indicator] = [(*key, n) for key, n in counts.items() if n > 0]
+        return found
 
     def endings(self, as_of: dt.date) -> dict[int, int]:
         """Which event each ending event ends (ending id -> ended id): the breaches and
