@@ -342,43 +342,40 @@ def explain_contributions(
             found = (indicator.support * weight, -indicator.against * weight)
         else:
             found = (
-                _left_out(space, indicators, weighed, indicator.id, support=True),
-                _left_out(space, indicators, weighed, indicator.id, support=False),
+                _left_out(space, weighed, indicator, support=True),
+                _left_out(space, weighed, indicator, support=False),
             )
         explained.append(replace(indicator, log_odds_parts=found))
     return explained, weighed
 
 
 def _left_out(
-    space: HypothesisSpace,
-    indicators: list[IndicatorScore],
-    weighed: Posterior,
-    indicator_id: str,
-    *,
-    support: bool,
+    space: HypothesisSpace, weighed: Posterior, target: IndicatorScore, *, support: bool
 ) -> float:
-    target = next(i for i in indicators if i.id == indicator_id)
-    if not any(
-        (r.support if support else r.against) > 0
-        and space.row(r.key, refuted=not support) is not None
-        for r in target.readings
-    ):
+    # Without a cap the log weights are sums: leaving a part out takes its terms off.
+    removed = [0.0] * len(weighed.log_weights)
+    counted = False
+    for reading in target.readings:
+        strength = reading.support if support else reading.against
+        row = space.row(reading.key, refuted=not support)
+        if row is None or strength <= 0:
+            continue
+        counted = True
+        for index, value in enumerate(row):
+            removed[index] += strength * value
+    if not counted:
         return 0.0
-    without = [
-        Reading(r.key, 0.0 if support else r.support, r.against if support else 0.0)
-        if i.id == indicator_id
-        else Reading(r.key, r.support, r.against)
-        for i in indicators
-        for r in i.readings
-    ]
-    return _log_odds(weighed) - _log_odds(posterior(space, parts(space, without)))
+    without = tuple(w - d for w, d in zip(weighed.log_weights, removed, strict=True))
+    return _log_odds(weighed) - _headline_log_odds(without, space.headline)
 
 
 def _log_odds(weighed: Posterior) -> float:
     """The headline hypothesis's log-odds against all the others, from the log weights
     (exact even where the probability rounds to 0 or 1)."""
-    weights = weighed.log_weights
-    index = weighed.space.headline
+    return _headline_log_odds(weighed.log_weights, weighed.space.headline)
+
+
+def _headline_log_odds(weights: Sequence[float], index: int) -> float:
     others = [w for i, w in enumerate(weights) if i != index]
     top = max(others)
     return weights[index] - (top + math.log(sum(math.exp(w - top) for w in others)))
