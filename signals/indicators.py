@@ -213,16 +213,23 @@ def score_indicator(
         ),
         key=lambda w: (-w.strength, w.observed_at, w.event_id),
     )
-    readings = (
-        _rate_readings(indicator, window_count)
-        if indicator.rate is not None
-        else _readings(indicator, weighed, catalogue)
+    # Most indicators have only their own reading: it counts whole, its support is theirs.
+    only_own = indicator.rate is None and all(w.reading == "" for w in weighed)
+    counted = (
+        list(weighed)
+        if only_own
+        else [w for w in weighed if _counts_for_state(indicator, w.reading)]
     )
-    counted = [w for w in weighed if _counts_for_state(indicator, w.reading)]
     supporting = [w for w in counted if not w.against]
     support = support_of((w.strength for w in supporting), catalogue)
     against = support_of((w.strength for w in counted if w.against), catalogue)
     fresh_support = support_of((w.base for w in supporting), catalogue)
+    if indicator.rate is not None:
+        readings = _rate_readings(indicator, window_count)
+    elif only_own:
+        readings = (ReadingScore("", indicator.id, support, against),) if weighed else ()
+    else:
+        readings = _readings(indicator, weighed, catalogue)
     state = _state(support, against, fresh_support, catalogue)
     state = _ended(state, indicator, weighed, supporting, catalogue)
     state = _expired(state, indicator, supporting, catalogue)
