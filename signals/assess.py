@@ -6,14 +6,13 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from signals.catalogue import Catalogue
 from signals.confidence import Change, assess_confidence, leader_of
-from signals.events import Event
 from signals.evidence import EvidenceClass, classify, known_by
 from signals.hypotheses import hypothesis_space
 from signals.readings import alternative_filings, one_reading_per_observation
-from signals.report import TREND_WEEKS, LateReports, Week, WeeklyReport, build_report
 from signals.scoring import (
     ScoreResult,
     WindowCounts,
@@ -22,6 +21,10 @@ from signals.scoring import (
     score_classes,
 )
 from signals.store import Store
+
+if TYPE_CHECKING:
+    from signals.events import Event
+    from signals.report import WeeklyReport
 
 
 def classes_reader(
@@ -119,12 +122,16 @@ def weekly_report(
     *,
     as_known: bool = False,
     prior: float | None = None,
-    trend_weeks: int = TREND_WEEKS,
+    trend_weeks: int | None = None,
     list_late: bool = False,
 ) -> WeeklyReport:
     """The week's report. Late reports (logged this week, observed before it) are counted
     and bounded in SQL, and read only when `list_late` asks for them: a backfill's size
     must not set the report's."""
+    # Imported here: `status` shares this module and never needs the report's.
+    from signals.report import TREND_WEEKS, LateReports, Week, build_report
+
+    trend_weeks = TREND_WEEKS if trend_weeks is None else trend_weeks
     week = Week.holding(as_of)
     days = [week.shifted(-k).sunday for k in range(1, max(trend_weeks, 2))] + [as_of]
     horizon = known_by(as_of) if as_known else None

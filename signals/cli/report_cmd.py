@@ -51,18 +51,23 @@ def status(
     """Show how far the signals have progressed: checklist, progress and probability, with
     its range and confidence and the competing hypotheses."""
     from signals.assess import assess
-    from signals.hypotheses import hypothesis_space
-    from signals.matrix import build_matrix
-    from signals.render.documents import matrix_document, score_document
+    from signals.render.documents import score_document
 
     current = session(ctx)
     catalogue = current.catalogue()
     day = as_of or dt.date.today()
     result = assess(current.store(), catalogue, day, as_known=as_known, prior=prior)
-    table = build_matrix(hypothesis_space(catalogue, prior), result) if matrix else None
+    table = None
+    if matrix:
+        from signals.hypotheses import hypothesis_space
+        from signals.matrix import build_matrix
+
+        table = build_matrix(hypothesis_space(catalogue, prior), result)
     if as_json:
         document = score_document(result, catalogue, explain=explain)
         if table is not None:
+            from signals.render.documents import matrix_document
+
             document["matrix"] = matrix_document(table)
         print_json(document)
         return
