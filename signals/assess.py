@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from signals.catalogue import Catalogue
-from signals.confidence import Change, assess_confidence, leader_of
+from signals.confidence import Change, assess_confidence
 from signals.evidence import EvidenceClass, classify, known_by
-from signals.hypotheses import hypothesis_space
+from signals.hypotheses import hypothesis_space, leader_of
 from signals.readings import alternative_filings, one_reading_per_observation
 from signals.scoring import (
     ScoreResult,
@@ -137,8 +137,9 @@ def weekly_report(
     horizon = known_by(as_of) if as_known else None
     # The scores and the week's events from one view of the database.
     with store.read():
-        classes_at = classes_reader(store, catalogue, days, as_known=as_known)
-        counts_at = windows_reader(store, catalogue, days, as_known=as_known)
+        # Each day is read once: the report's current day is read again for its range.
+        classes_at = cache(classes_reader(store, catalogue, days, as_known=as_known))
+        counts_at = cache(windows_reader(store, catalogue, days, as_known=as_known))
         events = store.events_of_week(week.monday, as_of, known_by=horizon)
         late = LateReports(*store.late_reports(week.monday, as_of, known_by=horizon))
         if list_late and late.count:

@@ -206,10 +206,6 @@ class Indicator(StrictModel):
             return WITHDRAWAL
         return None
 
-    def row(self, *, refuted: bool = False) -> dict[str, float] | None:
-        """P(evidence | hypothesis) by hypothesis id, of the evidence or of its refutation."""
-        return self.refuted_likelihoods if refuted else self.likelihoods
-
 
 class CatalogueInfo(StrictModel):
     id: str = Field(pattern=KEBAB_CASE)

@@ -26,9 +26,9 @@ from dataclasses import dataclass, replace
 from enum import IntEnum
 
 from signals.catalogue import Catalogue
-from signals.hypotheses import HypothesisSpace, Reading, parts, posterior
+from signals.hypotheses import HypothesisSpace, intent_cap, leader_of, parts, posterior
 from signals.indicators import reading_key, support_of
-from signals.scoring import IndicatorScore, ScoreResult, estimative
+from signals.scoring import IndicatorScore, ScoreResult, estimative, readings
 
 ROBUSTNESS_EDGE = 0.20
 # One confirmed observation three times likelier under another hypothesis costs the
@@ -86,10 +86,6 @@ class Confidence:
         return self.low, self.high
 
 
-def leader_of(shown: Mapping[str, float]) -> str:
-    return max(shown, key=lambda h: (shown[h], h))
-
-
 def assess_confidence(
     catalogue: Catalogue,
     space: HypothesisSpace,
@@ -103,7 +99,7 @@ def assess_confidence(
     headline with each event an analyst says could be filed elsewhere filed there."""
     origins = origins or {}
     indicators = list(result.indicators)
-    base = posterior(space, parts(space, _readings(indicators)))
+    base = posterior(space, parts(space, readings(indicators)))
     p = base.headline
     changes = [
         *_prior_changes(catalogue, space, indicators),
@@ -138,17 +134,11 @@ def assess_confidence(
     )
 
 
-def _readings(indicators: Sequence[IndicatorScore], scale: float = 1.0) -> list[Reading]:
-    return [
-        Reading(r.key, r.support * scale, r.against * scale) for i in indicators for r in i.readings
-    ]
-
-
 def _prior_changes(
     catalogue: Catalogue, space: HypothesisSpace, indicators: Sequence[IndicatorScore]
 ) -> list[Change]:
     k = catalogue.scoring.sensitivity
-    terms = parts(space, _readings(indicators))
+    terms = parts(space, readings(indicators))
     found: list[Change] = []
     for index, name in enumerate(space.shown):
         for factor, sign in ((k, "×"), (1 / k, "÷")):
@@ -173,7 +163,7 @@ def _moved_priors(space: HypothesisSpace, shown: int, factor: float) -> Hypothes
     cap = space.cap
     if cap is not None:
         headline = priors[space.headline]
-        cap = max(0.0, _logit(space.ceiling) - _logit(headline))
+        cap = intent_cap(space.ceiling, headline)
     return replace(space, priors=tuple(priors), cap=cap)
 
 
@@ -183,7 +173,7 @@ def _strength_changes(
     k = catalogue.scoring.sensitivity
     found: list[Change] = []
     for factor, sign in ((k, "×"), (1 / k, "÷")):
-        weighed = posterior(space, parts(space, _readings(indicators, factor)))
+        weighed = posterior(space, parts(space, readings(indicators, factor)))
         found.append(
             Change(f"all strengths {sign}{k:g}", weighed.headline, leader_of(weighed.shown))
         )
@@ -349,7 +339,3 @@ def headline_words(p: float, confidence: Confidence) -> str:
 
 def _percent(p: float, *, sign: bool = True) -> str:
     return f"{round(100 * p)} %" if sign else f"{round(100 * p)}"
-
-
-def _logit(probability: float) -> float:
-    return math.log(probability / (1 - probability))

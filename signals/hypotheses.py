@@ -166,7 +166,7 @@ def _first_edition(catalogue: Catalogue, prior: float) -> HypothesisSpace:
         refuted_rows=refuted_rows,
         imitable=frozenset(),
         ceiling=ceiling,
-        cap=max(0.0, _logit(ceiling) - _logit(prior)),
+        cap=intent_cap(ceiling, prior),
     )
 
 
@@ -240,7 +240,7 @@ def _capped(space: HypothesisSpace, terms: Sequence[tuple[float, ...]]) -> Poste
     for_headline = sum(c for c in contributions if c > 0)
     against_headline = sum(c for c in contributions if c < 0)
     assert space.cap is not None
-    log_odds = _logit(space.priors[0]) + min(for_headline, space.cap) + against_headline
+    log_odds = logit(space.priors[0]) + min(for_headline, space.cap) + against_headline
     weights = (log_odds, 0.0)
     return Posterior(
         space,
@@ -260,5 +260,16 @@ def softmax(weights: Sequence[float]) -> tuple[float, ...]:
     return tuple(e / total for e in exps)
 
 
-def _logit(probability: float) -> float:
+def logit(probability: float) -> float:
     return math.log(probability / (1 - probability))
+
+
+def intent_cap(ceiling: float, prior: float) -> float:
+    """The most that evidence for the headline may add to its log-odds before reaching
+    the ceiling (a first edition's clamp; in a second, the distance the imitation keeps)."""
+    return max(0.0, logit(ceiling) - logit(prior))
+
+
+def leader_of(shown: Mapping[str, float]) -> str:
+    """The hypothesis with the largest posterior (by id, where two are equal)."""
+    return max(shown, key=lambda h: (shown[h], h))

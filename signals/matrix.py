@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from signals.hypotheses import HypothesisSpace, Reading, parts, posterior
+from signals.hypotheses import HypothesisSpace, Reading, leader_of, parts, posterior
 from signals.scoring import IndicatorScore, ScoreResult
 
 TIE_MARGIN = 0.05
@@ -183,7 +183,7 @@ def _assumptions(
         seen = [r for r in readings if r.indicator != indicator.id]
         seen.append(Reading(indicator.id, 1.0, 0.0))
         weighed = posterior(space, parts(space, seen)).shown
-        new_leader = max(weighed, key=lambda h: (weighed[h], h))
+        new_leader = leader_of(weighed)
         candidates.append(
             Assumption(leader, indicator.id, titles[indicator.id], weighed[leader], new_leader)
         )

@@ -43,8 +43,12 @@ from signals.hypotheses import (
     Posterior,
     Reading,
     hypothesis_space,
+    intent_cap,
     parts,
     posterior,
+)
+from signals.hypotheses import (
+    logit as logit,
 )
 from signals.indicators import IndicatorScore as IndicatorScore
 from signals.indicators import State as State
@@ -123,17 +127,6 @@ def estimative(probability: float) -> str:
         if percent < bound or (bound == 55 and percent <= bound):
             return words
     return "almost certain"
-
-
-def logit(probability: float) -> float:
-    return math.log(probability / (1 - probability))
-
-
-def logistic(log_odds: float) -> float:
-    if log_odds >= 0:
-        return 1 / (1 + math.exp(-log_odds))
-    exp = math.exp(log_odds)
-    return exp / (1 + exp)
 
 
 # A stage is reached while one of its indicators is: ever, as a first edition reads it,
@@ -285,13 +278,13 @@ def score_classes(
     if space.cap is not None:
         for_intent_log_odds = weighed.for_headline
         against_intent_log_odds = weighed.against_headline
-        intent_cap = space.cap
+        cap = space.cap
         intent_capped = weighed.capped
     else:
         contributions = [part for i in indicators for part in i.log_odds_parts]
         for_intent_log_odds = sum(c for c in contributions if c > 0)
         against_intent_log_odds = sum(c for c in contributions if c < 0)
-        intent_cap = max(0.0, logit(space.ceiling) - prior_log_odds)
+        cap = intent_cap(space.ceiling, prior_p)
         # The ceiling works through the imitation, never as a clamp.
         intent_capped = False
 
@@ -304,7 +297,7 @@ def score_classes(
         out_of_sequence=out_of_sequence,
         prior_log_odds=prior_log_odds,
         for_intent_log_odds=for_intent_log_odds,
-        intent_cap=intent_cap,
+        intent_cap=cap,
         intent_capped=intent_capped,
         against_intent_log_odds=against_intent_log_odds,
         posterior_log_odds=posterior_log_odds,
@@ -317,9 +310,12 @@ def score_classes(
     )
 
 
-def readings(indicators: Iterable[IndicatorScore]) -> list[Reading]:
-    """Every reading of every indicator, as the posterior weighs it."""
-    return [Reading(r.key, r.support, r.against) for i in indicators for r in i.readings]
+def readings(indicators: Iterable[IndicatorScore], scale: float = 1.0) -> list[Reading]:
+    """Every reading of every indicator, as the posterior weighs it; `scale` multiplies
+    every strength (the range's test of how far the grading matters)."""
+    return [
+        Reading(r.key, r.support * scale, r.against * scale) for i in indicators for r in i.readings
+    ]
 
 
 def explain_contributions(
