@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := build/demo.db
 DEMO_AS_OF := 2024-06-20
 
-.PHONY: demo test lint format bench docs picture clean
+.PHONY: demo test test-all lint format bench docs picture clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,13 @@ demo: $(VENV)/.installed-app
 	$(BIN)/signals --db $(DEMO_DB) report --as-of $(DEMO_AS_OF)
 	$(BIN)/signals --db $(DEMO_DB) report --as-of $(DEMO_AS_OF) --output build/demo-brief.html
 
-## test: run the test suite
+## test: the quick suite to run after every change: no real processes or browser, properties at a tenth of their strength
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest -q
+	SIGNALS_TEST_STRENGTH=quick $(BIN)/pytest -q -n auto -m "not slow"
+
+## test-all: the whole suite at full strength, as CI runs it: every property, real processes, the browser
+test-all: $(VENV)/.installed-dev
+	$(BIN)/pytest -q -n auto
 
 ## lint: ruff (check and format) and mypy (strict on the core)
 lint: $(VENV)/.installed-dev

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from signals.catalogue import Catalogue
@@ -18,12 +19,17 @@ from signals.catalogue_loader import load_catalogue
 from signals.cli.app import app
 from signals.paths import data_dir, default_catalogue_path
 from signals.store import Store, open_store
+from tests.strength import examples
 
 DEMO_CSV = data_dir() / "demo" / "events.csv"
 # The default catalogue as its first edition shipped (one likelihood ratio per indicator):
 # the tests of first-edition arithmetic, the golden reports and the README's worked example
 # run on it, so they keep proving that such catalogues load and score exactly as before.
 EDITION1_CATALOGUE = Path(__file__).parent / "data" / "kremlin-peace-signals-edition1.toml"
+
+# Properties that name no number of examples take hypothesis's default, scaled the same way.
+settings.register_profile("signals", max_examples=examples(100))
+settings.load_profile("signals")
 
 # Nothing the tests run keeps a catalogue in the user's cache; they share one of their own.
 os.environ["SIGNALS_CACHE"] = ""

@@ -19,6 +19,7 @@ from signals.evidence import classify
 from signals.paths import default_catalogue_path
 from signals.store import open_store
 from tests.conftest import open_store_seen
+from tests.strength import examples
 
 CATALOGUE = load_catalogue(default_catalogue_path())
 INDICATORS = ["declaration-intent", "pause-to-rearm", "backchannel-informal"]
@@ -43,7 +44,7 @@ def key(item):  # type: ignore[no-untyped-def]
     return (item.indicator, item.reliability, item.credibility, item.status)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events=events, offsets=days)
 def test_sql_aggregates_match_the_pure_grouping(
     tmp_path_factory, events: list, offsets: list[int]

@@ -12,6 +12,7 @@ from signals.errors import SignalsError
 from signals.events import FILE_COLUMNS, PLAIN_ORDER, READING_FIELDS, parse_event
 from signals.fastpath import FastRows
 from signals.paths import default_catalogue_path
+from tests.strength import examples
 
 CATALOGUE = load_catalogue(default_catalogue_path())
 TODAY = dt.date(2026, 1, 15)
@@ -83,7 +84,7 @@ fields = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(fields)
 def test_fast_path_agrees_with_the_model(row):
     fast = FAST.row(row)
@@ -132,7 +133,7 @@ def csv_rows(draw):  # type: ignore[no-untyped-def]
     return header, values
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(csv_rows())
 def test_reading_cells_in_place_agrees_with_the_row_of_given_cells(header_and_values) -> None:  # type: ignore[no-untyped-def]
     """An import reads a row's cells where they stand; it must decide as `row` does for
@@ -142,7 +143,7 @@ def test_reading_cells_in_place_agrees_with_the_row_of_given_cells(header_and_va
     assert FAST.cells(values, FAST.taker(header)) == FAST.row(given_cells)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(csv_rows(), st.sampled_from([c for c in FILE_COLUMNS if c not in PLAIN_ORDER]))
 def test_a_row_with_a_reading_goes_to_the_model(header_and_values, column: str) -> None:  # type: ignore[no-untyped-def]
     """A variant, an ending, an observation or an alternative is the model's to judge: the

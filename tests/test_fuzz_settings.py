@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 from signals.mapping import shipped_mappings_dir
 from signals.paths import default_catalogue_path
 from tests.conftest import Signals, snapshot_of
+from tests.strength import examples
 from tests.test_fuzz import assert_clean
 
 FUZZ = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 HOSTILE = st.sampled_from(
     [

@@ -31,6 +31,7 @@ from signals.hypotheses import (
 )
 from signals.matrix import build_matrix, mark
 from signals.scoring import score
+from tests.strength import examples
 
 WORKED = load_catalogue(Path(__file__).parent / "data" / "worked-example.toml")
 DAY = dt.date(2024, 6, 30)
@@ -143,7 +144,7 @@ def _readings(space: HypothesisSpace, strengths: list[float]) -> list[Reading]:
     return [Reading(name, s, 0.0) for name, s in zip(sorted(space.rows), strengths, strict=False)]
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(spaces(), st.lists(strength, min_size=6, max_size=6), st.randoms())
 def test_posteriors_sum_to_one_and_do_not_depend_on_order(space, strengths, random) -> None:
     readings = _readings(space, strengths)
@@ -156,7 +157,7 @@ def test_posteriors_sum_to_one_and_do_not_depend_on_order(space, strengths, rand
     assert posterior(space, parts(space, readings)) == weighed
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(spaces(), st.lists(strength, min_size=6, max_size=6), strength, likelihood)
 def test_evidence_equally_likely_under_every_hypothesis_moves_nothing(
     space, strengths, s, value
@@ -168,7 +169,7 @@ def test_evidence_equally_likely_under_every_hypothesis_moves_nothing(
     assert after.probabilities == pytest.approx(before.probabilities, rel=1e-9, abs=1e-12)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(spaces(), st.lists(strength, min_size=6, max_size=6), strength, st.data())
 def test_evidence_likelier_under_h_than_under_every_other_never_lowers_h(
     space, strengths, s, data
@@ -186,7 +187,7 @@ def test_evidence_likelier_under_h_than_under_every_other_never_lowers_h(
     assert after >= before - 1e-12
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6))
 def test_imitable_evidence_alone_keeps_genuine_at_or_below_the_ceiling(strengths) -> None:
     space = hypothesis_space(WORKED)
@@ -197,7 +198,7 @@ def test_imitable_evidence_alone_keeps_genuine_at_or_below_the_ceiling(strengths
     assert weighed.headline <= WORKED.catalogue.ceiling + 1e-12
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(
     st.floats(0.01, 0.99),
     st.lists(st.tuples(st.floats(0.05, 20.0), strength), min_size=0, max_size=6),

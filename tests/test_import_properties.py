@@ -16,6 +16,7 @@ from signals.catalogue_loader import load_catalogue
 from signals.events import parse_event
 from signals.exporter import restore
 from signals.paths import default_catalogue_path
+from tests.strength import examples
 
 HEADER = [
     "indicator",
@@ -101,7 +102,7 @@ def _count(db: Path) -> int:
 
 
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -152,7 +153,7 @@ cell_text = st.text(
 ) | st.sampled_from(["", " ", '"', '""', "a,b", "line\nbreak", "x\r\ny"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     rows=st.lists(st.lists(cell_text, min_size=3, max_size=3), max_size=12),
     terminator=st.sampled_from(["\n", "\r\n"]),

@@ -27,6 +27,7 @@ from signals.evidence import Evidence
 from signals.render.documents import score_document
 from signals.scoring import ScoreResult, State, combine, estimative, score
 from tests.conftest import EDITION1_CATALOGUE
+from tests.strength import examples
 
 CATALOGUE = load_catalogue(EDITION1_CATALOGUE)
 SCORING = CATALOGUE.scoring
@@ -121,7 +122,7 @@ def p_of(result: ScoreResult) -> float:
     return result.headline.p_genuine
 
 
-FAST = settings(max_examples=150, deadline=None)
+FAST = settings(max_examples=examples(150), deadline=None)
 
 
 # -- bounds -------------------------------------------------------------------------
@@ -592,7 +593,7 @@ def _status(signals, db: Path) -> dict:  # type: ignore[no-untyped-def, type-arg
 
 
 @settings(
-    max_examples=8,
+    max_examples=examples(8),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

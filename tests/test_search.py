@@ -20,6 +20,7 @@ from signals.events import InvalidEventError, parse_event
 from signals.migrations import migrations
 from signals.store import EventFilter, Store, open_store, search_query
 from tests.conftest import DEMO_CSV
+from tests.strength import examples
 
 
 def log(signals, indicator: str, summary: str, *options: str) -> int:
@@ -281,7 +282,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 _external_ids = itertools.count()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.text(max_size=40))
 def test_no_text_is_an_fts_syntax_error(store: Store, text: str) -> None:
     try:
@@ -307,7 +308,7 @@ _SUMMARY_TEXT = st.text(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(summary=_SUMMARY_TEXT, data=st.data())
 def test_a_word_of_a_summary_finds_its_event(
     store: Store, catalogue: Catalogue, summary: str, data: st.DataObject
