@@ -193,6 +193,21 @@ def test_no_colour_on_a_terminal_with_no_color(demo, db_path, args) -> None:
     assert not COLOUR.search(plain)
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["status", "--as-of", "2024-06-20", "--json"], ["report", "--as-of", "2024-06-20", "--json"]],
+    ids=lambda args: args[0],
+)
+def test_json_is_indented_for_a_person_and_one_line_for_a_program(demo, db_path, args) -> None:
+    piped = run(args, db_path)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.count("\n") == 1
+    on_a_terminal = run_on_a_terminal(args, db_path)
+    assert on_a_terminal.count("\n") > 20
+    assert '\n  "as_of": "2024-06-20"' in on_a_terminal.replace("\r\n", "\n")
+    assert json.loads(piped.stdout) == json.loads(on_a_terminal)
+
+
 # -- quiet --------------------------------------------------------------------------
 
 
@@ -342,7 +357,7 @@ def test_a_closed_pipe_ends_quietly(signals, tmp_path) -> None:
 
 
 def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """`signals export | head -1`: no message, and the exit status a shell gives a
+    """`signals export | head -c 100`: no message, and the exit status a shell gives a
     command ended by SIGPIPE (141), not 1 ("bad data")."""
     import os
     import subprocess
@@ -367,7 +382,8 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path) -> None:  
             [*command, *arguments], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         assert reading.stdout is not None and reading.stderr is not None
-        reading.stdout.readline()
+        # A few bytes, not a line: piped JSON is one line, which would be all of it.
+        reading.stdout.read(100)
         reading.stdout.close()
         assert reading.wait(timeout=60) == 141
         assert reading.stderr.read() == b""

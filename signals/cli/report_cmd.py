@@ -162,6 +162,11 @@ def report(
         for part in report_view(report):
             console.print(part)
         return
+    if target is None and chosen == "json":
+        from signals.render.documents import report_document
+
+        print_json(report_document(report))
+        return
     if target is None:
         sys.stdout.write(RENDERERS[chosen](report))
         return
