@@ -13,6 +13,7 @@ from signals.confidence import Change, assess_confidence
 from signals.evidence import EvidenceClass, classify, known_by
 from signals.hypotheses import hypothesis_space, leader_of
 from signals.readings import alternative_filings, one_reading_per_observation
+from signals.rules import rules_fired
 from signals.scoring import (
     ScoreResult,
     WindowCounts,
@@ -66,6 +67,7 @@ def assess(
         result = score_classes(
             catalogue, classes, as_of, prior=prior, as_known=as_known, window_counts=counts
         )
+        result = replace(result, rules=rules_fired(catalogue, result, store.linked(as_of)))
         return with_confidence(store, catalogue, result, classes, prior, counts)
 
 

@@ -49,6 +49,24 @@ def _weight(catalogue: Catalogue, member: Linked, as_of: dt.date) -> float:
     return base * decay * _diagnosticity(indicator, member.variant)
 
 
+def observation_choices(
+    catalogue: Catalogue, linked: Sequence[Linked], as_of: dt.date
+) -> list[tuple[str, Linked, list[Linked]]]:
+    """Each observation shared by events observed by `as_of`: its name, the reading kept
+    (the most telling) and the readings left out."""
+    groups: dict[str, list[Linked]] = defaultdict(list)
+    for member in linked:
+        if member.observation and member.observed_at <= as_of:
+            groups[member.observation].append(member)
+    choices = []
+    for observation, members in groups.items():
+        if len(members) < 2:
+            continue
+        kept = max(members, key=lambda m: (_weight(catalogue, m, as_of), -m.event_id))
+        choices.append((observation, kept, [m for m in members if m is not kept]))
+    return choices
+
+
 def one_reading_per_observation(
     catalogue: Catalogue,
     classes: Iterable[EvidenceClass],
@@ -56,16 +74,11 @@ def one_reading_per_observation(
     as_of: dt.date,
 ) -> list[EvidenceClass]:
     """`classes` with every reading of a shared observation but its most telling left out."""
-    groups: dict[str, list[Linked]] = defaultdict(list)
-    for member in linked:
-        if member.observation and member.observed_at <= as_of:
-            groups[member.observation].append(member)
-    left_out: set[int] = set()
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        kept = max(members, key=lambda m: (_weight(catalogue, m, as_of), -m.event_id))
-        left_out.update(m.event_id for m in members if m is not kept)
+    left_out = {
+        member.event_id
+        for _observation, _kept, others in observation_choices(catalogue, linked, as_of)
+        for member in others
+    }
     if not left_out:
         return list(classes)
     return [c for c in classes if not (c.events == 1 and c.latest_event_id in left_out)]

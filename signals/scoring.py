@@ -58,6 +58,7 @@ from signals.indicators import combine as combine
 
 if TYPE_CHECKING:
     from signals.confidence import Confidence
+    from signals.rules import RuleFired
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ class ScoreResult:
     # The range and confidence of the headline, where they were assessed (not for every
     # day of a trend: see `signals.confidence`).
     confidence: Confidence | None = None
+    # The reading rules that fired (see `signals.rules`), where a status asked for them.
+    rules: tuple[RuleFired, ...] = ()
 
     def indicator(self, indicator_id: str) -> IndicatorScore:
         return next(i for i in self.indicators if i.id == indicator_id)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from signals.maintenance import Findings
     from signals.matrix import Matrix
     from signals.report import WeeklyReport
+    from signals.rules import RuleFired
     from signals.scoring import IndicatorScore, ScoreResult
 
 Document = dict[str, Any]
@@ -175,6 +176,17 @@ def score_document(result: ScoreResult, catalogue: Catalogue, *, explain: bool =
             {**indicator_document(i, explain=explain), **_rows(catalogue, i.id, explain)}
             for i in result.indicators
         ],
+        **({"rules_fired": [_rule(rule) for rule in result.rules]} if explain else {}),
+    }
+
+
+def _rule(rule: RuleFired) -> Document:
+    return {
+        "rule": rule.rule,
+        "indicator": rule.indicator,
+        "events": list(rule.events),
+        "text": rule.text,
+        "rationale": rule.rationale,
     }
 
 

@@ -412,6 +412,7 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
         space = hypothesis_space(catalogue, headline.prior)
         lines.append_text(posterior_explanation(result, catalogue, space))
         _progress_lines(lines, headline, scoring)
+        _rule_lines(lines, result)
         return lines
     capped = min(headline.for_intent_log_odds, headline.intent_cap)
     lines.append("\nProbability of genuine intent\n", style="bold")
@@ -429,6 +430,7 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
         f" = {headline.p_genuine:.4f} ({headline.estimative})\n"
     )
     _progress_lines(lines, headline, scoring)
+    _rule_lines(lines, result)
     return lines
 
 
@@ -446,3 +448,15 @@ def _progress_lines(lines: Text, headline: Headline, scoring: Scoring) -> None:
             + f" → {stage.credited:.3f}\n"
         )
     lines.append(f"  progress = 100 × mean of credited = {headline.progress:.1f}\n")
+
+
+def _rule_lines(lines: Text, result: ScoreResult) -> None:
+    """Every reading rule that fired, with the catalogue's reason for it."""
+    lines.append("\nRules that fired\n", style="bold")
+    if not result.rules:
+        lines.append("  none: every event was read by its indicator's own row\n")
+    for rule in result.rules:
+        lines.append(f"  {rule.rule}: ", style="bold")
+        lines.append(f"{rule.text}\n")
+        if rule.rationale:
+            lines.append(f"    why: {rule.rationale}\n", style="dim")
