@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from signals.catalogue import Catalogue
 from signals.confidence import Change, assess_confidence
-from signals.evidence import EvidenceClass, classify, known_by
+from signals.evidence import EvidenceClass, classify, freshest_without, known_by
 from signals.hypotheses import hypothesis_space, leader_of
-from signals.readings import alternative_filings, one_reading_per_observation
+from signals.readings import FreshestWithout, alternative_filings, one_reading_per_observation
 from signals.rules import rules_fired
 from signals.scoring import (
     ScoreResult,
@@ -43,14 +43,17 @@ def classes_reader(
     ordered = sorted(set(days))
     linked = store.linked(ordered[-1])
     read: Callable[[dt.date], list[EvidenceClass]]
+    freshest: FreshestWithout
     if as_known:
         history = store.evidence(ordered[-1], history=True)
         read = partial(classify, history, known_by=known_by(ordered[-1]))
+        freshest = partial(freshest_without, history, known_by(ordered[-1]))
     else:
         read = store.evidence_classes(ordered).__getitem__
+        freshest = store.freshest_without
     if not linked:
         return read
-    return lambda day: one_reading_per_observation(catalogue, read(day), linked, day)
+    return lambda day: one_reading_per_observation(catalogue, read(day), linked, day, freshest)
 
 
 def assess(

@@ -104,6 +104,32 @@ def classify(
     ]
 
 
+def freshest_without(
+    evidence: Iterable[Evidence],
+    known_by: str | None,
+    key: tuple[str, str, str, str, str],
+    as_of: dt.date,
+    excluded: frozenset[int],
+) -> tuple[dt.date, int] | None:
+    """The freshest event of a class (indicator, variant, grades, status) that counts at
+    `as_of`, other than the `excluded` ones: `classify`'s answer without them."""
+    indicator, variant, reliability, credibility, status = key
+    return max(
+        (
+            (item.observed_at, item.event_id)
+            for item in evidence
+            if item.indicator == indicator
+            and item.variant == variant
+            and item.reliability == reliability
+            and item.credibility == credibility
+            and item.status == status
+            and item.event_id not in excluded
+            and item.counts(as_of, known_by)
+        ),
+        default=None,
+    )
+
+
 def known_by(as_of: dt.date) -> str:
     """The first timestamp after `as_of`: what was logged before it was known that day."""
     return (as_of + dt.timedelta(days=1)).isoformat()

@@ -4,8 +4,9 @@ and an event the analyst says could be filed under another.
 One speech that offers talks and threatens nuclear use is one observation: logged under
 two indicators it must not count twice, so only its most telling reading is scored (the
 one whose evidence is strongest times how far its row separates the hypotheses) and the
-others are left out. A class that holds other reports of a left-out reading keeps them:
-those are reports of their own.
+others are left out. A class that holds other reports beside a left-out reading keeps
+them, weighed by the freshest of them: those are reports of their own; a class of
+left-out readings alone is gone.
 
 An event that names an alternative indicator is scored where it was filed; the range
 of the headline then includes the score with it filed under the alternative instead.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from signals.catalogue import Catalogue, Indicator
 from signals.evidence import EvidenceClass, Linked
@@ -67,21 +68,42 @@ def observation_choices(
     return choices
 
 
+# The freshest event of a class observed by a day, leaving out some events: the store's
+# answer (or the record's, read as known), for a class whose freshest reading is left out.
+FreshestWithout = Callable[[ClassKey, dt.date, frozenset[int]], tuple[dt.date, int] | None]
+
+
 def one_reading_per_observation(
     catalogue: Catalogue,
     classes: Iterable[EvidenceClass],
     linked: Sequence[Linked],
     as_of: dt.date,
+    freshest_without: FreshestWithout,
 ) -> list[EvidenceClass]:
     """`classes` with every reading of a shared observation but its most telling left out."""
-    left_out = {
-        member.event_id
-        for _observation, _kept, others in observation_choices(catalogue, linked, as_of)
-        for member in others
-    }
+    left_out: dict[ClassKey, set[int]] = defaultdict(set)
+    for _observation, _kept, others in observation_choices(catalogue, linked, as_of):
+        for member in others:
+            left_out[_key(member)].add(member.event_id)
     if not left_out:
         return list(classes)
-    return [c for c in classes if not (c.events == 1 and c.latest_event_id in left_out)]
+    kept: list[EvidenceClass] = []
+    for item in classes:
+        gone = left_out.get(_key(item))
+        if not gone:
+            kept.append(item)
+            continue
+        remaining = item.events - len(gone)
+        if remaining <= 0:
+            continue
+        if item.latest_event_id not in gone:
+            kept.append(item._replace(events=remaining))
+            continue
+        fresher = freshest_without(_key(item), as_of, frozenset(gone))
+        if fresher is not None:
+            latest, event_id = fresher
+            kept.append(item._replace(events=remaining, latest=latest, latest_event_id=event_id))
+    return kept
 
 
 def alternative_filings(

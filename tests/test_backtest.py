@@ -33,7 +33,7 @@ READINGS = [
 # docs/backtest.md.
 DISAGREES = {
     "2015-03-01": "reads Minsk II broken at Debaltseve and the observers kept out as"
-    " 'almost no chance', frozen ahead of ploy",
+    " 'almost no chance', with coercion, frozen and ploy level",
     "2020-09-30": "a standing demand of 2019 keeps coercion ahead of the July 2020"
     " ceasefire's frozen/ploy reading",
 }

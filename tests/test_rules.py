@@ -3,6 +3,7 @@ the catalogue's reason for it: read through the command line on the default cata
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -93,3 +94,67 @@ def test_rules_are_shown_only_when_asked(signals, record) -> None:
     result = signals("status", "--as-of", "2024-03-20", "--json")
     assert "rules_fired" not in json.loads(result.stdout)
     assert "Rules that fired" not in signals("status", "--as-of", "2024-03-20").stdout
+
+
+def test_a_left_out_reading_leaves_its_class_the_other_reports(signals) -> None:
+    """Counted once means once: a reading left out of a shared observation is gone from its
+    class, which keeps its other reports weighed by the freshest of them, and a class of
+    left-out readings alone is gone altogether."""
+    earlier = log(signals, "nuclear-threats", "An earlier threat", "2024-02-01")
+    log(
+        signals,
+        "nuclear-threats",
+        "A threat in the speech",
+        "2024-03-10",
+        "--observation",
+        "speech",
+    )
+    kept = log(
+        signals, "demand-kyiv-initiate", "An ultimatum in the speech", "2024-03-10",
+        "--observation", "speech",
+    )  # fmt: skip
+    log(
+        signals,
+        "declaration-broadcast",
+        "The speech is broadcast",
+        "2024-03-10",
+        "--observation",
+        "speech",
+    )
+    (observation,) = fired(signals)["observation"]
+    assert observation["events"][0] == kept, "the ultimatum is the speech's most telling reading"
+    status = json.loads(signals("status", "--as-of", "2024-03-20", "--json").stdout)
+    threats = next(i for i in status["indicators"] if i["id"] == "nuclear-threats")
+    assert threats["events"] == 1
+    assert threats["last_observed"] == "2024-02-01"
+    broadcast = next(i for i in status["indicators"] if i["id"] == "declaration-broadcast")
+    assert broadcast["events"] == 0 and broadcast["state"] == "absent"
+    assert earlier
+
+
+def test_the_record_read_as_known_leaves_out_the_same_readings(catalogue) -> None:
+    """The as-known path classifies the record's history itself: it must agree with the
+    store's on a class whose freshest reading is left out."""
+    from functools import partial
+
+    from signals.evidence import Evidence, Linked, classify, freshest_without
+    from signals.readings import one_reading_per_observation
+
+    day = dt.date(2024, 3, 20)
+    history = [
+        Evidence(1, "nuclear-threats", "A", "1", "confirmed", dt.date(2024, 2, 1)),
+        Evidence(2, "nuclear-threats", "A", "1", "confirmed", dt.date(2024, 3, 10)),
+        Evidence(3, "demand-kyiv-initiate", "A", "1", "confirmed", dt.date(2024, 3, 10)),
+    ]
+    linked = [
+        Linked(e.event_id, e.indicator, "", "A", "1", "confirmed", e.observed_at, "speech", None)
+        for e in history[1:]
+    ]
+    classes = one_reading_per_observation(
+        catalogue, classify(history, day), linked, day, partial(freshest_without, history, None)
+    )
+    (threats,) = [c for c in classes if c.indicator == "nuclear-threats"]
+    assert (threats.events, threats.latest, threats.latest_event_id) == (1, dt.date(2024, 2, 1), 1)
+    assert [c.indicator for c in classes if c.indicator == "demand-kyiv-initiate"] == [
+        "demand-kyiv-initiate"
+    ]

@@ -143,6 +143,23 @@ class EvidenceReads(StoreBase):
             found[indicator] = [(*key, n) for key, n in counts.items() if n > 0]
         return found
 
+    def freshest_without(
+        self, key: tuple[str, str, str, str, str], as_of: dt.date, excluded: frozenset[int]
+    ) -> tuple[dt.date, int] | None:
+        """The freshest event of a class (indicator, variant, grades, status) observed by
+        `as_of`, current and not retracted, other than the `excluded` ones."""
+        indicator, variant, reliability, credibility, status = key
+        marks = ", ".join("?" * len(excluded))
+        row = self._connection.execute(
+            "SELECT observed_at, id FROM events"
+            " WHERE indicator = ? AND variant = ? AND reliability = ? AND credibility = ?"
+            f" AND status = ? AND observed_at <= ? AND id NOT IN ({marks})"
+            " AND id NOT IN (SELECT event_id FROM retractions)"
+            " ORDER BY observed_at DESC, id DESC LIMIT 1",
+            (indicator, variant, reliability, credibility, status, as_of.isoformat(), *excluded),
+        ).fetchone()
+        return None if row is None else (dt.date.fromisoformat(row[0]), row[1])
+
     def endings(self, as_of: dt.date) -> dict[int, int]:
         """Which event each ending event ends (ending id -> ended id): the breaches and
         withdrawals observed by `as_of`, current and not retracted."""
