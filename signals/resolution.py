@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from signals.errors import SignalsError
 from signals.text import REFUSED_IN_TEXT
-from signals.validation import KEBAB_CASE
 
 
 def _clean_note(value: object) -> object:
@@ -28,10 +28,20 @@ class ResolutionInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
-    hypothesis: Annotated[str, BeforeValidator(_lower)] = Field(
-        min_length=1, max_length=80, pattern=KEBAB_CASE
-    )
+    # Checked against the catalogue's hypotheses by the caller, which can name them.
+    hypothesis: Annotated[str, BeforeValidator(_lower)] = Field(min_length=1, max_length=80)
     holds_from: dt.date
     note: Annotated[str | None, BeforeValidator(_clean_note)] = Field(
         default=None, max_length=2_000
     )
+
+
+def parse_resolution(hypothesis: str, holds_from: dt.date, note: str | None) -> ResolutionInput:
+    """Validate a resolution, or say in one sentence what is wrong with it."""
+    from signals.events import field_problems
+
+    try:
+        return ResolutionInput(hypothesis=hypothesis, holds_from=holds_from, note=note)
+    except ValidationError as error:
+        described = "; ".join(f"{name}: {reason}" for name, reason in field_problems(error))
+        raise SignalsError(f"Invalid resolution: {described}.") from None

@@ -187,8 +187,8 @@ def _flags(
         flags.append(
             Flag(
                 MOVED_NOTHING_FLAG,
-                f"it fired {events} {'time' if events == 1 else 'times'} and never moved the"
-                " headline by half a point",
+                f"it fired {'once' if events == 1 else f'{events} times'} and never moved"
+                " the headline by half a point",
             )
         )
     if (

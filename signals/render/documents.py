@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from signals.calibration import RecordScore, Summary
     from signals.catalogue import Catalogue, Indicator, Kind
     from signals.confidence import Confidence
     from signals.events import Event, EventRevision
+    from signals.forecasts import Forecast, Resolution
     from signals.importer import ImportReport
     from signals.maintenance import Findings
     from signals.matrix import Matrix
     from signals.report import WeeklyReport
+    from signals.review import Review
     from signals.scoring import IndicatorScore, ScoreResult
 
 Document = dict[str, Any]
@@ -382,5 +385,116 @@ def import_document(report: ImportReport) -> Document:
                 "reason": error.reason,
             }
             for error in report.errors
+        ],
+    }
+
+
+# The record to learn from.
+
+
+def forecast_document(forecast: Forecast) -> Document:
+    return {
+        "catalogue": {"id": forecast.catalogue_id, "version": forecast.catalogue_version},
+        "as_of": forecast.as_of.isoformat(),
+        "headline": forecast.headline,
+        "p_headline": _round(forecast.p_headline),
+        "range": [_round(forecast.low), _round(forecast.high)],
+        "confidence": forecast.confidence,
+        "hypotheses": {name: _round(p) for name, p in forecast.hypotheses.items()},
+        "priors": {name: _round(p) for name, p in forecast.priors.items()},
+        "issued_at": forecast.issued_at,
+        "issued_by": forecast.issued_by,
+    }
+
+
+def record_document(
+    forecasts: Sequence[Forecast], resolutions: Sequence[Resolution], superseded: set[int]
+) -> Document:
+    """`forecasts list --json`; a resolution corrected by a later one is `superseded`."""
+    return {
+        "forecasts": [forecast_document(f) for f in forecasts],
+        "resolutions": [
+            {
+                "id": r.id,
+                "catalogue": r.catalogue_id,
+                "hypothesis": r.hypothesis,
+                "holds_from": r.holds_from.isoformat(),
+                "note": r.note,
+                "recorded_at": r.recorded_at,
+                "superseded": r.id in superseded,
+            }
+            for r in resolutions
+        ],
+    }
+
+
+def _optional(value: float | None) -> float | None:
+    return None if value is None else _round(value)
+
+
+def _summary_document(summary: Summary) -> Document:
+    return {
+        "weekly_forecasts": summary.forecasts,
+        "resolved": summary.resolved,
+        "brier": _optional(summary.brier),
+        "brier_headline": _optional(summary.brier_headline),
+        "brier_priors": _optional(summary.brier_prior),
+    }
+
+
+def record_score_document(score: RecordScore) -> Document:
+    """`forecasts score --json`."""
+    return {
+        **_summary_document(score.overall),
+        "catalogues": {s.catalogue_id: _summary_document(s) for s in score.catalogues},
+        "calibration": [
+            {
+                "bin": [_round(b.low, 2), _round(b.high, 2)],
+                "count": b.count,
+                "mean_stated": _optional(b.mean_stated),
+                "observed": _optional(b.observed),
+            }
+            for b in score.calibration
+        ],
+        "outcomes": [
+            {
+                "catalogue": o.forecast.catalogue_id,
+                "as_of": o.forecast.as_of.isoformat(),
+                "held": o.held,
+                "brier": _round(o.brier),
+                "brier_headline": _round(o.brier_headline),
+                "brier_priors": _round(o.brier_prior),
+            }
+            for o in score.outcomes
+        ],
+    }
+
+
+def review_document(review: Review) -> Document:
+    """`indicators review --json`."""
+    return {
+        "headline": review.headline,
+        "weeks": [review.weeks[0], review.weeks[-1]] if review.weeks else [],
+        "days": review.days,
+        "indicators": [
+            {
+                "id": i.id,
+                "kind": i.kind.value,
+                "stage": i.stage,
+                "events": i.events,
+                "weeks_fired": i.weeks_fired,
+                "weeks_counted": i.weeks_counted,
+                "p_change": {"mean": _round(i.mean_p_change), "max": _round(i.max_p_change)},
+                "log_odds": {"mean": _round(i.mean_log_odds), "max": _round(i.max_log_odds)},
+                "discriminates": i.discriminates,
+                "rate": i.usual
+                and {
+                    "window_days": i.window_days,
+                    "usual": i.usual,
+                    "observed": _optional(i.observed_rate),
+                },
+                "flags": [{"flag": f.name, "why": f.why} for f in i.flags],
+            }
+            for i in review.indicators
         ],
     }
