@@ -83,8 +83,8 @@ def review_indicators(
     ] = 52,
     as_json: JsonOption = False,
 ) -> None:
-    """Review every indicator over the weeks up to --as-of (default today): how often it
-    fired, how much it moved the answer, and whether it could warn of anything.
+    """Review every indicator over the last weeks: how often it fired, how much it moved
+    the answer, and whether it could warn of anything.
 
     "Moved" is how far P(headline) and its log-odds fall back at a week's end when the
     indicator is left out (the mean over the weeks its evidence counted, and the

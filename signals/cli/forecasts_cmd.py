@@ -38,8 +38,9 @@ def record(
     """Keep the figures of a day (default today) in the record, as known at its end.
 
     A report of today keeps its figures by itself; this backfills earlier days from the
-    record as it stood at the end of each (as `--as-known` reads it), and never replaces
-    figures already kept for a day (today's, whose day is not over, excepted)."""
+    record as it stood at the end of each (what a report of that day said, or would have
+    said), and never replaces figures already kept for a day (today's, whose day is not
+    over, excepted)."""
     from signals.errors import UsageError
     from signals.record import backfill, weekly_days
 
