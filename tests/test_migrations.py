@@ -395,3 +395,42 @@ def test_the_database_checks_a_variant_is_kebab_case(tmp_path: Path, value: str)
             connection.execute("UPDATE events SET variant = ? WHERE id = ?", (value, event_id))
     finally:
         connection.close()
+
+
+def test_a_database_before_m010_migrates_to_keep_forecasts_without_loss(
+    signals, tmp_path: Path
+) -> None:
+    """A record written before forecasts were kept reads and scores the same after
+    m010, starts with an empty record, and keeps the figures of the next report."""
+    from tests.conftest import DEMO_CSV, TODAY
+
+    current = tmp_path / "current.db"
+    for command in (
+        ("import", str(DEMO_CSV)),
+        ("events", "edit", "1", "--status", "reported"),
+        ("events", "retract", "3", "--reason", "Misattributed"),
+    ):
+        assert signals("--db", str(current), *command).exit_code == 0
+    old = tmp_path / "before-m010.db"
+    db = Database(old)
+    migrations().apply(db, stop_before="m010_forecasts")
+    db.conn.execute("ATTACH DATABASE ? AS current", (str(current),))
+    for table in ("events", "event_revisions", "retractions", "evidence_totals", "catalogues"):
+        db.conn.execute(f"INSERT INTO {table} SELECT * FROM current.{table}")
+    db.conn.commit()
+    db.conn.execute("DETACH DATABASE current")
+    db.close()
+
+    def read(path: Path, *args: str) -> object:
+        return signals.json("--db", str(path), *args)
+
+    assert read(old, "events", "list", "--include-retracted") == read(
+        current, "events", "list", "--include-retracted"
+    )
+    for as_of in ("2024-03-31", "2024-06-20"):
+        assert read(old, "status", "--as-of", as_of) == read(current, "status", "--as-of", as_of)
+    assert read(old, "forecasts", "list") == {"forecasts": [], "resolutions": []}
+    assert signals("--db", str(old), "report", "--json").exit_code == 0
+    kept = read(old, "forecasts", "list")["forecasts"]  # type: ignore[index]
+    assert [f["as_of"] for f in kept] == [TODAY.isoformat()]
+    assert _recorded(old) == list(KNOWN_MIGRATIONS)

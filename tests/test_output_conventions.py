@@ -78,7 +78,14 @@ def json_commands(tmp_path: Path) -> dict[str, list[str]]:
         "db check": ["db", "check"],
         "db backup": ["db", "backup", str(tmp_path / "backup.db")],
         "forecasts record": ["forecasts", "record", "--since", "2024-06-01"],
-        "forecasts resolve": ["forecasts", "resolve", "--hypothesis", "ploy", "--from", "2024-06-01"],
+        "forecasts resolve": [
+            "forecasts",
+            "resolve",
+            "--hypothesis",
+            "ploy",
+            "--from",
+            "2024-06-01",
+        ],
         "forecasts list": ["forecasts", "list"],
         "forecasts score": ["forecasts", "score"],
     }
