@@ -30,22 +30,23 @@ from signals.store import Store, utc_now
 def forecast_of(
     catalogue: Catalogue, result: ScoreResult, issued_by: IssuedBy, issued_at: str
 ) -> Forecast:
-    """The figures of a scored day as the record keeps them."""
+    """The figures of a scored day, with its range and confidence, as the record keeps them."""
+    confidence = result.confidence
+    if confidence is None:
+        raise ValueError("a forecast is kept with its range and confidence")
     space = hypothesis_space(catalogue)
     priors = dict.fromkeys(space.shown, 0.0)
     for index, prior in enumerate(space.priors):
         priors[space.shown[space.shown_as[index]]] += prior
-    confidence = result.confidence
-    p = result.headline.p_genuine
     return Forecast(
         catalogue_id=catalogue.catalogue.id,
         catalogue_version=catalogue.catalogue.version,
         as_of=result.as_of,
         headline=space.shown[space.headline],
-        p_headline=p,
-        low=confidence.low if confidence else p,
-        high=confidence.high if confidence else p,
-        confidence=str(confidence.level) if confidence else "low",
+        p_headline=result.headline.p_genuine,
+        low=confidence.low,
+        high=confidence.high,
+        confidence=str(confidence.level),
         hypotheses=dict(result.headline.hypotheses),
         priors=priors,
         issued_at=issued_at,
@@ -53,13 +54,11 @@ def forecast_of(
     )
 
 
-def keep_report(store: Store, catalogue: Catalogue, result: ScoreResult, today: dt.date) -> bool:
-    """Keep a report's figures if it is one the record keeps (see the module); returns
-    whether they were kept. Another writer's lock is not waited out."""
-    if result.as_of != today:
-        return False
-    store.keep_forecasts([forecast_of(catalogue, result, "report", utc_now())], today, wait=False)
-    return True
+def keep_report(store: Store, catalogue: Catalogue, result: ScoreResult) -> None:
+    """Keep the figures of a report of today (`result.as_of`), replacing those of an
+    earlier report the same day. Another writer's lock is not waited out."""
+    forecast = forecast_of(catalogue, result, "report", utc_now())
+    store.keep_forecasts([forecast], result.as_of, wait=False)
 
 
 def as_known_results(

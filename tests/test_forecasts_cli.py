@@ -156,7 +156,7 @@ def test_a_backfill_never_rewrites_what_was_kept(signals, db_path) -> None:
     assert signals("events", "retract", "1", "--reason", "Misattributed").exit_code == 0
     again = signals("forecasts", "record", "--since", "2024-06-03", "--as-of", "2024-06-16")
     assert again.exit_code == 0, again.stderr
-    assert "1 already on record were left as they were" in again.stderr
+    assert "2 days from 2024-06-09 to 2024-06-16: 1 written, 1 already on record" in again.stderr
     after = record(signals)["forecasts"]
     assert after[0] == before[0]
     assert [f["as_of"] for f in after] == ["2024-06-09", "2024-06-16"]

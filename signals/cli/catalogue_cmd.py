@@ -79,7 +79,7 @@ def review_indicators(
     ctx: typer.Context,
     as_of: AsOfOption = None,
     weeks: Annotated[
-        int, typer.Option("--weeks", min=2, max=1040, help="How many ISO weeks to review.")
+        int, typer.Option("--weeks", min=2, max=520, help="How many ISO weeks to review.")
     ] = 52,
     as_json: JsonOption = False,
 ) -> None:

@@ -61,9 +61,10 @@ def record(
     if as_json:
         print_json({"days": len(days), "written": written, "already_kept": kept})
         return
+    span = f"{days[0]}" if len(days) == 1 else f"{len(days)} days from {days[0]} to {days[-1]}"
     message(
-        f"Kept the figures of {written} {'day' if written == 1 else 'days'} from"
-        f" {days[0]} to {days[-1]}; {kept} already on record were left as they were."
+        f"Kept the figures of {span}: {written} written, {kept} already on record and left"
+        " as they were."
     )
 
 

@@ -210,7 +210,7 @@ def _keep_figures(store: "Store", catalogue: "Catalogue", result: "ScoreResult")
         )
         return
     try:
-        keep_report(store, catalogue, result, dt.date.today())
+        keep_report(store, catalogue, result)
     except SignalsError as problem:
         from signals.cli.output import warning
 
