@@ -312,7 +312,6 @@ def test_the_score_sets_what_was_said_beside_what_held(signals, db_path) -> None
     assert [b["bin"] for b in bins] == [[0.0, 0.2], [0.2, 0.4], [0.4, 0.6], [0.6, 0.8], [0.8, 1.0]]
     assert sum(b["count"] for b in bins) == 12
     assert sum((b["observed"] or 0) * b["count"] for b in bins) == pytest.approx(3, abs=1e-3)
-    assert [o["as_of"] for o in score["outcomes"]] == [f["as_of"] for f in resolved]  # type: ignore[index]
 
     table = signals("forecasts", "score").stdout
     assert "Brier scores" in table and "Calibration" in table

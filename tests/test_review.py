@@ -68,6 +68,7 @@ def test_moved_is_the_headline_without_the_indicator(signals) -> None:
     assert declaration["p_change"]["mean"] == declaration["p_change"]["max"]
     assert declaration["log_odds"]["max"] > 0
     assert flags(declaration) == []
+    assert declaration["usual_rate"] is None and declaration["observed_rate"] is None
     assert rows["ceasefire-timeline"]["events"] == 0
     assert rows["ceasefire-timeline"]["p_change"] == {"mean": 0.0, "max": 0.0}
 
@@ -132,11 +133,8 @@ def test_a_declared_rate_is_set_beside_what_was_observed_and_is_not_called_routi
     assert row["weeks_fired"] == 8
     assert "routine" not in flags(row)
     # Eight events in the 56 days reviewed, per 90-day window.
-    assert row["rate"] == {
-        "window_days": 90,
-        "usual": 4.0,
-        "observed": pytest.approx(8 * 90 / 56, abs=1e-3),
-    }
+    assert (row["usual_rate"], row["rate_window_days"]) == (4.0, 90)
+    assert row["observed_rate"] == pytest.approx(8 * 90 / 56, abs=1e-3)
     table = signals("indicators", "review", "--as-of", AS_OF, "--weeks", "8").stdout
     assert "12.9 / 4" in table
 

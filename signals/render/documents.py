@@ -456,17 +456,6 @@ def record_score_document(score: RecordScore) -> Document:
             }
             for b in score.calibration
         ],
-        "outcomes": [
-            {
-                "catalogue": o.forecast.catalogue_id,
-                "as_of": o.forecast.as_of.isoformat(),
-                "held": o.held,
-                "brier": _round(o.brier),
-                "brier_headline": _round(o.brier_headline),
-                "brier_priors": _round(o.brier_prior),
-            }
-            for o in score.outcomes
-        ],
     }
 
 
@@ -487,12 +476,9 @@ def review_document(review: Review) -> Document:
                 "p_change": {"mean": _round(i.mean_p_change), "max": _round(i.max_p_change)},
                 "log_odds": {"mean": _round(i.mean_log_odds), "max": _round(i.max_log_odds)},
                 "discriminates": i.discriminates,
-                "rate": i.usual
-                and {
-                    "window_days": i.window_days,
-                    "usual": i.usual,
-                    "observed": _optional(i.observed_rate),
-                },
+                "usual_rate": i.usual,
+                "rate_window_days": i.window_days,
+                "observed_rate": _optional(i.observed_rate),
                 "flags": [{"flag": f.name, "why": f.why} for f in i.flags],
             }
             for i in review.indicators
