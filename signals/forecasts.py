@@ -43,6 +43,7 @@ class Resolution:
     hypothesis: str
     holds_from: dt.date
     note: str | None
+    analyst: str | None
     recorded_at: str
 
 

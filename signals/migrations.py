@@ -333,6 +333,7 @@ def m010_forecasts(db: Database) -> None:
         hypothesis TEXT NOT NULL,
         holds_from TEXT NOT NULL CHECK (holds_from {_DATE_CHECK}),
         note TEXT,
+        analyst TEXT,
         recorded_at TEXT NOT NULL
     )""",
         """CREATE TRIGGER forecasts_no_delete BEFORE DELETE ON forecasts

@@ -12,10 +12,11 @@ from signals.text import REFUSED_IN_TEXT
 
 
 def _clean_note(value: object) -> object:
+    """Blank is no value; a control character is refused (newlines and tabs are kept)."""
     if isinstance(value, str):
         value = value.strip() or None
         if value is not None and REFUSED_IN_TEXT.search(value):
-            raise ValueError("a note may not hold control characters")
+            raise ValueError("may not hold control characters")
     return value
 
 
@@ -34,14 +35,21 @@ class ResolutionInput(BaseModel):
     note: Annotated[str | None, BeforeValidator(_clean_note)] = Field(
         default=None, max_length=2_000
     )
+    analyst: Annotated[str | None, BeforeValidator(_clean_note)] = Field(
+        default=None, max_length=100
+    )
 
 
-def parse_resolution(hypothesis: str, holds_from: dt.date, note: str | None) -> ResolutionInput:
+def parse_resolution(
+    hypothesis: str, holds_from: dt.date, note: str | None, analyst: str | None = None
+) -> ResolutionInput:
     """Validate a resolution, or say in one sentence what is wrong with it."""
     from signals.events import field_problems
 
     try:
-        return ResolutionInput(hypothesis=hypothesis, holds_from=holds_from, note=note)
+        return ResolutionInput(
+            hypothesis=hypothesis, holds_from=holds_from, note=note, analyst=analyst
+        )
     except ValidationError as error:
         described = "; ".join(f"{name}: {reason}" for name, reason in field_problems(error))
         raise SignalsError(f"Invalid resolution: {described}.") from None

@@ -63,7 +63,7 @@ def forecast(
 def resolution(
     number: int, hypothesis: str, holds_from: dt.date, catalogue: str = "kremlin"
 ) -> Resolution:
-    return Resolution(number, catalogue, hypothesis, holds_from, None, "2025-01-01T00:00:00Z")
+    return Resolution(number, catalogue, hypothesis, holds_from, None, None, "2025-01-01T00:00:00Z")
 
 
 @given(distributions(), st.sampled_from(HYPOTHESES))

@@ -193,6 +193,8 @@ def test_a_resolution_is_recorded_listed_and_corrected(signals) -> None:
         "2024-06-01",
         "--note",
         "Lines held",
+        "--analyst",
+        "desk",
     )
     assert resolved == {
         "id": 1,
@@ -200,6 +202,7 @@ def test_a_resolution_is_recorded_listed_and_corrected(signals) -> None:
         "hypothesis": "frozen",
         "holds_from": "2024-06-01",
         "note": "Lines held",
+        "analyst": "desk",
         "recorded_at": resolved["recorded_at"],  # type: ignore[index]
         "superseded": False,
     }

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from signals.cli.context import parse_date, session
-from signals.cli.options import AsOfOption, JsonOption
+from signals.cli.options import AnalystOption, AsOfOption, JsonOption
 from signals.cli.output import message, print_json
 
 group = typer.Typer(
@@ -84,6 +84,7 @@ def resolve(
     note: Annotated[
         str | None, typer.Option("--note", help="Why: what showed it, and where.")
     ] = None,
+    analyst: AnalystOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Record what turned out true for the catalogue in use: which hypothesis held, from when.
@@ -97,7 +98,7 @@ def resolve(
 
     if holds_from > dt.date.today():
         raise UsageError(f"--from {holds_from} is after today: record what has turned out true.")
-    given = parse_resolution(hypothesis, holds_from, note)
+    given = parse_resolution(hypothesis, holds_from, note, analyst)
     current = session(ctx)
     catalogue = current.catalogue()
     known = hypothesis_space(catalogue).shown

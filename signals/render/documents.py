@@ -420,6 +420,7 @@ def record_document(
                 "hypothesis": r.hypothesis,
                 "holds_from": r.holds_from.isoformat(),
                 "note": r.note,
+                "analyst": r.analyst,
                 "recorded_at": r.recorded_at,
                 "superseded": r.id in superseded,
             }

@@ -49,7 +49,8 @@ def _resolution(row: Sequence[Any]) -> Resolution:
         hypothesis=row[2],
         holds_from=dt.date.fromisoformat(row[3]),
         note=row[4],
-        recorded_at=row[5],
+        analyst=row[5],
+        recorded_at=row[6],
     )
 
 
@@ -120,13 +121,15 @@ class Forecasts(StoreBase):
         recorded_at = now or utc_now()
         with self._write() as connection:
             cursor = connection.execute(
-                "INSERT INTO resolutions (catalogue_id, hypothesis, holds_from, note, recorded_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO resolutions"
+                " (catalogue_id, hypothesis, holds_from, note, analyst, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     catalogue_id,
                     resolution.hypothesis,
                     resolution.holds_from.isoformat(),
                     resolution.note,
+                    resolution.analyst,
                     recorded_at,
                 ),
             )
@@ -138,6 +141,7 @@ class Forecasts(StoreBase):
             resolution.hypothesis,
             resolution.holds_from,
             resolution.note,
+            resolution.analyst,
             recorded_at,
         )
 
@@ -147,7 +151,7 @@ class Forecasts(StoreBase):
             ("WHERE catalogue_id = ?", (catalogue_id,)) if catalogue_id else ("", ())
         )
         rows = self._connection.execute(
-            "SELECT id, catalogue_id, hypothesis, holds_from, note, recorded_at"
+            "SELECT id, catalogue_id, hypothesis, holds_from, note, analyst, recorded_at"
             f" FROM resolutions {where} ORDER BY catalogue_id, holds_from, id",
             parameters,
         )
