@@ -124,7 +124,8 @@ def review_indicators(
         log_odds: list[float] = []
         for result in results:
             scored = result.indicator(indicator.id)
-            if not any(r.support > 0 or r.against > 0 for r in scored.readings):
+            # Only evidence the posterior weighs (a context indicator's is never weighed).
+            if not parts(space, readings([scored])):
                 continue
             p_changes.append(
                 abs(result.headline.p_genuine - _p_without(space, result, indicator.id))

@@ -7,12 +7,16 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from signals.catalogue import Catalogue, Kind
 from signals.catalogue_loader import load_catalogue
+from signals.evidence import Evidence
 from signals.hypotheses import hypothesis_space
 from signals.paths import default_catalogue_path
-from signals.review import discriminates
+from signals.review import discriminates, review_indicators
+from signals.scoring import score
 from tests.test_resists_a_ploy import RATE
 
 A1 = ("-r", "A", "-c", "1", "--status", "confirmed")
@@ -164,3 +168,64 @@ def test_the_review_needs_a_database(signals, tmp_path) -> None:
     line = assert_data_error(signals("--db", str(missing), "indicators", "review"))
     assert "no database" in line
     assert not missing.exists()
+
+
+# The review's arithmetic, pure, on random records of the default catalogue.
+
+WEEK_ENDS = [dt.date(2024, 6, 9) + dt.timedelta(weeks=k) for k in range(4)]
+
+
+@st.composite
+def records(draw: st.DrawFn) -> list[Evidence]:
+    ids = [i.id for i in load_catalogue(default_catalogue_path()).indicators]
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(ids),
+                st.sampled_from("ABCDEF"),
+                st.sampled_from("123456"),
+                st.sampled_from(("reported", "confirmed", "refuted")),
+                st.dates(min_value=dt.date(2024, 4, 1), max_value=WEEK_ENDS[-1]),
+            ),
+            max_size=20,
+        )
+    )
+    return [Evidence(n + 1, *row) for n, row in enumerate(rows)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(records())
+def test_the_review_is_bounded_and_counts_what_it_was_given(record) -> None:
+    catalogue = load_catalogue(default_catalogue_path())
+    results = [score(catalogue, record, day) for day in WEEK_ENDS]
+    before = WEEK_ENDS[0] - dt.timedelta(weeks=1)
+    fired = {
+        i.id: [
+            sum(1 for e in record if e.indicator == i.id and start < e.observed_at <= end)
+            for start, end in zip([before, *WEEK_ENDS], WEEK_ENDS, strict=False)
+        ]
+        for i in catalogue.indicators
+    }
+    weeks = [f"w{k}" for k in range(len(WEEK_ENDS))]
+    reviewed = review_indicators(catalogue, results, fired, weeks, 28)
+    space = hypothesis_space(catalogue)
+    for row in reviewed.indicators:
+        assert row.events == sum(fired[row.id])
+        assert 0 <= row.weeks_fired <= len(weeks)
+        assert 0 <= row.weeks_counted <= len(weeks)
+        assert 0 <= row.mean_p_change <= row.max_p_change <= 1
+        assert 0 <= row.mean_log_odds <= row.max_log_odds
+        if row.weeks_counted == 0:
+            assert row.max_p_change == 0 and row.max_log_odds == 0
+        if row.kind is Kind.CONTEXT:
+            assert row.flags == () and row.weeks_counted == 0
+        assert row.discriminates is (
+            row.kind is Kind.CONTEXT or discriminates(space, catalogue.by_id[row.id])
+        )
+    # An indicator alone on record moves the headline from the prior to where it stands.
+    alone = [r for r in reviewed.indicators if r.weeks_counted]
+    if len(alone) == 1:
+        prior_only = score(catalogue, [], WEEK_ENDS[0]).headline.p_genuine
+        assert alone[0].max_p_change == pytest.approx(
+            max(abs(r.headline.p_genuine - prior_only) for r in results), abs=1e-9
+        )
