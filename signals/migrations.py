@@ -303,6 +303,49 @@ def m007_readings(db: Database) -> None:
     db.execute("ANALYZE")
 
 
+_DATE_CHECK = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+
+
+def m010_forecasts(db: Database) -> None:
+    """The record to learn from: the figures each report gave as it gave them (one row per
+    catalogue version and as-of date), and what analysts later judged to have held (a
+    timeline per catalogue, corrected by a later resolution from the same date). Neither
+    is ever deleted: a record that could be pruned would flatter its own score."""
+    for statement in (
+        f"""CREATE TABLE forecasts (
+        catalogue_id TEXT NOT NULL,
+        catalogue_version INTEGER NOT NULL,
+        as_of TEXT NOT NULL CHECK (as_of {_DATE_CHECK}),
+        headline TEXT NOT NULL,
+        p_headline REAL NOT NULL CHECK (p_headline BETWEEN 0 AND 1),
+        low REAL NOT NULL CHECK (low BETWEEN 0 AND 1),
+        high REAL NOT NULL CHECK (high BETWEEN 0 AND 1),
+        confidence TEXT NOT NULL CHECK (confidence IN ('low', 'moderate', 'high')),
+        hypotheses TEXT NOT NULL CHECK (json_valid(hypotheses)),
+        priors TEXT NOT NULL CHECK (json_valid(priors)),
+        issued_at TEXT NOT NULL,
+        issued_by TEXT NOT NULL CHECK (issued_by IN ('report', 'backfill')),
+        PRIMARY KEY (catalogue_id, catalogue_version, as_of)
+    )""",
+        f"""CREATE TABLE resolutions (
+        id INTEGER PRIMARY KEY,
+        catalogue_id TEXT NOT NULL,
+        hypothesis TEXT NOT NULL,
+        holds_from TEXT NOT NULL CHECK (holds_from {_DATE_CHECK}),
+        note TEXT,
+        analyst TEXT,
+        recorded_at TEXT NOT NULL
+    )""",
+        """CREATE TRIGGER forecasts_no_delete BEFORE DELETE ON forecasts
+        BEGIN SELECT RAISE(ABORT, 'forecasts are kept, never deleted'); END""",
+        """CREATE TRIGGER resolutions_no_update BEFORE UPDATE ON resolutions
+        BEGIN SELECT RAISE(ABORT, 'a resolution is corrected by another, never changed'); END""",
+        """CREATE TRIGGER resolutions_no_delete BEFORE DELETE ON resolutions
+        BEGIN SELECT RAISE(ABORT, 'resolutions are kept, never deleted'); END""",
+    ):
+        db.execute(statement)
+
+
 MIGRATION_FUNCTIONS = (
     m001_events,
     m002_evidence_index,
@@ -311,6 +354,7 @@ MIGRATION_FUNCTIONS = (
     m005_catalogues,
     m006_evidence_totals,
     m007_readings,
+    m010_forecasts,
 )
 KNOWN_MIGRATIONS = tuple(function.__name__ for function in MIGRATION_FUNCTIONS)
 

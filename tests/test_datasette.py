@@ -101,7 +101,8 @@ def fetch(database: Path, *paths: str) -> list[Any]:
 
 @pytest.fixture
 def database(signals, db_path: Path) -> Path:
-    """The demo events, plus one event logged then corrected, and one demo event retracted."""
+    """The demo events, plus one event logged then corrected, one demo event retracted, a
+    forecast kept and a resolution."""
     assert db_path.name == "signals.db", "the metadata describes a database named signals"
     assert signals("import", str(DEMO_CSV)).exit_code == 0
     logged = signals.json(
@@ -134,6 +135,11 @@ def database(signals, db_path: Path) -> Path:
         "events", "retract", "1", "--reason", "Duplicate of a wire report", "--analyst", "desk"
     )
     assert retracted.exit_code == 0, retracted.stderr
+    # The record to learn from: a week's figures kept, and what held.
+    kept = signals("forecasts", "record", "--as-of", "2024-06-30")
+    assert kept.exit_code == 0, kept.stderr
+    resolved = signals("forecasts", "resolve", "--hypothesis", "ploy", "--from", "2024-06-01")
+    assert resolved.exit_code == 0, resolved.stderr
     return db_path
 
 

@@ -35,6 +35,11 @@ TAUGHT = [
     "catalogue validate",
     "db check",
     "db backup",
+    "forecasts record",
+    "forecasts resolve",
+    "forecasts list",
+    "forecasts score",
+    "indicators review",
 ]
 
 

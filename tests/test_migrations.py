@@ -395,3 +395,55 @@ def test_the_database_checks_a_variant_is_kebab_case(tmp_path: Path, value: str)
             connection.execute("UPDATE events SET variant = ? WHERE id = ?", (value, event_id))
     finally:
         connection.close()
+
+
+def test_a_database_before_m010_migrates_to_keep_forecasts_without_loss(
+    signals, tmp_path: Path
+) -> None:
+    """A record written before forecasts were kept reads and scores the same after
+    m010, starts with an empty record, and keeps the figures of the next report."""
+    from tests.conftest import DEMO_CSV, TODAY
+
+    path = tmp_path / "before-m010.db"
+    for command in (
+        ("import", str(DEMO_CSV)),
+        ("events", "edit", "1", "--status", "reported"),
+        ("events", "retract", "3", "--reason", "Misattributed"),
+    ):
+        assert signals("--db", str(path), *command).exit_code == 0
+
+    def read(*args: str) -> object:
+        return signals.json("--db", str(path), *args)
+
+    reads = [("events", "list", "--include-retracted")] + [
+        ("status", "--as-of", as_of) for as_of in ("2024-03-31", "2024-06-20")
+    ]
+    before = [read(*args) for args in reads]
+    # The database as a signals without the record left it: whatever other migrations
+    # did to the events, m010 neither made its tables nor was recorded.
+    with closing(sqlite3.connect(path)) as connection, connection:
+        for statement in (
+            "DROP TRIGGER forecasts_no_delete",
+            "DROP TRIGGER resolutions_no_update",
+            "DROP TRIGGER resolutions_no_delete",
+            "DROP TABLE forecasts",
+            "DROP TABLE resolutions",
+        ):
+            connection.execute(statement)
+        connection.execute(
+            f"DELETE FROM {MIGRATIONS_TABLE} WHERE migration_set = ? AND name = ?",
+            (MIGRATION_SET, "m010_forecasts"),
+        )
+    assert "m010_forecasts" not in _recorded(path)
+
+    assert [read(*args) for args in reads] == before
+    assert sorted(_recorded(path)) == sorted(KNOWN_MIGRATIONS)
+    assert read("forecasts", "list") == {"forecasts": [], "resolutions": []}
+    assert signals("--db", str(path), "report", "--json").exit_code == 0
+    kept = read("forecasts", "list")["forecasts"]  # type: ignore[index]
+    assert [f["as_of"] for f in kept] == [TODAY.isoformat()]
+    store = open_store(path)
+    try:
+        assert store.foreign_schema() == []
+    finally:
+        store.close()

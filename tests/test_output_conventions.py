@@ -64,6 +64,7 @@ def json_commands(tmp_path: Path) -> dict[str, list[str]]:
         "init": ["init"],
         "indicators": ["indicators", "--kind", "counter"],
         "indicators show": ["indicators", "show", "declaration-intent"],
+        "indicators review": ["indicators", "review", "--as-of", "2024-06-30", "--weeks", "8"],
         "log": ["log", "pause-to-rearm", "Troops regroup behind the line", "-r", "B"],
         "events list": ["events", "list", "--indicator", "declaration-intent"],
         "events show": ["events", "show", "1"],
@@ -76,6 +77,17 @@ def json_commands(tmp_path: Path) -> dict[str, list[str]]:
         "catalogue validate": ["catalogue", "validate", str(default_catalogue_path())],
         "db check": ["db", "check"],
         "db backup": ["db", "backup", str(tmp_path / "backup.db")],
+        "forecasts record": ["forecasts", "record", "--since", "2024-06-01"],
+        "forecasts resolve": [
+            "forecasts",
+            "resolve",
+            "--hypothesis",
+            "ploy",
+            "--from",
+            "2024-06-01",
+        ],
+        "forecasts list": ["forecasts", "list"],
+        "forecasts score": ["forecasts", "score"],
     }
 
 

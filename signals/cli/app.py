@@ -12,7 +12,14 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
-from signals.cli import catalogue_cmd, db_cmd, events_cmd, report_cmd, transfer_cmd
+from signals.cli import (
+    catalogue_cmd,
+    db_cmd,
+    events_cmd,
+    forecasts_cmd,
+    report_cmd,
+    transfer_cmd,
+)
 from signals.cli.context import Session
 from signals.cli.output import error, reader_gone, set_quiet
 
@@ -125,6 +132,7 @@ for commands, name in (
     (report_cmd.commands, None),  # status, report
     (transfer_cmd.commands, None),  # import, export
     (events_cmd.group, "events"),
+    (forecasts_cmd.group, "forecasts"),
     (catalogue_cmd.group, "catalogue"),
     (db_cmd.group, "db"),
 ):

@@ -1,5 +1,7 @@
-"""`signals indicators [show]` and `signals catalogue ...`: read and check catalogues."""
+"""`signals indicators [show|review]` and `signals catalogue ...`: read, review and check
+catalogues."""
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -7,10 +9,10 @@ import typer
 
 from signals.cli.completion import indicator_ids
 from signals.cli.context import session
-from signals.cli.options import JsonOption
+from signals.cli.options import AsOfOption, JsonOption
 from signals.cli.output import message, print_json
 
-# `signals indicators` (a list, or `show ID`) and `signals catalogue ...`.
+# `signals indicators` (a list, `show ID` or `review`) and `signals catalogue ...`.
 indicators_group = typer.Typer()
 group = typer.Typer(help="Check catalogue files.", no_args_is_help=True)
 
@@ -25,7 +27,8 @@ def indicators(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List the catalogue's indicators; `signals indicators show ID` reads one in full."""
+    """List the catalogue's indicators; `signals indicators show ID` reads one in full, and
+    `signals indicators review` says how each has done on the record."""
     if ctx.invoked_subcommand is not None:
         return
     from signals.catalogue import Kind
@@ -69,6 +72,41 @@ def show_indicator(
     from signals.render.indicator import indicator_detail
 
     stdout_console().print(indicator_detail(catalogue, indicator))
+
+
+@indicators_group.command("review")
+def review_indicators(
+    ctx: typer.Context,
+    as_of: AsOfOption = None,
+    weeks: Annotated[
+        int, typer.Option("--weeks", min=2, max=520, help="How many ISO weeks to review.")
+    ] = 52,
+    as_json: JsonOption = False,
+) -> None:
+    """Review every indicator over the last weeks: how often it fired, how much it moved
+    the answer, and whether it could warn of anything.
+
+    "Moved" is how far P(headline) and its log-odds fall back at a week's end when the
+    indicator is left out (the mean over the weeks its evidence counted, and the
+    largest). Flags: never-discriminates (its likelihoods are equal under every
+    hypothesis), moved-nothing (it fired but never moved the headline by half a point),
+    routine (it fired in half the weeks or more with no usual rate declared)."""
+    from signals.record import review
+
+    current = session(ctx)
+    catalogue = current.catalogue()
+    result = review(current.store(), catalogue, as_of or dt.date.today(), weeks)
+    if as_json:
+        from signals.render.record_documents import review_document
+
+        print_json(review_document(result))
+        return
+    from signals.cli.output import stdout_console
+    from signals.render.record import review_view
+
+    console = stdout_console()
+    for part in review_view(result):
+        console.print(part)
 
 
 @group.command("validate")

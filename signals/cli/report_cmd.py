@@ -21,7 +21,10 @@ from signals.cli.options import (
 from signals.cli.output import message, print_json
 
 if TYPE_CHECKING:
+    from signals.catalogue import Catalogue
     from signals.report import WeeklyReport
+    from signals.scoring import ScoreResult
+    from signals.store import Store
 
 # `signals status` and `signals report`, both at the top level.
 commands = typer.Typer()
@@ -154,6 +157,8 @@ def report(
     report = weekly_report(
         store, catalogue, day, as_known=as_known, prior=prior, trend_weeks=weeks, list_late=late
     )
+    if prior is None and day == dt.date.today():
+        _keep_figures(store, catalogue, report.current)
     if target is None and chosen == "table":
         from signals.cli.output import stdout_console
         from signals.render.report_terminal import report_view
@@ -194,6 +199,27 @@ def report(
     with atomic_text_file(target, keep=keep) as out:
         out.write(text)
     message(f"Wrote the {chosen} report for {report_week.label} to {target}.")
+
+
+def _keep_figures(store: "Store", catalogue: "Catalogue", result: "ScoreResult") -> None:
+    """Keep a report of today's figures in the record (see `signals.record`). A report
+    whose figures cannot be kept (a database this user may only read, another writer
+    holding the lock) is still given, and says so."""
+    from signals.errors import SignalsError
+    from signals.record import keep_report
+
+    if not store.writable():
+        message(
+            "Note: this database is read-only to you; this report's figures were not kept"
+            " in the record."
+        )
+        return
+    try:
+        keep_report(store, catalogue, result)
+    except SignalsError as problem:
+        from signals.cli.output import warning
+
+        warning(f"this report's figures were not kept in the record: {problem}")
 
 
 # Each format of the report and the function that renders it whole, as text; the table

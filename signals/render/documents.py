@@ -31,39 +31,39 @@ def json_text(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def _round(value: float, places: int = 4) -> float:
+def rounded(value: float, places: int = 4) -> float:
     return round(value, places) + 0.0
 
 
 def headline_document(result: ScoreResult) -> Document:
     headline = result.headline
     return {
-        "progress": _round(headline.progress, 1),
+        "progress": rounded(headline.progress, 1),
         "stage": headline.stage,
-        "p_genuine": _round(headline.p_genuine),
-        "prior": _round(headline.prior),
+        "p_genuine": rounded(headline.p_genuine),
+        "prior": rounded(headline.prior),
         "estimative": headline.estimative,
         "out_of_sequence": headline.out_of_sequence,
         "log_odds": {
-            "prior": _round(headline.prior_log_odds),
-            "for_intent": _round(headline.for_intent_log_odds),
-            "intent_cap": _round(headline.intent_cap),
+            "prior": rounded(headline.prior_log_odds),
+            "for_intent": rounded(headline.for_intent_log_odds),
+            "intent_cap": rounded(headline.intent_cap),
             "intent_capped": headline.intent_capped,
-            "against_intent": _round(headline.against_intent_log_odds),
-            "posterior": _round(headline.posterior_log_odds),
+            "against_intent": rounded(headline.against_intent_log_odds),
+            "posterior": rounded(headline.posterior_log_odds),
         },
         "stages": [
             {
                 "stage": row.stage,
                 "indicators": row.indicators,
-                "completion": _round(row.completion),
+                "completion": rounded(row.completion),
                 "reached": row.reached,
                 "previously_reached": row.previously_reached,
-                "credited": _round(row.credited),
+                "credited": rounded(row.credited),
             }
             for row in headline.stages
         ],
-        "hypotheses": {name: _round(p) for name, p in headline.hypotheses.items()},
+        "hypotheses": {name: rounded(p) for name, p in headline.hypotheses.items()},
         **(confidence_document(result.confidence) if result.confidence else {}),
     }
 
@@ -72,7 +72,7 @@ def confidence_document(confidence: Confidence) -> Document:
     """The headline's range and confidence, with the reason for each reading."""
     return {
         "confidence": str(confidence.level),
-        "range": [_round(confidence.low), _round(confidence.high)],
+        "range": [rounded(confidence.low), rounded(confidence.high)],
         "confidence_reasons": {
             name: {"level": str(reason.level), "why": reason.why}
             for name, reason in (
@@ -86,7 +86,7 @@ def confidence_document(confidence: Confidence) -> Document:
             {
                 "event_id": change.event_id,
                 "change": change.label,
-                "p_genuine": _round(change.p_headline),
+                "p_genuine": rounded(change.p_headline),
             }
             for change in confidence.hangs_on
         ],
@@ -101,17 +101,17 @@ def matrix_document(matrix: Matrix) -> Document:
             {
                 "indicator": row.indicator,
                 "refuted": row.refuted,
-                "strength": _round(row.strength),
-                "cells": {h: _round(c) for h, c in zip(matrix.hypotheses, row.cells, strict=True)},
-                "diagnosticity": _round(row.diagnosticity),
+                "strength": rounded(row.strength),
+                "cells": {h: rounded(c) for h, c in zip(matrix.hypotheses, row.cells, strict=True)},
+                "diagnosticity": rounded(row.diagnosticity),
             }
             for row in matrix.rows
         ],
         "ranked": [
             {
                 "id": ranked.id,
-                "posterior": _round(ranked.posterior),
-                "inconsistency": _round(ranked.inconsistency),
+                "posterior": rounded(ranked.posterior),
+                "inconsistency": rounded(ranked.inconsistency),
                 "tied_with_leader": ranked.tied_with_leader,
             }
             for ranked in matrix.ranked
@@ -123,7 +123,7 @@ def matrix_document(matrix: Matrix) -> Document:
             {
                 "hypothesis": a.hypothesis,
                 "indicator": a.indicator,
-                "posterior_if_seen": _round(a.posterior_if_seen),
+                "posterior_if_seen": rounded(a.posterior_if_seen),
                 "new_leader": a.new_leader,
             }
             for a in matrix.assumptions
@@ -138,15 +138,15 @@ def indicator_document(indicator: IndicatorScore, *, explain: bool = False) -> D
         "kind": indicator.kind.value,
         "stage": indicator.stage,
         "state": indicator.state.value,
-        "strength": _round(indicator.strength),
-        "contribution": _round(indicator.contribution),
+        "strength": rounded(indicator.strength),
+        "contribution": rounded(indicator.contribution),
         "events": indicator.events,
         "last_observed": indicator.last_observed.isoformat() if indicator.last_observed else None,
     }
     if explain:
-        document["support"] = _round(indicator.support)
-        document["against"] = _round(indicator.against)
-        document["fresh_support"] = _round(indicator.fresh_support)
+        document["support"] = rounded(indicator.support)
+        document["against"] = rounded(indicator.against)
+        document["fresh_support"] = rounded(indicator.fresh_support)
         document["likelihood_ratio"] = indicator.likelihood_ratio
         document["evidence"] = [
             {
@@ -156,9 +156,9 @@ def indicator_document(indicator: IndicatorScore, *, explain: bool = False) -> D
                 "status": item.status,
                 "observed_at": item.observed_at.isoformat(),
                 "age_days": item.age_days,
-                "base": _round(item.base),
-                "decay": _round(item.decay),
-                "strength": _round(item.strength),
+                "base": rounded(item.base),
+                "decay": rounded(item.decay),
+                "strength": rounded(item.strength),
                 "against": item.against,
             }
             for item in indicator.evidence
@@ -211,8 +211,8 @@ def report_document(report: WeeklyReport) -> Document:
         **headline_document(report.previous),
     }
     document["change"] = {
-        "progress": _round(report.progress_change, 1),
-        "p_genuine": _round(report.p_change),
+        "progress": rounded(report.progress_change, 1),
+        "p_genuine": rounded(report.p_change),
     }
     document["new_events"] = [event.public() for event in report.new_events]
     late = report.late
@@ -243,9 +243,9 @@ def report_document(report: WeeklyReport) -> Document:
         {
             "week": point.week,
             "as_of": point.as_of.isoformat(),
-            "progress": _round(point.progress, 1),
-            "p_genuine": _round(point.p_genuine),
-            "hypotheses": {name: _round(p) for name, p in point.hypotheses.items()},
+            "progress": rounded(point.progress, 1),
+            "p_genuine": rounded(point.p_genuine),
+            "hypotheses": {name: rounded(p) for name, p in point.hypotheses.items()},
         }
         for point in report.trend
     ]
@@ -254,8 +254,8 @@ def report_document(report: WeeklyReport) -> Document:
             "week": move.week,
             "as_of": move.as_of.isoformat(),
             "indicator": move.indicator,
-            "log_odds_change": _round(move.log_odds_change),
-            "p_genuine_change": _round(move.p_change),
+            "log_odds_change": rounded(move.log_odds_change),
+            "p_genuine_change": rounded(move.p_change),
             "events": [event.id for event in move.events],
         }
         for move in report.moves

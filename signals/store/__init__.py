@@ -10,6 +10,7 @@ from signals.store.catalogues import Catalogues, CatalogueUse
 from signals.store.checks import Checks
 from signals.store.events import EventFilter, Events
 from signals.store.evidence_reads import EvidenceReads
+from signals.store.forecasts import Forecasts
 from signals.store.opening import companion_files, connect, utc_now
 from signals.store.search import search_query
 from signals.store.totals import Totals
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-class Store(Events, Bulk, EvidenceReads, Totals, Catalogues, Checks):
+class Store(Events, Bulk, EvidenceReads, Totals, Catalogues, Checks, Forecasts):
     """An open signals database."""
 
 
