@@ -59,13 +59,18 @@ def assess(
     *,
     as_known: bool = False,
     prior: float | None = None,
+    confidence: bool = True,
 ) -> ScoreResult:
+    """The score at `as_of`, as `status` shows it; without `confidence`, the score alone,
+    without its range and confidence (which rescore every alternative filing)."""
     with store.read():
         classes = classes_reader(store, catalogue, [as_of], as_known=as_known)(as_of)
         counts = windows_reader(store, catalogue, [as_of], as_known=as_known)(as_of)
         result = score_classes(
             catalogue, classes, as_of, prior=prior, as_known=as_known, window_counts=counts
         )
+        if not confidence:
+            return result
         return with_confidence(store, catalogue, result, classes, prior, counts)
 
 
