@@ -171,4 +171,7 @@ def weekly_report(
         current = with_confidence(
             store, catalogue, report.current, classes_at(as_of), prior, counts_at(as_of)
         )
-        return replace(report, current=current)
+        fired = store.alerts(
+            catalogue=catalogue.catalogue.id, since=week.monday, until=as_of, known_by=horizon
+        )
+        return replace(report, current=current, tripwires=tuple(fired))

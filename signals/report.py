@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from signals.alerts import Alert
 from signals.catalogue import Catalogue, Indicator, Kind
 from signals.events import Event
 from signals.evidence import EvidenceClass
@@ -123,6 +124,8 @@ class WeeklyReport:
     trend: tuple[TrendPoint, ...]
     late: LateReports = LateReports(0, None, None)
     moves: tuple[TrendMove, ...] = ()
+    # The tripwires that fired at checks of the week's days, with their acknowledgements.
+    tripwires: tuple[Alert, ...] = ()
 
     @property
     def previous_week(self) -> Week:

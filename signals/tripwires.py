@@ -28,6 +28,8 @@ from signals.tripwire_models import (
 )
 
 WITHDRAWN = "withdrawn"
+# Probabilities closer than this are level: a tie of priors is no lead.
+LEVEL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -113,14 +115,24 @@ def _probability(condition: ProbabilityCrosses, before: Snapshot, now: Snapshot)
     return None
 
 
+def _leaders(state: Snapshot) -> list[str]:
+    """The hypotheses level at the top (more than one while the priors tie, say)."""
+    top = max(state.hypotheses.values())
+    return sorted(h for h, p in state.hypotheses.items() if p >= top - LEVEL)
+
+
 def _leader(condition: LeaderChanges, before: Snapshot, now: Snapshot) -> str | None:
-    was, is_now = before.leader, now.leader
-    if was == is_now or (condition.to is not None and is_now != condition.to):
+    was, is_now = _leaders(before), _leaders(now)
+    if was == is_now or (condition.to is not None and is_now != [condition.to]):
         return None
-    return (
-        f"The leading hypothesis changed from {was} ({_percent(before.hypotheses[was])})"
-        f" to {is_now} ({_percent(now.hypotheses[is_now])})."
-    )
+
+    def named(state: Snapshot, leaders: list[str]) -> str:
+        share = _percent(state.hypotheses[leaders[0]])
+        if len(leaders) == 1:
+            return f"{leaders[0]} ({share})"
+        return f"{', '.join(leaders[:-1])} and {leaders[-1]} level ({share} each)"
+
+    return f"The lead changed from {named(before, was)} to {named(now, is_now)}."
 
 
 def _stage(

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
-from signals.cli import catalogue_cmd, db_cmd, events_cmd, report_cmd, transfer_cmd
+from signals.cli import alerts_cmd, catalogue_cmd, db_cmd, events_cmd, report_cmd, transfer_cmd
 from signals.cli.context import Session
 from signals.cli.output import error, reader_gone, set_quiet
 
@@ -123,8 +123,10 @@ for commands, name in (
     (catalogue_cmd.indicators_group, "indicators"),
     (events_cmd.commands, None),  # log
     (report_cmd.commands, None),  # status, report
+    (alerts_cmd.commands, None),  # check
     (transfer_cmd.commands, None),  # import, export
     (events_cmd.group, "events"),
+    (alerts_cmd.group, "alerts"),
     (catalogue_cmd.group, "catalogue"),
     (db_cmd.group, "db"),
 ):

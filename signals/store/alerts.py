@@ -9,6 +9,9 @@ from dataclasses import replace
 from signals.alerts import Alert, CheckRecord, NewAlert
 from signals.errors import SignalsError
 from signals.store.opening import StoreBase, utc_now
+from signals.text import REFUSED_IN_TEXT
+
+MOST_NOTE_CHARACTERS = 2000
 
 
 class StaleCheckError(SignalsError):
@@ -168,6 +171,14 @@ class Alerts(StoreBase):
         self, alert_id: int, note: str, analyst: str | None, *, now: str | None = None
     ) -> Alert:
         """Record an analyst's acknowledgement of an alert; an alert is acknowledged once."""
+        note = note.strip()
+        if not note:
+            raise SignalsError("An acknowledgement needs a note: what was done about the alert.")
+        if REFUSED_IN_TEXT.search(note) or len(note) > MOST_NOTE_CHARACTERS:
+            raise SignalsError(
+                f"An acknowledgement's note is text of at most {MOST_NOTE_CHARACTERS}"
+                " characters, without control characters."
+            )
         now = now or utc_now()
         with self._write() as connection:
             row = connection.execute(
