@@ -227,6 +227,11 @@ def _attempt(send: Any, timeout: float) -> str | None:
         return "the server refused the recipients"
     except smtplib.SMTPSenderRefused:
         return "the server refused the sender address"
+    except smtplib.SMTPServerDisconnected as error:
+        # smtplib turns a read that timed out into a disconnection, and says so only in words.
+        if "timed out" in str(error):
+            return f"no answer within {timeout:g} s"
+        return "the server closed the connection"
     except smtplib.SMTPResponseException as error:
         return f"the server answered {error.smtp_code}"
     except smtplib.SMTPException as error:

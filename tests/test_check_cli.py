@@ -148,7 +148,10 @@ def test_a_withdrawn_position_fires(signals, initialised: Path) -> None:
 
     assert code == FIRED
     withdrawn = next(f for f in document["fired"] if f["tripwire"] == "kyiv-demands-withdrawn")
-    assert (withdrawn["kind"], withdrawn["detail"]) == ("withdrawal", "demand-kyiv-initiate withdrawn.")
+    assert (withdrawn["kind"], withdrawn["detail"]) == (
+        "withdrawal",
+        "demand-kyiv-initiate withdrawn.",
+    )
 
 
 def test_a_probability_crossing_upwards_fires_and_names_both_sides(signals, demo: Path) -> None:
@@ -159,7 +162,9 @@ def test_a_probability_crossing_upwards_fires_and_names_both_sides(signals, demo
     assert code == FIRED
     ploy = next(f for f in document["fired"] if f["tripwire"] == "ploy-majority")
     assert ploy["kind"] == "probability"
-    assert ploy["detail"].startswith("P(ploy) rose from 4") and ploy["detail"].endswith("above 50%.")
+    assert ploy["detail"].startswith("P(ploy) rose from 4") and ploy["detail"].endswith(
+        "above 50%."
+    )
     assert document["state"]["leader"] == "ploy"
 
 

@@ -163,7 +163,9 @@ def test_a_stage_the_catalogue_lacks_is_refused() -> None:
 def test_a_first_edition_names_genuine_and_other(edition1: Catalogue) -> None:
     checked = _with(
         edition1,
-        _tripwire({"kind": "probability", "hypothesis": "other", "crosses": "below", "threshold": 0.5}),
+        _tripwire(
+            {"kind": "probability", "hypothesis": "other", "crosses": "below", "threshold": 0.5}
+        ),
     )
     before = _state(checked, hypotheses={"genuine": 0.4, "other": 0.6})
     now = _state(checked, hypotheses={"genuine": 0.6, "other": 0.4})
@@ -265,7 +267,9 @@ def test_a_probability_fires_once_per_upward_crossing(path: list[float]) -> None
     goes from below its line to at or above it, however long it stays there."""
     checked = _with(
         _default(),
-        _tripwire({"kind": "probability", "hypothesis": "ploy", "crosses": "above", "threshold": 0.5}),
+        _tripwire(
+            {"kind": "probability", "hypothesis": "ploy", "crosses": "above", "threshold": 0.5}
+        ),
     )
     states = [_state(checked, hypotheses={"ploy": 0.3})] + [
         _state(checked, hypotheses={"ploy": p}) for p in path
@@ -326,7 +330,9 @@ def test_a_stage_fires_when_reached_or_lost(
     catalogue: Catalogue, change: str, before: bool, after: bool, words: str | None
 ) -> None:
     checked = _with(catalogue, _tripwire({"kind": "stage", "stage": 3, "change": change}))
-    fired = evaluate(checked, _state(checked, stages={3: before}), _state(checked, stages={3: after}))
+    fired = evaluate(
+        checked, _state(checked, stages={3: before}), _state(checked, stages={3: after})
+    )
     assert [f.detail for f in fired] == ([words] if words else [])
 
 
@@ -370,9 +376,13 @@ def test_firings_keep_the_catalogues_order_and_words(catalogue: Catalogue) -> No
     fired = evaluate(catalogue, before, after)
     order = [t.id for t in catalogue.tripwires]
     assert [f.tripwire for f in fired] == sorted((f.tripwire for f in fired), key=order.index)
-    assert {"deeds-begin", "observers-admitted", "genuine-rising", "genuine-even", "leader-changes"} <= {
-        f.tripwire for f in fired
-    }
+    assert {
+        "deeds-begin",
+        "observers-admitted",
+        "genuine-rising",
+        "genuine-even",
+        "leader-changes",
+    } <= {f.tripwire for f in fired}
     by_id: dict[str, Tripwire] = {t.id: t for t in catalogue.tripwires}
     for firing in fired:
         assert firing.message == by_id[firing.tripwire].message
