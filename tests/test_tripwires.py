@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import tomllib
 import typing
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,7 @@ def test_validate_refuses_two_tripwires_of_one_id(tmp_path: Path) -> None:
     assert "duplicate tripwire ids: line" in " ".join(refused.value.problems)
 
 
-def test_a_stage_the_catalogue_lacks_is_refused() -> None:
+def test_a_withdrawal_without_a_standing_position_is_refused() -> None:
     raw = _raw(EDITION1_CATALOGUE)
     raw["tripwires"] = [_tripwire({"kind": "withdrawal"})]
     with pytest.raises(CatalogueError) as refused:
@@ -274,9 +275,9 @@ def test_a_probability_fires_once_per_upward_crossing(path: list[float]) -> None
     states = [_state(checked, hypotheses={"ploy": 0.3})] + [
         _state(checked, hypotheses={"ploy": p}) for p in path
     ]
-    fired = sum(len(evaluate(checked, a, b)) for a, b in zip(states, states[1:], strict=False))
+    fired = sum(len(evaluate(checked, a, b)) for a, b in pairwise(states))
     points = [0.3, *path]
-    crossings = sum(1 for a, b in zip(points, points[1:], strict=False) if a < 0.5 <= b)
+    crossings = sum(1 for a, b in pairwise(points) if a < 0.5 <= b)
     assert fired == crossings
 
 
