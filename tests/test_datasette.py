@@ -101,7 +101,8 @@ def fetch(database: Path, *paths: str) -> list[Any]:
 
 @pytest.fixture
 def database(signals, db_path: Path) -> Path:
-    """The demo events, plus one event logged then corrected, and one demo event retracted."""
+    """The demo events, plus one event logged then corrected, one demo event retracted, and
+    the alerts of a check, one acknowledged."""
     assert db_path.name == "signals.db", "the metadata describes a database named signals"
     assert signals("import", str(DEMO_CSV)).exit_code == 0
     logged = signals.json(
@@ -134,6 +135,9 @@ def database(signals, db_path: Path) -> Path:
         "events", "retract", "1", "--reason", "Duplicate of a wire report", "--analyst", "desk"
     )
     assert retracted.exit_code == 0, retracted.stderr
+    # A check that fires, and an alert acknowledged, so that every table has rows to show.
+    assert signals("check", "--as-of", "2024-06-01").exit_code == 10
+    assert signals("alerts", "ack", "1", "--note", "Briefed the desk").exit_code == 0
     return db_path
 
 
