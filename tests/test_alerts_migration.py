@@ -19,7 +19,9 @@ from tests.conftest import DEMO_CSV
 def test_a_database_at_m007_migrates_to_alerts_without_loss(signals, tmp_path: Path) -> None:
     current = tmp_path / "current.db"
     assert signals("--db", str(current), "import", str(DEMO_CSV)).exit_code == 0
-    assert signals("--db", str(current), "events", "retract", "3", "--reason", "Wrong").exit_code == 0
+    assert (
+        signals("--db", str(current), "events", "retract", "3", "--reason", "Wrong").exit_code == 0
+    )
     old = tmp_path / "m007.db"
     db = Database(old)
     migrations().apply(db, stop_before="m009_alerts")

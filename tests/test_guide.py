@@ -35,6 +35,9 @@ TAUGHT = [
     "catalogue validate",
     "db check",
     "db backup",
+    "check",
+    "alerts list",
+    "alerts ack",
 ]
 
 
