@@ -87,6 +87,18 @@ def test_the_demo_checked_day_by_day_fires_each_crossing_once(signals, demo: Pat
     assert {a["as_of"] for a in listed if a["tripwire"] == "observers-refused"} == {"2024-06-10"}
 
 
+def test_the_guides_replay_of_the_demo_fires_what_it_says(signals, demo: Path) -> None:
+    replay = {
+        "2024-05-20": ["probing-begins", "public-commitment", "leader-changes"],
+        "2024-06-01": ["deeds-begin"],
+        "2024-06-10": ["deeds-lapse", "observers-refused", "genuine-back-below-prior"],
+        "2024-06-20": ["ploy-majority", "leader-changes"],
+    }
+    for day, expected in replay.items():
+        assert fired(check(signals, "--as-of", day)[1]) == expected, day
+    assert check(signals, "--as-of", "2024-05-20")[1]["recorded"] is False
+
+
 def test_an_indicator_reaching_its_state_fires(signals, initialised: Path) -> None:
     check(signals, "--as-of", "2024-06-01")
     log(
