@@ -14,7 +14,7 @@ import ipaddress
 import json
 import socket
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Self
@@ -207,7 +207,7 @@ def deliver(
     return deliveries
 
 
-def _attempt(send: Any, timeout: float) -> str | None:
+def _attempt(send: Callable[[], None], timeout: float) -> str | None:
     """None once sent, else why not, in words that name no secret."""
     import http.client
     import smtplib
@@ -227,6 +227,8 @@ def _attempt(send: Any, timeout: float) -> str | None:
         return "the server refused the recipients"
     except smtplib.SMTPSenderRefused:
         return "the server refused the sender address"
+    except smtplib.SMTPNotSupportedError:
+        return "the server does not offer STARTTLS (set security to 'tls' or 'none')"
     except smtplib.SMTPServerDisconnected as error:
         # smtplib turns a read that timed out into a disconnection, and says so only in words.
         if "timed out" in str(error):
@@ -242,6 +244,12 @@ def _attempt(send: Any, timeout: float) -> str | None:
 
 
 def _reason(error: object, timeout: float) -> str:
+    import ssl
+
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return "its TLS certificate could not be verified"
+    if isinstance(error, ssl.SSLError):
+        return "the TLS handshake failed"
     if isinstance(error, TimeoutError | socket.timeout):
         return f"no answer within {timeout:g} s"
     if isinstance(error, ConnectionRefusedError):

@@ -287,3 +287,21 @@ def test_notify_with_nowhere_to_send_is_bad_usage(signals, demo: Path, snapshot)
     assert result.exit_code == 2
     assert "--notify has nowhere to send" in result.stderr
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("security", "words"),
+    [
+        ("starttls", "the server does not offer STARTTLS"),
+        ("tls", "the TLS handshake failed"),
+    ],
+)
+def test_tls_asked_of_a_server_without_it_is_said(
+    signals, demo: Path, monkeypatch, security: str, words: str
+) -> None:
+    with smtp_server() as mailbox:
+        mail_to(monkeypatch, mailbox.port, SIGNALS_SMTP_SECURITY=security)
+        result = signals("check", "--as-of", DAY, "--notify")
+    assert result.exit_code == NOT_SENT
+    assert words in result.stderr
+    assert mailbox.messages == []
