@@ -282,3 +282,22 @@ def test_the_database_keeps_checks_and_alerts_as_recorded(signals, demo: Path) -
             connection.execute("UPDATE alerts SET note = 'Seen again.' WHERE id = 1")
     finally:
         connection.close()
+
+
+def test_the_second_catalogue_has_tripwires_of_its_own(signals, monkeypatch) -> None:
+    from signals.paths import data_dir
+
+    monkeypatch.setenv(
+        "SIGNALS_CATALOGUE", str(data_dir() / "catalogues" / "offensive-preparation.toml")
+    )
+    events = data_dir() / "demo" / "offensive-preparation-events.csv"
+    assert signals("import", str(events)).exit_code == 0
+
+    _, build_up = check(signals, "--as-of", "2025-09-15")
+    _, quiet = check(signals, "--as-of", "2025-10-15")
+    _, sustained = check(signals, "--as-of", "2025-11-01")
+
+    assert build_up["catalogue"] == {"id": "offensive-preparation", "version": 1}
+    assert fired(build_up) == ["build-up-under-way"]
+    assert fired(quiet) == []
+    assert fired(sustained) == ["sustainment-for-war"]
