@@ -10,7 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from signals.catalogue import Catalogue
@@ -388,3 +388,48 @@ def test_firings_keep_the_catalogues_order_and_words(catalogue: Catalogue) -> No
     for firing in fired:
         assert firing.message == by_id[firing.tripwire].message
         assert firing.severity == by_id[firing.tripwire].severity.value
+
+
+condition_values = st.one_of(
+    st.sampled_from(["indicator", "probability", "leader", "stage", "withdrawal", "weather"]),
+    st.sampled_from(
+        ["ceasefire-verification", "demand-kyiv-initiate", "genuine", "ploy", "no-such"]
+    ),
+    st.sampled_from(["present", "broken", "withdrawn", "above", "below", "reached", "lost"]),
+    st.integers(-2, 5),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.none(),
+)
+conditions = st.dictionaries(
+    st.sampled_from(
+        [
+            "kind",
+            "indicator",
+            "state",
+            "hypothesis",
+            "crosses",
+            "threshold",
+            "to",
+            "stage",
+            "change",
+            "x",
+        ]
+    ),
+    condition_values,
+    max_size=5,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(condition=conditions)
+def test_any_condition_validates_or_is_refused_by_name(condition: dict[str, typing.Any]) -> None:
+    raw = _raw()
+    raw["tripwires"] = [_tripwire({k: v for k, v in condition.items() if v is not None})]
+    try:
+        checked = validate_catalogue(raw)
+    except CatalogueError as refused:
+        assert all("tripwire 'line'" in p for p in refused.problems), refused.problems
+        return
+    start = baseline(checked, DAY)
+    assert evaluate(checked, start, start) == []
