@@ -174,4 +174,5 @@ def weekly_report(
         fired = store.alerts(
             catalogue=catalogue.catalogue.id, since=week.monday, until=as_of, known_by=horizon
         )
-        return replace(report, current=current, tripwires=tuple(fired))
+        checks = store.checks_between(catalogue.catalogue.id, week.monday, as_of, known_by=horizon)
+        return replace(report, current=current, tripwires=tuple(fired), checks=checks)

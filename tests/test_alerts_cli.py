@@ -114,10 +114,13 @@ def test_the_weekly_report_lists_the_weeks_tripwires_with_acknowledgements(
     assert isinstance(document, dict)
     fired = document["tripwires_fired"]
     assert [a["id"] for a in fired] == [a["id"] for a in week]
+    assert document["checks"] == 2
     assert fired[0]["acknowledged"]["note"] == "Raised at the morning brief."
 
     markdown = signals("report", "--as-of", "2024-06-20", "--format", "markdown").stdout
     section = markdown.split("## Tripwires fired this week", 1)[1].split("## ", 1)[0]
+    count = len(week)
+    assert f"{count} tripwire{'s' if count != 1 else ''} fired at the week's 2 checks." in section
     assert f"| #{acked['id']} | {acked['as_of']} |" in section
     assert "Raised at the morning brief." in section
     assert "not yet" in section or len(week) == 1
@@ -132,10 +135,21 @@ def test_the_weekly_report_lists_the_weeks_tripwires_with_acknowledgements(
     assert f"#{acked['id']}" in table
 
 
-def test_a_week_without_alerts_says_so(signals, alerted: Path) -> None:
-    markdown = signals("report", "--as-of", "2024-05-01", "--format", "markdown").stdout
-    assert "## Tripwires fired this week\n\nNo tripwire fired this week." in markdown
-    assert signals.json("report", "--as-of", "2024-05-01")["tripwires_fired"] == []  # type: ignore[index]
+def test_a_week_without_alerts_says_whether_it_was_checked(signals, alerted: Path) -> None:
+    unchecked = signals("report", "--as-of", "2024-05-01", "--format", "markdown").stdout
+    assert (
+        "## Tripwires fired this week\n\nNo check was recorded this week"
+        " (signals check records what crosses a tripwire)." in unchecked
+    )
+    document = signals.json("report", "--as-of", "2024-05-01")
+    assert isinstance(document, dict)
+    assert (document["tripwires_fired"], document["checks"]) == ([], 0)
+
+    assert signals("check", "--as-of", "2024-06-27").exit_code == 0
+    quiet = signals("report", "--as-of", "2024-06-27", "--format", "markdown").stdout
+    assert "## Tripwires fired this week\n\nNo tripwire fired at the week's 1 check." in quiet
+    table = signals("report", "--as-of", "2024-06-27").stdout
+    assert "Tripwires: No tripwire fired at the week's 1 check." in table
 
 
 def test_a_report_as_known_shows_only_the_alerts_recorded_by_then(signals, alerted: Path) -> None:

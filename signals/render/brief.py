@@ -157,6 +157,7 @@ def brief_context(report: WeeklyReport) -> dict[str, Any]:
         "new_events": [_event_row(e) for e in report.new_events],
         "late_summary": report.late.summary if report.late.count else None,
         "has_tripwires": bool(catalogue.tripwires),
+        "tripwires_summary": report.tripwires_summary,
         "tripwires": [
             {
                 "id": a.id,

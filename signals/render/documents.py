@@ -252,6 +252,7 @@ def report_document(report: WeeklyReport) -> Document:
         for move in report.moves
     ]
     document["tripwires_fired"] = [alert_document(alert) for alert in report.tripwires]
+    document["checks"] = report.checks
     return document
 
 

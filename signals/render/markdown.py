@@ -85,9 +85,12 @@ def _event_rows(events: Sequence[Event]) -> list[str]:
 def _tripwire_rows(report: WeeklyReport) -> list[str]:
     from signals.render.alerts import acknowledgement
 
+    # The summary is signals' own words, never the catalogue's or the record's.
     if not report.tripwires:
-        return ["No tripwire fired this week."]
+        return [report.tripwires_summary]
     return [
+        report.tripwires_summary,
+        "",
         "| Alert | Day | Severity | Tripwire | What crossed | Acknowledged |",
         "|---:|---|---|---|---|---|",
         *(

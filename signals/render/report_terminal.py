@@ -52,8 +52,12 @@ def _tripwires(report: WeeklyReport) -> RenderableType:
     from signals.render.alerts import acknowledgement
 
     if not report.tripwires:
-        return Text("No tripwire fired this week.", style="dim")
-    table = Table(title="Tripwires fired this week", title_justify="left", title_style="bold")
+        return Text(f"Tripwires: {report.tripwires_summary}", style="dim")
+    table = Table(
+        title=f"Tripwires fired this week: {report.tripwires_summary}",
+        title_justify="left",
+        title_style="bold",
+    )
     table.add_column("alert", justify="right", no_wrap=True)
     table.add_column("day", no_wrap=True)
     table.add_column("severity", no_wrap=True)

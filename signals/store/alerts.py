@@ -69,6 +69,18 @@ class Alerts(StoreBase):
         ).fetchone()
         return None if row is None else _check(row)
 
+    def checks_between(
+        self, catalogue: str, first: dt.date, last: dt.date, *, known_by: str | None = None
+    ) -> int:
+        """How many checks of `catalogue` scored a day from `first` to `last` (recorded
+        before `known_by`, when given)."""
+        row = self._connection.execute(
+            "SELECT count(*) FROM checks WHERE catalogue = ? AND as_of BETWEEN ? AND ?"
+            " AND (? IS NULL OR checked_at < ?)",
+            (catalogue, first.isoformat(), last.isoformat(), known_by, known_by),
+        ).fetchone()
+        return int(row[0])
+
     def checked_after(self, catalogue: str, as_of: dt.date) -> dt.date | None:
         """The latest day after `as_of` that a check of `catalogue` scored, if any."""
         row = self._connection.execute(
