@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from signals.alerts import Alert, CheckRecord, NewAlert
 from signals.assess import assess
 from signals.catalogue import Catalogue
+from signals.errors import SignalsError
 from signals.store import Store
 from signals.tripwires import Firing, Snapshot, baseline, evaluate, snapshot
 
@@ -33,6 +34,16 @@ class CheckOutcome:
         return self.checked_later is None
 
 
+def _seen(check: CheckRecord) -> Snapshot:
+    try:
+        return Snapshot.from_json(check.state)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise SignalsError(
+            f"The state check #{check.id} recorded cannot be read, so nothing can be compared"
+            " with it; the database was changed by hand (`signals db check`)."
+        ) from None
+
+
 def run_check(
     store: Store, catalogue: Catalogue, as_of: dt.date, *, as_known: bool = False
 ) -> CheckOutcome:
@@ -44,7 +55,7 @@ def run_check(
         checked_later = store.checked_after(info.id, as_of)
         result = assess(store, catalogue, as_of, as_known=as_known, confidence=False)
     now = snapshot(result)
-    before = baseline(catalogue, as_of) if previous is None else Snapshot.from_json(previous.state)
+    before = baseline(catalogue, as_of) if previous is None else _seen(previous)
     fired = tuple(evaluate(catalogue, before, now))
     if checked_later is not None:
         return CheckOutcome(as_of, as_known, previous, now, fired, (), checked_later)

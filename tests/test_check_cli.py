@@ -301,3 +301,22 @@ def test_the_second_catalogue_has_tripwires_of_its_own(signals, monkeypatch) -> 
     assert fired(build_up) == ["build-up-under-way"]
     assert fired(quiet) == []
     assert fired(sustained) == ["sustainment-for-war"]
+
+
+def test_a_check_whose_state_cannot_be_read_is_refused_in_words(
+    signals, initialised: Path, snapshot
+) -> None:
+    with sqlite3.connect(initialised) as connection:
+        connection.execute(
+            "INSERT INTO checks (catalogue, catalogue_version, as_of, as_known, checked_at,"
+            " state, fired) VALUES ('kremlin-peace-signals', 2, '2024-06-01', 0,"
+            " '2024-06-01T06:00:00Z', '{}', 0)"
+        )
+    before = snapshot()
+
+    result = signals("check", "--as-of", "2024-06-02")
+
+    assert result.exit_code == 1
+    assert "The state check #1 recorded cannot be read" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot() == before
