@@ -159,6 +159,9 @@ def test_an_email_goes_to_every_recipient(signals, demo: Path, monkeypatch) -> N
     body = message.get_content()
     assert "CRITICAL: deeds-begin (alert #" in body
     assert "Stage 3 (Deeds) is reached." in body
+    assert "; stages reached: 1, 2, 3." in body
+    # The gravest first.
+    assert body.index("CRITICAL: deeds-begin") < body.index("INFO: probing-begins")
     assert f"Sent to e-mail through 127.0.0.1:{mailbox.port} to 2 recipients." in result.stderr
 
 

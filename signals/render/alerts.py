@@ -106,12 +106,21 @@ def notice(outcome: CheckOutcome, catalogue: Catalogue) -> tuple[str, str]:
         f"signals: {count} tripwire{'s' if count != 1 else ''} fired"
         f" ({worst}) in {catalogue.catalogue.id}, {outcome.as_of}"
     )
+    state = outcome.state
+    ranked = sorted(state.hypotheses.items(), key=lambda item: -item[1])
+    reached = [str(stage) for stage, is_reached in sorted(state.stages.items()) if is_reached]
     lines = [
         f"{catalogue.catalogue.title}: checked {outcome.as_of} against {compared_with(outcome)}.",
+        "Now: "
+        + ", ".join(f"{name} {round(100 * p)}%" for name, p in ranked)
+        + f"; stages reached: {', '.join(reached) or 'none'}.",
         "",
     ]
     ids = [f"alert #{a.id}" for a in outcome.alerts] or [""] * count
-    for label, firing in zip(ids, fired, strict=True):
+    # The gravest first: a reader of the mail may read no further than the first.
+    order = {"critical": 0, "warning": 1, "info": 2}
+    listed = sorted(zip(ids, fired, strict=True), key=lambda item: order.get(item[1].severity, 3))
+    for label, firing in listed:
         suffix = f" ({label})" if label else ""
         lines += [
             f"{firing.severity.upper()}: {firing.tripwire}{suffix}",
