@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from signals.cli.completion import open_alert_ids
 from signals.cli.context import parse_date, session
 from signals.cli.options import AnalystOption, AsKnownOption, AsOfOption, JsonOption
 from signals.cli.output import error, message, print_json
@@ -151,7 +152,10 @@ def list_alerts(
 @group.command("ack")
 def acknowledge(
     ctx: typer.Context,
-    alert_id: Annotated[int, typer.Argument(metavar="ID", min=1, help="The alert's id.")],
+    alert_id: Annotated[
+        int,
+        typer.Argument(metavar="ID", min=1, help="The alert's id.", autocompletion=open_alert_ids),
+    ],
     note: Annotated[
         str, typer.Option("--note", help="What was done about it: who was told, what follows.")
     ],
