@@ -22,12 +22,7 @@ FIRED = 10
 NOT_SENT = 11
 
 
-@commands.command(
-    "check",
-    epilog="Exit status: 0 nothing fired; 10 a tripwire fired (and every notification asked"
-    " for was sent); 11 a tripwire fired and a notification could not be sent (what fired is"
-    " recorded all the same); 1 bad data or settings, 2 bad usage, as for every command.",
-)
+@commands.command("check")
 def check(
     ctx: typer.Context,
     as_of: AsOfOption = None,
@@ -59,7 +54,11 @@ def check(
     between, so it fires once per crossing, however often the check runs. The first check
     is compared with the state with nothing on record. What fired is recorded as alerts
     (`signals alerts list`), then sent if --notify is given. A day before one already
-    checked is replayed (shown, and sent with --notify) but not recorded."""
+    checked is replayed (shown, and sent with --notify) but not recorded.
+
+    Exit status: 0 nothing fired; 10 a tripwire fired (and every notification asked for
+    was sent); 11 a tripwire fired and a notification could not be sent (what fired is
+    recorded all the same); 1 bad data or settings and 2 bad usage, as for every command."""
     from signals.checking import run_check
     from signals.errors import SignalsError
 
