@@ -63,7 +63,10 @@ def assess(
     *,
     as_known: bool = False,
     prior: float | None = None,
+    confidence: bool = True,
 ) -> ScoreResult:
+    """The score at `as_of`, as `status` shows it; without `confidence`, the score alone,
+    without its range and confidence (which rescore every alternative filing)."""
     with store.read():
         classes = classes_reader(store, catalogue, [as_of], as_known=as_known)(as_of)
         counts = windows_reader(store, catalogue, [as_of], as_known=as_known)(as_of)
@@ -71,6 +74,8 @@ def assess(
             catalogue, classes, as_of, prior=prior, as_known=as_known, window_counts=counts
         )
         result = replace(result, rules=rules_fired(catalogue, result, store.linked(as_of)))
+        if not confidence:
+            return result
         return with_confidence(store, catalogue, result, classes, prior, counts)
 
 
@@ -171,4 +176,8 @@ def weekly_report(
         current = with_confidence(
             store, catalogue, report.current, classes_at(as_of), prior, counts_at(as_of)
         )
-        return replace(report, current=current)
+        fired = store.alerts(
+            catalogue=catalogue.catalogue.id, since=week.monday, until=as_of, known_by=horizon
+        )
+        checks = store.checks_between(catalogue.catalogue.id, week.monday, as_of, known_by=horizon)
+        return replace(report, current=current, tripwires=tuple(fired), checks=checks)

@@ -27,6 +27,7 @@ from signals.likelihoods import (
     Variant,
     spread_problem,
 )
+from signals.tripwire_models import Tripwire, check_tripwires
 from signals.validation import KEBAB_CASE, Rationale, StrictModel
 
 
@@ -260,6 +261,8 @@ class Catalogue(StrictModel):
     scoring: Scoring
     hypotheses: list[Hypothesis] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
+    # The lines whose crossing `signals check` reports (see `signals.tripwire_models`).
+    tripwires: list[Tripwire] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
@@ -271,6 +274,11 @@ class Catalogue(StrictModel):
             duplicates = sorted(name for name, count in counts.items() if count > 1)
             if duplicates:
                 raise ValueError(f"duplicate {name} ids: {', '.join(duplicates)}")
+        return self
+
+    @model_validator(mode="after")
+    def _tripwires_fit(self) -> Self:
+        check_tripwires(self)
         return self
 
     @model_validator(mode="after")

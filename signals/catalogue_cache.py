@@ -22,12 +22,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from signals import catalogue, grading, likelihoods, validation
+from signals import catalogue, grading, likelihoods, tripwire_models, validation
 from signals.catalogue import Catalogue
 
 # The modules whose source decides what a valid catalogue is: a change to any
 # validates afresh.
-_MODEL_MODULES = (catalogue, grading, likelihoods, validation)
+_MODEL_MODULES = (catalogue, grading, likelihoods, tripwire_models, validation)
 # Entries kept at most: one per catalogue file used, the least recently written go first.
 MAX_ENTRIES = 16
 

@@ -18,11 +18,12 @@ from signals.text import REFUSED_IN_TEXT
 
 def _describe_location(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
     """Name a validation error's place by indicator id rather than list index."""
-    if len(loc) >= 2 and loc[0] == "indicators" and isinstance(loc[1], int):
-        indicators = raw.get("indicators") or []
-        entry = indicators[loc[1]] if loc[1] < len(indicators) else {}
+    if len(loc) >= 2 and loc[0] in ("indicators", "tripwires") and isinstance(loc[1], int):
+        noun = "indicator" if loc[0] == "indicators" else "tripwire"
+        entries = raw.get(loc[0]) or []
+        entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else {}
         name = entry.get("id") if isinstance(entry, dict) else None
-        label = f"indicator '{name}'" if name else f"indicator #{loc[1] + 1}"
+        label = f"{noun} '{name}'" if name else f"{noun} #{loc[1] + 1}"
         rest = ".".join(str(part) for part in loc[2:])
         return f"{label}, field '{rest}'" if rest else label
     return "field '" + ".".join(str(part) for part in loc) + "'" if loc else "catalogue"

@@ -303,6 +303,55 @@ def m007_readings(db: Database) -> None:
     db.execute("ANALYZE")
 
 
+# The columns of an alert that its acknowledgement leaves as they were.
+_ALERT_FIXED_COLUMNS = ("id", "check_id", "tripwire", "severity", "message", "detail")
+
+
+def m009_alerts(db: Database) -> None:
+    """What `signals check` saw and what fired: each check keeps the state it compared with
+    the last (so a tripwire fires once per crossing, not on every run), and each tripwire
+    that fired is an alert, acknowledged once by an analyst with a note. The database
+    refuses to delete either, and to change an alert but for its one acknowledgement."""
+    day = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
+    fixed = " OR ".join(f"new.{column} IS NOT old.{column}" for column in _ALERT_FIXED_COLUMNS)
+    for statement in (
+        f"""CREATE TABLE checks (
+        id INTEGER PRIMARY KEY,
+        catalogue TEXT NOT NULL,
+        catalogue_version INTEGER NOT NULL,
+        as_of TEXT NOT NULL CHECK (as_of {day}),
+        as_known INTEGER NOT NULL CHECK (as_known IN (0, 1)),
+        checked_at TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (json_valid(state)),
+        fired INTEGER NOT NULL CHECK (fired >= 0)
+    )""",
+        "CREATE INDEX checks_catalogue_as_of ON checks (catalogue, as_of)",
+        """CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        check_id INTEGER NOT NULL REFERENCES checks (id),
+        tripwire TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+        message TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        acknowledged_at TEXT,
+        note TEXT CHECK (note IS NULL OR length(trim(note)) > 0),
+        analyst TEXT,
+        CHECK ((acknowledged_at IS NULL) = (note IS NULL))
+    )""",
+        "CREATE INDEX alerts_check ON alerts (check_id)",
+        """CREATE TRIGGER checks_no_change BEFORE UPDATE ON checks
+        BEGIN SELECT RAISE(ABORT, 'a check is a record: it is never changed'); END""",
+        """CREATE TRIGGER checks_no_delete BEFORE DELETE ON checks
+        BEGIN SELECT RAISE(ABORT, 'a check is a record: it is never deleted'); END""",
+        f"""CREATE TRIGGER alerts_acknowledged_once BEFORE UPDATE ON alerts
+        WHEN old.acknowledged_at IS NOT NULL OR {fixed}
+        BEGIN SELECT RAISE(ABORT, 'an alert is acknowledged once and never changed'); END""",
+        """CREATE TRIGGER alerts_no_delete BEFORE DELETE ON alerts
+        BEGIN SELECT RAISE(ABORT, 'alerts are acknowledged, never deleted'); END""",
+    ):
+        db.execute(statement)
+
+
 _DATE_CHECK = "GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'"
 
 
@@ -354,6 +403,7 @@ MIGRATION_FUNCTIONS = (
     m005_catalogues,
     m006_evidence_totals,
     m007_readings,
+    m009_alerts,
     m010_forecasts,
 )
 KNOWN_MIGRATIONS = tuple(function.__name__ for function in MIGRATION_FUNCTIONS)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from signals.alerts import Alert
 from signals.catalogue import Catalogue, Indicator, Kind
 from signals.events import Event
 from signals.evidence import EvidenceClass
@@ -123,6 +124,24 @@ class WeeklyReport:
     trend: tuple[TrendPoint, ...]
     late: LateReports = LateReports(0, None, None)
     moves: tuple[TrendMove, ...] = ()
+    # The tripwires that fired at checks of the week's days, with their acknowledgements,
+    # and how many checks there were (none fired at none, or none were run?).
+    tripwires: tuple[Alert, ...] = ()
+    checks: int = 0
+
+    @property
+    def tripwires_summary(self) -> str:
+        """What the "Tripwires fired" section says when it lists no alert, or above them."""
+        count = self.checks
+        if not count:
+            return (
+                "No check was recorded this week (signals check records what crosses a tripwire)."
+            )
+        at = f"at the week's {count} check{'s' if count != 1 else ''}"
+        if not self.tripwires:
+            return f"No tripwire fired {at}."
+        fired = len(self.tripwires)
+        return f"{fired} tripwire{'s' if fired != 1 else ''} fired {at}."
 
     @property
     def previous_week(self) -> Week:

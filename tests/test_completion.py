@@ -281,3 +281,17 @@ def test_bash_itself_completes_with_the_installed_script(events, db_path: Path) 
     )
     assert child.returncode == 0, child.stderr
     assert child.stdout.split() == ["12", "11", "10", "1"]
+
+
+def test_open_alert_ids_newest_first_with_what_crossed(signals, db_path: Path) -> None:
+    from tests.conftest import DEMO_CSV
+
+    assert signals("import", str(DEMO_CSV)).exit_code == 0
+    assert signals("check", "--as-of", "2024-06-01").exit_code == 10
+    assert signals("alerts", "ack", "1", "--note", "Seen at the brief").exit_code == 0
+    offered = completion.open_alert_ids(root_context(), "")
+    assert [value for value, _ in offered] == ["4", "3", "2"]
+    assert offered[-1][1] == "public-commitment: Stage 2 (Public commitment) is reached."
+    assert (
+        completion.open_alert_ids(root_context("--db", str(db_path.parent / "none.db")), "") == []
+    )

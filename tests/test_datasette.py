@@ -102,7 +102,7 @@ def fetch(database: Path, *paths: str) -> list[Any]:
 @pytest.fixture
 def database(signals, db_path: Path) -> Path:
     """The demo events, plus one event logged then corrected, one demo event retracted, a
-    forecast kept and a resolution."""
+    forecast kept and a resolution, and the alerts of a check, one acknowledged."""
     assert db_path.name == "signals.db", "the metadata describes a database named signals"
     assert signals("import", str(DEMO_CSV)).exit_code == 0
     logged = signals.json(
@@ -140,6 +140,9 @@ def database(signals, db_path: Path) -> Path:
     assert kept.exit_code == 0, kept.stderr
     resolved = signals("forecasts", "resolve", "--hypothesis", "ploy", "--from", "2024-06-01")
     assert resolved.exit_code == 0, resolved.stderr
+    # A check that fires, and an alert acknowledged, so that every table has rows to show.
+    assert signals("check", "--as-of", "2024-06-01").exit_code == 10
+    assert signals("alerts", "ack", "1", "--note", "Briefed the desk").exit_code == 0
     return db_path
 
 

@@ -40,6 +40,9 @@ TAUGHT = [
     "forecasts list",
     "forecasts score",
     "indicators review",
+    "check",
+    "alerts list",
+    "alerts ack",
 ]
 
 

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from signals.cli import (
+    alerts_cmd,
     catalogue_cmd,
     db_cmd,
     events_cmd,
@@ -130,9 +131,11 @@ for commands, name in (
     (catalogue_cmd.indicators_group, "indicators"),
     (events_cmd.commands, None),  # log
     (report_cmd.commands, None),  # status, report
+    (alerts_cmd.commands, None),  # check
     (transfer_cmd.commands, None),  # import, export
     (events_cmd.group, "events"),
     (forecasts_cmd.group, "forecasts"),
+    (alerts_cmd.group, "alerts"),
     (catalogue_cmd.group, "catalogue"),
     (db_cmd.group, "db"),
 ):

@@ -140,5 +140,6 @@ def validate(
     message(
         f"{file} is valid: '{catalogue.catalogue.id}' v{catalogue.catalogue.version},"
         f" {counts['intent']} intent, {counts['counter']} counter and"
-        f" {counts['context']} context indicators."
+        f" {counts['context']} context indicators"
+        + (f", and {len(catalogue.tripwires)} tripwires." if catalogue.tripwires else ".")
     )

@@ -109,3 +109,27 @@ def event_ids(ctx: typer.Context, incomplete: str) -> list[Completion]:
 def current_event_ids(ctx: typer.Context, incomplete: str) -> list[Completion]:
     """The ids of events not retracted: the only ones that can be edited or retracted."""
     return _event_ids(ctx, incomplete, include_retracted=False)
+
+
+def open_alert_ids(ctx: typer.Context, incomplete: str) -> list[Completion]:
+    """The alerts awaiting acknowledgement, newest first, with their tripwire and what crossed."""
+
+    def find() -> list[Completion]:
+        from signals.paths import resolve_db_path
+        from signals.store import open_store
+
+        path = resolve_db_path(_root_path(ctx, "db"))
+        if not path.is_file():
+            return []
+        store = open_store(path, create=False)
+        try:
+            alerts = store.alerts(unacknowledged=True)
+        finally:
+            store.close()
+        return [
+            (str(a.id), _shorten(f"{a.tripwire}: {a.detail}"))
+            for a in sorted(alerts, key=lambda a: -a.id)
+            if str(a.id).startswith(incomplete)
+        ][:EVENTS_OFFERED]
+
+    return _quietly(find)

@@ -14,6 +14,7 @@ from typing import Any
 from signals.catalogue import Kind
 from signals.confidence import headline_words
 from signals.events import Event
+from signals.render.alerts import acknowledgement
 from signals.render.chart import move_label, trend_chart
 from signals.report import WeeklyReport
 from signals.scoring import IndicatorScore
@@ -155,6 +156,20 @@ def brief_context(report: WeeklyReport) -> dict[str, Any]:
         ],
         "new_events": [_event_row(e) for e in report.new_events],
         "late_summary": report.late.summary if report.late.count else None,
+        "has_tripwires": bool(catalogue.tripwires),
+        "tripwires_summary": report.tripwires_summary,
+        "tripwires": [
+            {
+                "id": a.id,
+                "day": a.as_of.isoformat(),
+                "severity": a.severity,
+                "tripwire": a.tripwire,
+                "message": a.message,
+                "detail": a.detail,
+                "acknowledged": acknowledgement(a),
+            }
+            for a in report.tripwires
+        ],
         "late_events": [_event_row(e) for e in report.late.events],
         "watch_stage": report.watch_stage,
         "watch_stage_name": catalogue.stage_name(report.watch_stage or 0)

@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from signals.alerts import Alert
     from signals.catalogue import Catalogue, Indicator, Kind
+    from signals.checking import CheckOutcome
     from signals.confidence import Confidence
     from signals.events import Event, EventRevision
     from signals.importer import ImportReport
     from signals.maintenance import Findings
     from signals.matrix import Matrix
+    from signals.notify import Delivery
     from signals.report import WeeklyReport
     from signals.rules import RuleFired
     from signals.scoring import IndicatorScore, ScoreResult
@@ -260,6 +263,8 @@ def report_document(report: WeeklyReport) -> Document:
         }
         for move in report.moves
     ]
+    document["tripwires_fired"] = [alert_document(alert) for alert in report.tripwires]
+    document["checks"] = report.checks
     return document
 
 
@@ -345,6 +350,7 @@ def catalogue_valid_document(file: Path, catalogue: Catalogue, counts: dict[str,
         "id": catalogue.catalogue.id,
         "version": catalogue.catalogue.version,
         "indicators": counts,
+        "tripwires": [t.id for t in catalogue.tripwires],
     }
 
 
@@ -394,5 +400,70 @@ def import_document(report: ImportReport) -> Document:
                 "reason": error.reason,
             }
             for error in report.errors
+        ],
+    }
+
+
+def alert_document(alert: Alert) -> Document:
+    """An alert: the tripwire that fired, at which check, and its acknowledgement."""
+    return {
+        "id": alert.id,
+        "check": alert.check_id,
+        "catalogue": alert.catalogue,
+        "as_of": alert.as_of.isoformat(),
+        "fired_at": alert.fired_at,
+        "tripwire": alert.tripwire,
+        "severity": alert.severity,
+        "message": alert.message,
+        "detail": alert.detail,
+        "acknowledged": (
+            {"at": alert.acknowledged_at, "analyst": alert.analyst, "note": alert.note}
+            if alert.acknowledged_at is not None
+            else None
+        ),
+    }
+
+
+def check_document(
+    outcome: CheckOutcome, catalogue: Catalogue, deliveries: Sequence[Delivery] = ()
+) -> Document:
+    """`check --json`, and the body of the webhook's POST: what fired, against what, and
+    where it was sent (a channel by its host only: its address may hold a secret)."""
+    previous = outcome.previous
+    ids: list[int | None] = [a.id for a in outcome.alerts] or [None] * len(outcome.fired)
+    state = outcome.state
+    return {
+        "catalogue": {"id": catalogue.catalogue.id, "version": catalogue.catalogue.version},
+        "as_of": outcome.as_of.isoformat(),
+        "as_known": outcome.as_known,
+        "compared_with": (
+            {
+                "check": previous.id,
+                "as_of": previous.as_of.isoformat(),
+                "checked_at": previous.checked_at,
+            }
+            if previous is not None
+            else None
+        ),
+        "recorded": outcome.recorded,
+        "fired": [
+            {
+                "alert": alert_id,
+                "tripwire": f.tripwire,
+                "kind": f.kind,
+                "severity": f.severity,
+                "message": f.message,
+                "detail": f.detail,
+            }
+            for alert_id, f in zip(ids, outcome.fired, strict=True)
+        ],
+        "state": {
+            "hypotheses": {name: rounded(p) for name, p in state.hypotheses.items()},
+            "leader": state.leader,
+            "stages_reached": [stage for stage, reached in state.stages.items() if reached],
+        },
+        "notifications": [
+            {"channel": d.channel, "to": d.where, "sent": d.sent, "problem": d.problem}
+            for d in deliveries
         ],
     }

@@ -82,6 +82,25 @@ def _event_rows(events: Sequence[Event]) -> list[str]:
     return lines
 
 
+def _tripwire_rows(report: WeeklyReport) -> list[str]:
+    from signals.render.alerts import acknowledgement
+
+    # The summary is signals' own words, never the catalogue's or the record's.
+    if not report.tripwires:
+        return [report.tripwires_summary]
+    return [
+        report.tripwires_summary,
+        "",
+        "| Alert | Day | Severity | Tripwire | What crossed | Acknowledged |",
+        "|---:|---|---|---|---|---|",
+        *(
+            f"| #{a.id} | {a.as_of.isoformat()} | {_text(a.severity)} | {_code(a.tripwire)} |"
+            f" {_text(a.message)} {_text(a.detail)} | {_text(acknowledgement(a) or 'not yet')} |"
+            for a in report.tripwires
+        ),
+    ]
+
+
 def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
     """The report as Markdown; `chart` names the trend chart's SVG file beside it, to link."""
     catalogue = report.catalogue
@@ -145,6 +164,8 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
             "",
             f"> Intent evidence reached the ceiling of {100 * catalogue.catalogue.ceiling:.0f}%.",
         ]
+    if catalogue.tripwires:
+        lines += ["", "## Tripwires fired this week", "", *_tripwire_rows(report)]
     lines += ["", "## Stage checklist"]
     for stage in headline.stages:
         rows = [i for i in current.indicators if i.kind is Kind.INTENT and i.stage == stage.stage]

@@ -48,6 +48,34 @@ def _events_table(report: WeeklyReport) -> RenderableType:
     return _event_rows(report.new_events, "New events this week (observed in it)")
 
 
+def _tripwires(report: WeeklyReport) -> RenderableType:
+    from signals.render.alerts import acknowledgement
+
+    if not report.tripwires:
+        return Text(f"Tripwires: {report.tripwires_summary}", style="dim")
+    table = Table(
+        title=f"Tripwires fired this week: {report.tripwires_summary}",
+        title_justify="left",
+        title_style="bold",
+    )
+    table.add_column("alert", justify="right", no_wrap=True)
+    table.add_column("day", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("tripwire", no_wrap=True)
+    table.add_column("what crossed")
+    table.add_column("acknowledged")
+    for alert in report.tripwires:
+        table.add_row(
+            f"#{alert.id}",
+            alert.as_of.isoformat(),
+            alert.severity,
+            Text(alert.tripwire),
+            Text(alert.detail),
+            Text(acknowledgement(alert) or "not yet", style="" if alert.acknowledged else "bold"),
+        )
+    return table
+
+
 def _late(report: WeeklyReport) -> list[RenderableType]:
     late = report.late
     if not late.count:
@@ -144,6 +172,8 @@ def report_view(report: WeeklyReport) -> list[RenderableType]:
     if catalogue.edition == 2:
         parts.append(hypotheses_text(current))
     parts += [_change_line(report), Text("")]
+    if catalogue.tripwires:
+        parts += [_tripwires(report), Text("")]
     parts.extend(checklist(current, catalogue))
     parts.extend([_changed_table(report), _events_table(report), *_late(report)])
     parts.extend([_watch(report), _trend(report)])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from signals.alerts import Alert, CheckRecord, NewAlert
+from signals.store.alerts import Alerts
 from signals.store.bulk import Bulk, BulkImport
 from signals.store.catalogues import Catalogues, CatalogueUse
 from signals.store.checks import Checks
@@ -16,9 +18,12 @@ from signals.store.search import search_query
 from signals.store.totals import Totals
 
 __all__ = [
+    "Alert",
     "BulkImport",
     "CatalogueUse",
+    "CheckRecord",
     "EventFilter",
+    "NewAlert",
     "Store",
     "companion_files",
     "open_store",
@@ -27,7 +32,7 @@ __all__ = [
 ]
 
 
-class Store(Events, Bulk, EvidenceReads, Totals, Catalogues, Checks, Forecasts):
+class Store(Events, Bulk, EvidenceReads, Totals, Catalogues, Checks, Alerts, Forecasts):
     """An open signals database."""
 
 
