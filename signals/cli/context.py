@@ -115,16 +115,19 @@ def session(ctx: typer.Context) -> Session:
 
 
 def parse_date(value: str) -> dt.date:
-    """A date on the command line: YYYY-MM-DD, or 'today' / 'yesterday'."""
+    """A date on the command line: 'today', 'yesterday', or any form `signals.dates`
+    reads (2024-03-10, 2024-3-10, 10 March 2024, March 10, 2024)."""
+    from signals.dates import DateError, read_date
+
     text = value.strip().lower()
     if text == "today":
         return dt.date.today()
     if text == "yesterday":
         return dt.date.today() - dt.timedelta(days=1)
     try:
-        date = dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD.") from None
+        date = read_date(value)
+    except DateError as problem:
+        raise typer.BadParameter(f"{problem}.") from None
     return _in_range(date, value)
 
 
