@@ -33,8 +33,29 @@ class Session:
             self._store = open_store(
                 resolve_db_path(self.db_path), create=create, create_parent=not explicit
             )
+            if self._store.created:
+                from signals.cli.output import message
+
+                # A mistyped --db would otherwise become a new, empty database unnoticed.
+                message(f"Created a new database at {self._store.path}.")
             self._both_open()
         return self._store
+
+    def store_to_rehearse(self) -> Store:
+        """The database a dry run checks against: the one there is, or else an empty one
+        in memory, so that a file can be checked before `init` and no database is made."""
+        if self._store is None:
+            from signals.paths import resolve_db_path
+
+            path = resolve_db_path(self.db_path)
+            if not path.exists():
+                from signals.cli.output import message
+                from signals.store import open_scratch_store
+
+                message(f"Note: there is no database at {path} yet; rows are checked as new.")
+                self._store = open_scratch_store()
+                self._both_open()
+        return self.store()
 
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:

@@ -70,7 +70,7 @@ def import_command(
     current = session(ctx)
     try:
         report = run_import(
-            current.store(create=not dry_run),
+            current.store_to_rehearse() if dry_run else current.store(create=True),
             current.catalogue(),
             file,
             keep=current.own_files(),
