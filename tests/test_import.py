@@ -619,6 +619,8 @@ def test_json_outcome(
         "duplicates": duplicates,
         "rejected": 1,
         "not_tracked": 0,
+        "retracted": 0,
+        "ignored_columns": [],
         "dry_run": False,
         "written": written,
     }

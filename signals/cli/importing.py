@@ -14,7 +14,8 @@ from signals.catalogue import Catalogue
 from signals.cli.files import atomic_text_file
 from signals.cli.output import message, stderr_console
 from signals.errors import UsageError
-from signals.importer import ERRORS_KEPT, ImportAborted, ImportReport, import_events, open_input
+from signals.importer import ERRORS_KEPT, ImportAborted, ImportReport, import_events
+from signals.input_files import open_input
 from signals.store import Store
 
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -88,6 +89,13 @@ def _print_errors(report: ImportReport) -> None:
         )
 
 
+def _tell_ignored(report: ImportReport) -> None:
+    if report.ignored:
+        names = ", ".join(repr(name) for name in report.ignored)
+        plural = len(report.ignored) > 1
+        message(f"Ignored the column{'s' if plural else ''} {names} (--ignore-unknown).")
+
+
 def run_import(
     store: Store,
     catalogue: Catalogue,
@@ -98,6 +106,7 @@ def run_import(
     rejects: Path | None,
     map_file: Path | None,
     encoding: str | None,
+    ignore_unknown: bool = False,
     quiet: bool,
     keep: Mapping[Path, str] | None = None,
 ) -> ImportReport:
@@ -137,6 +146,7 @@ def run_import(
                     skip_invalid=skip_invalid,
                     on_reject=on_reject,
                     on_progress=on_progress,
+                    ignore_unknown=ignore_unknown,
                 )
             except ImportAborted as aborted:
                 # Nothing was written, but the rejects file is: it is what the rehearsal
@@ -146,8 +156,10 @@ def run_import(
         if file != "-":
             text.close()
     if stopped is not None:
+        _tell_ignored(stopped.report)
         _print_errors(stopped.report)
         raise stopped
+    _tell_ignored(report)
     if report.rejected:
         _print_errors(report)
     if not quiet:

@@ -372,6 +372,8 @@ def import_document(report: ImportReport) -> Document:
         "duplicates": report.duplicates,
         "rejected": report.rejected,
         "not_tracked": report.not_tracked,
+        "retracted": report.retracted,
+        "ignored_columns": list(report.ignored),
         "dry_run": report.dry_run,
         "written": report.written,
         "errors": [
