@@ -299,6 +299,17 @@ class Retraction(BaseModel):
     analyst: str | None = None
 
 
+class EventEdit(BaseModel):
+    """A correction: the revision it wrote, when, why and by whom."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    revision: int
+    edited_at: str
+    reason: str | None = None
+    analyst: str | None = None
+
+
 class Event(BaseModel):
     """An event as stored: its current revision, and its retraction if withdrawn."""
 

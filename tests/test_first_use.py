@@ -211,3 +211,42 @@ def test_an_ignored_column_leaves_the_rest_of_a_row_checked(signals, tmp_path: P
     assert result.exit_code == 1
     assert "Ignored the column 'extra'" in result.stderr
     assert "there is no month 13" in " ".join(result.stderr.split())
+
+
+# Corrections carry a reason and an author, as retractions do.
+
+
+def test_an_edit_keeps_its_reason_and_author_and_show_lists_them(
+    signals, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert signals("log", "nuclear-threats", "A threat", "--observed", "2024-03-01").exit_code == 0
+    first = signals(
+        "events", "edit", "1", "--status", "confirmed",
+        "--reason", "TASS confirmed it on the record", "--by", "jdoe",
+    )  # fmt: skip
+    assert first.exit_code == 0, first.stderr
+    monkeypatch.setenv("SIGNALS_ANALYST", "ann")  # as for `retract`, the analyst by default
+    assert signals("events", "edit", "1", "--source", "RIA").exit_code == 0
+    shown = signals.json("events", "show", "1")
+    edits = [{k: v for k, v in e.items() if k != "edited_at"} for e in shown["edits"]]  # type: ignore[index]
+    assert edits == [
+        {"revision": 2, "reason": "TASS confirmed it on the record", "analyst": "jdoe"},
+        {"revision": 3, "reason": None, "analyst": "ann"},
+    ]
+    text = signals("events", "show", "1").stdout
+    assert "Corrections" in text
+    assert "TASS confirmed it on the record" in text and "jdoe" in text
+    assert "(no reason given)" in text and "ann" in text
+    # --analyst still changes who logged the event, not who corrected it.
+    assert shown["analyst"] is None  # type: ignore[index]
+
+
+def test_a_blank_reason_is_refused_and_changes_nothing(signals, snapshot) -> None:
+    assert signals("log", "nuclear-threats", "A threat", "--observed", "2024-03-01").exit_code == 0
+    before = snapshot()
+    result = signals("events", "edit", "1", "--status", "confirmed", "--reason", "  ")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: The reason for an edit cannot be blank; leave --reason out instead.\n"
+    )
+    assert snapshot() == before
