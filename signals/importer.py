@@ -275,6 +275,7 @@ def import_events(
     skip_invalid: bool = False,
     on_reject: Callable[[int, dict[str, str], str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
     ignore_unknown: bool = False,
     today: dt.date | None = None,
     now: str | None = None,
@@ -285,7 +286,8 @@ def import_events(
     Without `skip_invalid`, one invalid row means nothing is written: the transaction
     is rolled back after every row has been checked, so all errors are reported at once.
     `parallel` reads and checks the rows in a second process while this one writes; by
-    default it does so for large files and pipes."""
+    default it does so for large files and pipes. `on_phase` is told of the work after the
+    rows are in ("indexing", then "committing"), which takes seconds on a large import."""
     from signals.store import utc_now
 
     reading = Reading(ignore_unknown=ignore_unknown)
@@ -345,7 +347,11 @@ def import_events(
             report.duplicates = 0
             report.inserted = 0
             raise ImportAborted(report)
+        if on_phase is not None and not dry_run:
+            on_phase("indexing")
         bulk.finish()
+        if on_phase is not None and not dry_run:
+            on_phase("committing")
     report.written = not dry_run
     return report
 

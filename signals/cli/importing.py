@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import stat
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -48,22 +52,79 @@ def _rejects_writer(
         yield write
 
 
-@contextmanager
-def _progress(enabled: bool, text: IO[str]) -> Iterator[Callable[[int], None] | None]:
-    if not enabled:
-        yield None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+@dataclass
+class _Watch:
+    """What the import tells the progress display: rows read and the phase it is in."""
 
+    on_rows: Callable[[int], None] | None = None
+    on_phase: Callable[[str], None] | None = None
+
+
+def _file_size(text: IO[str]) -> tuple[int, int] | None:
+    """The descriptor and size of a regular file, whose offset says how far it has been
+    read (also by a reading process forked from this one, which shares the offset)."""
+    try:
+        descriptor = text.fileno()
+        status = os.fstat(descriptor)
+    except (AttributeError, OSError, ValueError):
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size == 0:
+        return None
+    return descriptor, status.st_size
+
+
+@contextmanager
+def _progress(enabled: bool, text: IO[str]) -> Iterator[_Watch]:
+    """A bar on the terminal: bytes of the file read out of its size (rows are not known
+    before they are read), the rows so far and their rate, the time left, then each
+    phase after the rows, so that the seconds of index building are not taken for a hang."""
+    if not enabled:
+        yield _Watch()
+        return
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RowRate(ProgressColumn):
+        """The rows read and their rate while they are read, which the later phases keep."""
+
+        def render(self, task: Task) -> Text:
+            rows, reading = int(task.fields["rows"]), float(task.fields["reading"])
+            rate = f"{rows / reading:,.0f} rows/s" if reading > 0 and rows else ""
+            return Text(f"{rows:,} rows {rate}".rstrip())
+
+    sized = _file_size(text)
     with Progress(
-        SpinnerColumn(),
-        TextColumn("importing {task.fields[rows]} rows"),
-        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        RowRate(),
+        TimeRemainingColumn(),
         console=stderr_console(),
         transient=True,
     ) as progress:
-        task = progress.add_task("import", rows=0)
-        yield lambda rows: progress.update(task, rows=rows)
+        task = progress.add_task(
+            "importing", total=sized[1] if sized else None, rows=0, reading=0.0
+        )
+        started = time.monotonic()
+
+        def on_rows(rows: int) -> None:
+            read = os.lseek(sized[0], 0, os.SEEK_CUR) if sized else None
+            progress.update(task, completed=read, rows=rows, reading=time.monotonic() - started)
+
+        def on_phase(phase: str) -> None:
+            # Every row is in: the bar is full, and what follows is named at once.
+            total = progress.tasks[0].total
+            progress.update(task, description=phase, completed=total, refresh=True)
+
+        yield _Watch(on_rows, on_phase)
 
 
 def _print_errors(report: ImportReport) -> None:
@@ -108,10 +169,12 @@ def run_import(
     encoding: str | None,
     ignore_unknown: bool = False,
     quiet: bool,
+    progress: bool = True,
     keep: Mapping[Path, str] | None = None,
 ) -> ImportReport:
     """Import `file` ("-" for standard input); `keep` are files the rejects file must not
-    replace, besides the file being imported."""
+    replace, besides the file being imported. Progress is shown on a terminal only, and
+    not at all unless `progress` (never beside a JSON document)."""
     if rejects is not None and not skip_invalid and not dry_run:
         raise UsageError(
             "--rejects goes with --skip-invalid (or --dry-run): without it nothing is imported."
@@ -127,12 +190,12 @@ def run_import(
 
         mapping = load_mapping(map_file, catalogue)
     text = open_input(file, encoding or (mapping.encoding if mapping else None))
-    show_progress = not quiet and sys.stderr.isatty()
+    show_progress = progress and not quiet and sys.stderr.isatty()
     stopped: ImportAborted | None = None
     try:
         with (
             _rejects_writer(rejects, keep) as on_reject,
-            _progress(show_progress, text) as on_progress,
+            _progress(show_progress, text) as watch,
         ):
             try:
                 report = import_events(
@@ -145,7 +208,8 @@ def run_import(
                     dry_run=dry_run,
                     skip_invalid=skip_invalid,
                     on_reject=on_reject,
-                    on_progress=on_progress,
+                    on_progress=watch.on_rows,
+                    on_phase=watch.on_phase,
                     ignore_unknown=ignore_unknown,
                 )
             except ImportAborted as aborted:

@@ -93,6 +93,7 @@ def import_command(
             rejects=rejects,
             map_file=map_file,
             ignore_unknown=ignore_unknown,
+            progress=not as_json,
             encoding=encoding,
             quiet=is_quiet(),
         )
