@@ -36,7 +36,9 @@ def test_iso_is_read_with_or_without_zero_padding(day: dt.date, pad: bool) -> No
 
 
 @settings(max_examples=200, deadline=None)
-@given(day=days.filter(lambda d: d.year >= 1000), short=st.booleans(), upper=st.booleans(), gap=gaps)
+@given(
+    day=days.filter(lambda d: d.year >= 1000), short=st.booleans(), upper=st.booleans(), gap=gaps
+)
 def test_day_then_month_name_is_read(day: dt.date, short: bool, upper: bool, gap: str) -> None:
     name = month_name(day, short, upper)
     assert read_date(f"{day.day}{gap}{name}{gap}{day.year}") == day

@@ -22,7 +22,9 @@ def test_a_dry_run_checks_a_file_before_init_and_makes_no_database(
     assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 
-def test_a_dry_run_before_init_still_reports_invalid_rows(signals, tmp_path: Path, db_path: Path) -> None:
+def test_a_dry_run_before_init_still_reports_invalid_rows(
+    signals, tmp_path: Path, db_path: Path
+) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,summary,observed_at\nnuclear-threat,A threat,2024-03-01\n")
     result = signals("import", str(bad), "--dry-run")
@@ -107,7 +109,9 @@ def test_a_json_export_with_retracted_events_leaves_them_out(signals, tmp_path: 
     assert signals("import", str(DEMO_CSV)).exit_code == 0
     assert signals("events", "retract", "3", "--reason", "Wrong country").exit_code == 0
     exported = tmp_path / "all.json"
-    assert signals("export", "--include-retracted", "-f", "json", "-o", str(exported)).exit_code == 0
+    assert (
+        signals("export", "--include-retracted", "-f", "json", "-o", str(exported)).exit_code == 0
+    )
     other = tmp_path / "other.db"
     document = signals.json("--db", str(other), "import", str(exported))
     assert (document["inserted"], document["retracted"]) == (26, 1)  # type: ignore[index]
@@ -182,9 +186,7 @@ def test_an_unknown_column_is_refused_naming_the_flag_that_ignores_it(
     ]
 
 
-def test_ignore_unknown_reads_json_fields_too_and_names_them_once(
-    signals, tmp_path: Path
-) -> None:
+def test_ignore_unknown_reads_json_fields_too_and_names_them_once(signals, tmp_path: Path) -> None:
     path = tmp_path / "extra.ndjson"
     rows = [
         {"indicator": "nuclear-threats", "summary": f"Threat {n}", "observed_at": "2024-03-01",

@@ -397,9 +397,7 @@ def test_the_database_checks_a_variant_is_kebab_case(tmp_path: Path, value: str)
         connection.close()
 
 
-def test_a_database_at_m007_migrates_to_edit_reasons_without_loss(
-    signals, tmp_path: Path
-) -> None:
+def test_a_database_at_m007_migrates_to_edit_reasons_without_loss(signals, tmp_path: Path) -> None:
     """Events, revisions and retractions written before edits had reasons read back the
     same after m008, their corrections without a reason; new corrections keep theirs."""
     from tests.conftest import DEMO_CSV

@@ -64,7 +64,9 @@ def test_columns_still_sets_the_width_of_piped_output(db_path: Path) -> None:
 
 def _events_file(path: Path, rows: int) -> Path:
     lines = ["indicator,summary,observed_at,source"]
-    lines += [f"nuclear-threats,Threat number {n},2024-03-{1 + n % 28:02d},TASS" for n in range(rows)]
+    lines += [
+        f"nuclear-threats,Threat number {n},2024-03-{1 + n % 28:02d},TASS" for n in range(rows)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

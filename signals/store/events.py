@@ -160,7 +160,9 @@ class Events(Search):
         new one is recorded with why (`reason`) and by whom (`analyst`) it was made."""
         reason = reason.strip() if reason is not None else None
         if reason == "":
-            raise SignalsError("The reason for an edit cannot be blank; leave --reason out instead.")
+            raise SignalsError(
+                "The reason for an edit cannot be blank; leave --reason out instead."
+            )
         now = now or utc_now()
         with self._write() as connection:
             current = self.get(event_id)
