@@ -44,14 +44,27 @@ def test_a_command_that_makes_a_database_says_so_once(signals, tmp_path: Path) -
     first = signals("--db", str(mistyped), "log", "nuclear-threats", "A threat", "--json")
     assert first.exit_code == 0, first.stderr
     assert first.stderr.splitlines() == [f"Created a new database at {mistyped}."]
-    assert first.stdout.lstrip().startswith("{")  # the JSON document alone
+    assert json.loads(first.stdout)["id"] == 1  # the JSON document alone
     second = signals("--db", str(mistyped), "log", "nuclear-threats", "Another threat")
-    assert "Created" not in second.stderr
+    assert second.stderr == "Logged event #2: nuclear-threats (F6, reported).\n"
+
+
+def test_a_command_that_fails_leaves_no_new_database_behind(signals, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,summary,observed_at\nnuclear-threat,A threat,2024-03-01\n")
+    mistyped = tmp_path / "sigals.db"
+    result = signals("--db", str(mistyped), "import", str(bad))
+    assert result.exit_code == 1
+    assert "Created" not in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bad.csv"]
 
 
 def test_import_and_init_say_when_they_make_the_database(signals, tmp_path: Path) -> None:
     imported = signals("--db", str(tmp_path / "a.db"), "import", str(DEMO_CSV))
-    assert f"Created a new database at {tmp_path / 'a.db'}." in imported.stderr
+    assert imported.stderr.splitlines() == [
+        "inserted 27, duplicates 0, rejected 0",
+        f"Created a new database at {tmp_path / 'a.db'}.",
+    ]
     made = signals("--db", str(tmp_path / "b.db"), "init")
     assert made.stderr.startswith(f"Created a new database at {tmp_path / 'b.db'}.\n")
     again = signals("--db", str(tmp_path / "b.db"), "init")
@@ -100,7 +113,7 @@ def test_an_export_imports_into_a_new_database_as_it_was(
     other = tmp_path / "other.db"
     result = signals("--db", str(other), "import", str(exported))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.endswith("inserted 8, duplicates 0, rejected 0\n")
+    assert result.stderr.splitlines()[0] == "inserted 8, duplicates 0, rejected 0"
     assert _content(signals, "--db", str(other)) == _content(signals)
     assert signals("import", str(exported)).stderr == "inserted 0, duplicates 8, rejected 0\n"
 
@@ -170,6 +183,7 @@ def test_an_unknown_column_is_refused_naming_the_flag_that_ignores_it(
         "pause-to-rearm,low,Reserves move,2024-03-02,y\n",
         encoding="utf-8",
     )
+    assert signals("init").exit_code == 0
     refused = signals("import", str(path))
     assert refused.exit_code == 1
     assert "Unknown columns 'confidence', 'Remarks'" in refused.stderr

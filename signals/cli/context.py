@@ -33,11 +33,6 @@ class Session:
             self._store = open_store(
                 resolve_db_path(self.db_path), create=create, create_parent=not explicit
             )
-            if self._store.created:
-                from signals.cli.output import message
-
-                # A mistyped --db would otherwise become a new, empty database unnoticed.
-                message(f"Created a new database at {self._store.path}.")
             self._both_open()
         return self._store
 
@@ -94,9 +89,25 @@ class Session:
         return self._store is not None and self._store.commits > 0
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        """Close the database. One this command made is announced once something is written
+        to it, so that a mistyped --db shows at once; if the command wrote nothing (it
+        failed, or was interrupted), the new file is removed, and the mistake leaves no
+        empty database behind."""
+        if self._store is None:
+            return
+        store, self._store = self._store, None
+        store.close()
+        if not store.created:
+            return
+        if store.commits:
+            from signals.cli.output import message
+
+            message(f"Created a new database at {store.path}.")
+            return
+        from signals.store import companion_files
+
+        for path in companion_files(store.path):
+            path.unlink(missing_ok=True)
 
 
 def _tell_of_other_catalogues(used: list[CatalogueUse], catalogue_id: str, version: int) -> None:
