@@ -193,8 +193,11 @@ class _Array:
             try:
                 value, end = _DECODER.raw_decode(self.buffer, start)
             except json.JSONDecodeError as error:
-                # Cut off at the end of what has been read so far, or wrong where it stands.
-                cut_off = error.pos >= len(self.buffer) or error.msg.startswith("Unterminated")
+                # Cut off at the end of what has been read so far (within a word such as
+                # `null` of it, or inside a string), or wrong where it stands.
+                cut_off = error.pos + _LONGEST_WORD >= len(self.buffer) or error.msg.startswith(
+                    "Unterminated"
+                )
                 if cut_off and self._more():
                     continue
                 line = self.line + self.buffer.count("\n", start, error.pos)
@@ -231,6 +234,7 @@ class _Array:
 
 
 _DECODER = json.JSONDecoder()
+_LONGEST_WORD = len("false")
 _SPACE = re.compile(r"[ \t\r\n]*")
 
 
