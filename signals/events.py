@@ -233,13 +233,11 @@ class EventInput(BaseModel):
 
     @field_validator("observed_at", mode="before")
     @classmethod
-    def _iso_date(cls, value: Any) -> Any:
+    def _read_date(cls, value: Any) -> Any:
         if isinstance(value, str):
-            text = value.strip()
-            try:
-                return dt.date.fromisoformat(text[:10] if "T" in text else text)
-            except ValueError:
-                raise ValueError("must be a date as YYYY-MM-DD") from None
+            from signals.dates import read_date
+
+            return read_date(value)
         return value
 
     @field_validator("observed_at")
@@ -298,6 +296,17 @@ class Retraction(BaseModel):
 
     reason: str
     retracted_at: str
+    analyst: str | None = None
+
+
+class EventEdit(BaseModel):
+    """A correction: the revision it wrote, when, why and by whom."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    revision: int
+    edited_at: str
+    reason: str | None = None
     analyst: str | None = None
 
 

@@ -63,7 +63,8 @@ def write_csv(events: Iterable[Event], out: IO[str], references: Mapping[int, st
 
 
 # JSON and NDJSON keep an event's own shape (`Event.public`, the event it ends by `ends`,
-# its id), as `--json` prints it; only a CSV is read back by `signals import`.
+# its id), as `--json` prints it; `signals import` reads them back as it reads a CSV
+# (see `signals.input_files`).
 
 
 def write_json(events: Iterable[Event], out: IO[str], references: Mapping[int, str]) -> int:

@@ -6,19 +6,16 @@ write transaction, so a crash or an invalid row leaves the database as it was.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
-import io
 import itertools
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from signals.catalogue import Catalogue
-from signals.errors import SignalsError, UsageError
+from signals.errors import SignalsError
 from signals.events import (
     ENDING_COLUMNS,
     FILE_COLUMNS,
@@ -29,6 +26,13 @@ from signals.events import (
 )
 from signals.exporter import restore
 from signals.fastpath import FastRows
+from signals.input_files import (
+    Reading,
+    encoding_error,
+    is_json,
+    read_json,
+    unknown_columns_error,
+)
 from signals.store import Store
 
 BATCH_SIZE = 1_000
@@ -67,6 +71,9 @@ class ImportReport:
     rejected: int = 0
     not_tracked: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Left out by how the file was read: its unknown columns, its retracted events.
+    ignored: list[str] = field(default_factory=list)
+    retracted: int = 0
     dry_run: bool = False
     written: bool = False
 
@@ -76,6 +83,8 @@ class ImportReport:
         text = f"{verb} {self.inserted}, duplicates {self.duplicates}, rejected {self.rejected}"
         if self.not_tracked:
             text += f", not tracked {self.not_tracked}"
+        if self.retracted:
+            text += f", retracted (left out) {self.retracted}"
         return text
 
 
@@ -88,16 +97,6 @@ class ImportAborted(SignalsError):
             f"{report.rejected} of {report.rows} rows are invalid; nothing was imported"
             " (use --skip-invalid to import the valid rows)."
         )
-
-
-def decode(binary: IO[bytes], encoding: str | None) -> IO[str]:
-    """Text from bytes: UTF-8 with or without BOM unless told otherwise."""
-    name = encoding or "utf-8-sig"
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        raise UsageError(f"Unknown encoding '{name}'.") from None
-    return io.TextIOWrapper(binary, encoding=name, errors="strict", newline="")
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -122,16 +121,19 @@ def _width(values: list[str], header: list[str]) -> str:
 
 
 def read_cells(
-    text: IO[str], mapping: RowMapping | None = None
+    text: IO[str], mapping: RowMapping | None = None, reading: Reading | None = None
 ) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header and an iterator of (line number, cells) for a CSV stream; blank lines
-    are skipped."""
+    """The header and an iterator of (line number, cells) for a CSV stream, or for a JSON
+    export as if it were one; blank lines are skipped."""
+    reading = reading or Reading()
     try:
         first = text.readline()
     except UnicodeError as error:
-        raise _encoding_error(1, error) from None
+        raise encoding_error(1, error) from None
     if not first.strip():
         raise SignalsError("The file is empty: it has no header row.")
+    if mapping is None and is_json(first):
+        return read_json(first, text, reading)
     delimiter = (mapping.delimiter if mapping else None) or _sniff_delimiter(first)
     columns = mapping.columns if mapping else None
     if columns and _first_line_is_header(first, delimiter, columns):
@@ -146,10 +148,12 @@ def read_cells(
     rejects = mapping is None and _is_rejects_layout(header)
     if rejects:
         header = header[1:-1]
+    dropped: frozenset[int] = frozenset()
     if mapping:
         mapping.check_header(header)
     else:
-        _check_header(header)
+        dropped = _check_header(header, reading)
+        header = [name for index, name in enumerate(header) if index not in dropped]
     offset = 0 if columns else 1
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -183,8 +187,10 @@ def read_cells(
                     values = line.rstrip("\r\n").split(delimiter)
                 if rejects:
                     values = values[1:-1]
+                if dropped:
+                    values = [value for index, value in enumerate(values) if index not in dropped]
             except UnicodeError as error:
-                raise _encoding_error(number + 1, error) from None
+                raise encoding_error(number + 1, error) from None
             except csv.Error as error:
                 raise SignalsError(f"Line {number}: the CSV is malformed ({error}).") from None
             joined = "".join(values)
@@ -210,23 +216,6 @@ def _first_line_is_header(first: str, delimiter: str, columns: Sequence[str]) ->
     return bool(named) and 2 * sum(cell in known for cell in named) > len(named)
 
 
-def _encoding_error(line: int, error: UnicodeError) -> SignalsError:
-    if not isinstance(error, UnicodeDecodeError):
-        # A decoder that refuses the whole stream, as UTF-16 without a byte-order mark.
-        return SignalsError(
-            f"The file cannot be read in the encoding named ({error});"
-            " save it as UTF-8 or name its encoding with --encoding (e.g. --encoding cp1252)."
-        )
-    # The text layer decodes a chunk of lines at a time: count the lines of the chunk
-    # before the bad byte to name the line it is on.
-    if isinstance(error.object, bytes | bytearray):
-        line += error.object[: error.start].count(b"\n")
-    return SignalsError(
-        f"The file is not valid {error.encoding.upper().replace('-SIG', '')} near line {line};"
-        " save it as UTF-8 or name its encoding with --encoding (e.g. --encoding cp1252)."
-    )
-
-
 def _is_rejects_layout(header: list[str]) -> bool:
     """Whether the header is that of a rejects file (`import --rejects`): `line` first,
     `reason` last, event columns between.
@@ -238,14 +227,13 @@ def _is_rejects_layout(header: list[str]) -> bool:
     return len(names) > 2 and names[0] == "line" and names[-1] == "reason"
 
 
-def _check_header(header: list[str]) -> None:
-    lowered = [name.lower() for name in header]
+def _check_header(header: list[str], reading: Reading) -> frozenset[int]:
+    """The positions of the columns to leave out (unknown ones, if `reading` ignores them)."""
     unknown = [name for name in header if name.lower() not in FILE_COLUMNS]
-    if unknown:
-        raise SignalsError(
-            f"Unknown column{'s' if len(unknown) > 1 else ''} {', '.join(repr(u) for u in unknown)};"
-            f" expected some of {', '.join(FILE_COLUMNS)} (or give --map to read another format)."
-        )
+    if unknown and not reading.ignore_unknown:
+        raise unknown_columns_error(unknown)
+    reading.ignore(unknown)
+    lowered = [name.lower() for name in header if name.lower() in FILE_COLUMNS]
     missing = [name for name in REQUIRED_FIELDS if name not in lowered]
     if missing:
         raise SignalsError(
@@ -254,6 +242,7 @@ def _check_header(header: list[str]) -> None:
     duplicated = {name for name in lowered if lowered.count(name) > 1}
     if duplicated:
         raise SignalsError(f"Column {', '.join(sorted(duplicated))} appears more than once.")
+    return frozenset(i for i, name in enumerate(header) if name.lower() not in FILE_COLUMNS)
 
 
 class _Cells:
@@ -286,6 +275,8 @@ def import_events(
     skip_invalid: bool = False,
     on_reject: Callable[[int, dict[str, str], str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+    ignore_unknown: bool = False,
     today: dt.date | None = None,
     now: str | None = None,
     parallel: bool | None = None,
@@ -295,14 +286,18 @@ def import_events(
     Without `skip_invalid`, one invalid row means nothing is written: the transaction
     is rolled back after every row has been checked, so all errors are reported at once.
     `parallel` reads and checks the rows in a second process while this one writes; by
-    default it does so for large files and pipes."""
+    default it does so for large files and pipes. `on_phase` is told of the work after the
+    rows are in ("indexing", then "committing"), which takes seconds on a large import."""
     from signals.store import utc_now
 
-    header, rows = read_cells(text, mapping)
-    report = ImportReport(dry_run=dry_run)
+    reading = Reading(ignore_unknown=ignore_unknown)
+    header, rows = read_cells(text, mapping, reading)
+    report = ImportReport(dry_run=dry_run, ignored=reading.ignored)
     stamp = now or utc_now()
     checked = _checked_rows(header, rows, mapping, catalogue, today)
     in_child = parallel if parallel is not None else _worth_a_second_process(text)
+    # What a JSON file leaves out is counted as it is read, which must be in this process.
+    in_child = in_child and not reading.in_process
     batch: list[tuple[Any, ...]] = []
     with store.bulk_import(stamp=stamp, rollback=dry_run) as bulk:
         from signals.store.bulk import UnresolvedEnding
@@ -347,11 +342,16 @@ def import_events(
         if batch and (skip_invalid or not report.rejected):
             report.inserted += bulk.insert(batch)
         report.duplicates = report.rows - report.rejected - report.not_tracked - report.inserted
+        report.retracted = reading.retracted
         if report.rejected and not skip_invalid:
             report.duplicates = 0
             report.inserted = 0
             raise ImportAborted(report)
+        if on_phase is not None and not dry_run:
+            on_phase("indexing")
         bulk.finish()
+        if on_phase is not None and not dry_run:
+            on_phase("committing")
     report.written = not dry_run
     return report
 
@@ -485,16 +485,3 @@ def _reject(
 def _preview(value: Any) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
-
-
-def open_input(path: str, encoding: str | None) -> IO[str]:
-    if path == "-":
-        return decode(sys.stdin.buffer, encoding)
-    try:
-        return decode(open(path, "rb"), encoding)
-    except FileNotFoundError:
-        raise SignalsError(f"File {path} does not exist.") from None
-    except IsADirectoryError:
-        raise SignalsError(f"{path} is a directory, not a CSV file.") from None
-    except OSError as error:
-        raise SignalsError(f"Cannot read {path}: {error.strerror}.") from None

@@ -303,6 +303,31 @@ def m007_readings(db: Database) -> None:
     db.execute("ANALYZE")
 
 
+def m008_edit_reasons(db: Database) -> None:
+    """Why each correction was made and who made it, as a retraction records both: a row
+    for each revision an edit wrote with a reason or an analyst's name. Kept apart from the
+    events and their revisions, so that neither table is rebuilt and an edit from before
+    this version simply has none."""
+    db.execute(
+        """CREATE TABLE event_edits (
+        event_id INTEGER NOT NULL REFERENCES events (id),
+        revision INTEGER NOT NULL CHECK (revision > 1),
+        edited_at TEXT NOT NULL,
+        reason TEXT CHECK (reason IS NULL OR length(trim(reason)) > 0),
+        analyst TEXT,
+        PRIMARY KEY (event_id, revision)
+    ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TRIGGER edits_no_update BEFORE UPDATE ON event_edits
+        BEGIN SELECT RAISE(ABORT, 'edits are never changed'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER edits_no_delete BEFORE DELETE ON event_edits
+        BEGIN SELECT RAISE(ABORT, 'edits are never deleted'); END"""
+    )
+
+
 # The columns of an alert that its acknowledgement leaves as they were.
 _ALERT_FIXED_COLUMNS = ("id", "check_id", "tripwire", "severity", "message", "detail")
 
@@ -403,6 +428,7 @@ MIGRATION_FUNCTIONS = (
     m005_catalogues,
     m006_evidence_totals,
     m007_readings,
+    m008_edit_reasons,
     m009_alerts,
     m010_forecasts,
 )

@@ -129,6 +129,10 @@ def database(signals, db_path: Path) -> Path:
         CORRECTED["credibility"],
         "--status",
         CORRECTED["status"],
+        "--reason",
+        "Graded again after the wire copy",
+        "--by",
+        "desk",
     )
     assert edited.exit_code == 0, edited.stderr
     retracted = signals(

@@ -139,6 +139,7 @@ def test_log_defaults_to_today_and_ungraded(signals) -> None:
 
 
 def test_log_without_json_says_what_was_logged(signals) -> None:
+    assert signals("init").exit_code == 0
     result = signals("log", "nuclear-threats", "Medvedev threatens again", "-r", "C", "-c", "3")
     assert result.exit_code == 0
     assert result.stdout == ""
@@ -153,10 +154,10 @@ def test_an_event_dated_tomorrow_is_taken_with_a_note_and_the_day_after_refused(
         "log", "nuclear-threats", "Threat dated by Moscow's calendar", "--observed", tomorrow
     )
     assert result.exit_code == 0
-    assert result.stderr.splitlines()[1] == (
+    assert (
         f"Note: it was observed on {tomorrow}, after today by your calendar;"
         " scores count it from that day."
-    )
+    ) in result.stderr.splitlines()
     before = snapshot()
     later = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     refused = signals("log", "nuclear-threats", "A threat from the future", "--observed", later)

@@ -219,7 +219,9 @@ def test_round_trip_through_a_new_database(signals, logged, tmp_path: Path) -> N
     other = tmp_path / "other.db"
     result = signals("--db", str(other), "import", str(first))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == "inserted 3, duplicates 0, rejected 0\n"
+    assert result.stderr == (
+        f"inserted 3, duplicates 0, rejected 0\nCreated a new database at {other}.\n"
+    )
     second = tmp_path / "second.csv"
     assert signals("--db", str(other), "export", "-o", str(second)).exit_code == 0
     assert second.read_bytes() == first.read_bytes()

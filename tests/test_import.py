@@ -572,9 +572,11 @@ def test_a_rehearsal_stopped_by_invalid_rows_still_writes_the_rejects(
 def test_a_rehearsal_never_creates_a_database(signals, valid_file: Path, tmp_path: Path) -> None:
     missing = tmp_path / "new.db"
     result = signals("--db", str(missing), "import", str(valid_file), "--dry-run")
-    assert result.exit_code == 1
-    assert "There is no database at" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert f"there is no database at {missing} yet" in result.stderr
+    assert "would insert 5" in result.stderr
     assert not missing.exists()
+    assert not list(tmp_path.glob("new.db*"))
 
 
 def test_quiet_prints_nothing_on_success(signals, valid_file: Path) -> None:
@@ -617,6 +619,8 @@ def test_json_outcome(
         "duplicates": duplicates,
         "rejected": 1,
         "not_tracked": 0,
+        "retracted": 0,
+        "ignored_columns": [],
         "dry_run": False,
         "written": written,
     }

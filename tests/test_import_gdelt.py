@@ -230,6 +230,7 @@ def test_a_tracked_row_with_a_bad_date_is_rejected_with_the_reason(
         gdelt_row("4", "040", "RUS", "USA", SQLDATE="29990101"),
     ]
     path = write_raw(tmp_path / "dates.export.CSV", rows)
+    assert signals("init").exit_code == 0
     result = signals("import", str(path), "--map", str(GDELT))
     assert result.exit_code == 1
     assert "SQLDATE '20241399' is not a date in the format %Y%m%d" in result.stderr

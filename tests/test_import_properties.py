@@ -120,6 +120,7 @@ def test_a_file_of_valid_rows_imports_fully(signals, rows) -> None:
         distinct = _distinct(rows)
         assert result.stderr == (
             f"inserted {distinct}, duplicates {len(rows) - distinct}, rejected 0\n"
+            f"Created a new database at {db}.\n"
         )
         assert _count(db) == distinct
         again = signals("--db", str(db), "import", str(path))

@@ -143,7 +143,7 @@ def test_dates_use_the_same_parser_as_observed(signals, terminal) -> None:
         input=answers("nuclear-threats", "A threat", "last tuesday", "yesterday", *[""] * 4),
     )
     assert result.exit_code == 0, result.stderr
-    assert "'last tuesday' is not a date; use YYYY-MM-DD." in result.stderr
+    assert "'last tuesday' is not a date; write it as YYYY-MM-DD" in result.stderr
     assert stored(signals, 1)["observed_at"] == yesterday
 
 

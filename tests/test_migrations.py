@@ -447,3 +447,56 @@ def test_a_database_before_m010_migrates_to_keep_forecasts_without_loss(
         assert store.foreign_schema() == []
     finally:
         store.close()
+
+
+def test_a_database_at_m007_migrates_to_edit_reasons_without_loss(signals, tmp_path: Path) -> None:
+    """Events, revisions and retractions written before edits had reasons read back the
+    same after m008, their corrections without a reason; new corrections keep theirs."""
+    from tests.conftest import DEMO_CSV
+
+    current = tmp_path / "current.db"
+    for command in (
+        ("import", str(DEMO_CSV)),
+        ("events", "edit", "1", "--status", "reported"),
+        ("events", "edit", "2", "--reliability", "E"),
+        ("events", "retract", "3", "--reason", "Misattributed"),
+    ):
+        assert signals("--db", str(current), *command).exit_code == 0
+    old = tmp_path / "m007.db"
+    db = Database(old)
+    migrations().apply(db, stop_before="m008_edit_reasons")
+    assert "event_edits" not in db.table_names()
+    db.conn.execute("ATTACH DATABASE ? AS current", (str(current),))
+    for table in ("events", "event_revisions", "retractions", "evidence_totals", "catalogues"):
+        db.conn.execute(f"DELETE FROM {table}")
+        db.conn.execute(f"INSERT INTO {table} SELECT * FROM current.{table}")
+    db.conn.commit()
+    db.conn.execute("DETACH DATABASE current")
+    db.close()
+
+    def read(path: Path, *args: str) -> object:
+        return signals.json("--db", str(path), *args)
+
+    listed = read(old, "events", "list", "--include-retracted")
+    assert listed == read(current, "events", "list", "--include-retracted")
+    for event_id in ("1", "2", "3"):
+        shown = read(old, "events", "show", event_id)
+        assert shown == read(current, "events", "show", event_id)
+        assert shown["edits"] == []  # type: ignore[index]
+    assert read(old, "status", "--as-of", "2024-06-20") == read(
+        current, "status", "--as-of", "2024-06-20"
+    )
+    assert _recorded(old) == list(KNOWN_MIGRATIONS)
+    edited = signals(
+        "--db", str(old), "events", "edit", "1", "--status", "confirmed",
+        "--reason", "Confirmed by a second source", "--by", "jdoe",
+    )  # fmt: skip
+    assert edited.exit_code == 0, edited.stderr
+    (made,) = read(old, "events", "show", "1")["edits"]  # type: ignore[index]
+    assert made.pop("edited_at").endswith("Z")
+    assert made == {"revision": 3, "reason": "Confirmed by a second source", "analyst": "jdoe"}
+    with closing(sqlite3.connect(old)) as connection:
+        with pytest.raises(sqlite3.IntegrityError, match="never changed"):
+            connection.execute("UPDATE event_edits SET reason = 'rewritten'")
+        with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+            connection.execute("DELETE FROM event_edits")

@@ -340,7 +340,7 @@ def test_import_reads_readings_and_resolves_endings_in_the_file(
     monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0 if parallel == "two processes" else 10**9)
     result = signals("import", str(write_csv(tmp_path / "readings.csv", ROWS)))
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == "inserted 5, duplicates 0, rejected 0\n"
+    assert result.stderr.splitlines()[0] == "inserted 5, duplicates 0, rejected 0"
     events = {e["external_id"]: e for e in signals.json("events", "list")}
     assert events["t1"]["variant"] == "short"
     assert (events["d1"]["observation"], events["d1"]["alternative"]) == (

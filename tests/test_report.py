@@ -13,7 +13,8 @@ import pytest
 
 from signals.catalogue import Catalogue
 from signals.events import parse_event
-from signals.importer import decode, import_events
+from signals.importer import import_events
+from signals.input_files import decode
 from signals.report import Week, report_as_of, sparkline
 from signals.store import open_store
 from tests.conftest import DEMO_CSV

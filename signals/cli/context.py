@@ -36,6 +36,22 @@ class Session:
             self._both_open()
         return self._store
 
+    def store_to_rehearse(self) -> Store:
+        """The database a dry run checks against: the one there is, or else an empty one
+        in memory, so that a file can be checked before `init` and no database is made."""
+        if self._store is None:
+            from signals.paths import resolve_db_path
+
+            path = resolve_db_path(self.db_path)
+            if not path.exists():
+                from signals.cli.output import message
+                from signals.store import open_scratch_store
+
+                message(f"Note: there is no database at {path} yet; rows are checked as new.")
+                self._store = open_scratch_store()
+                self._both_open()
+        return self.store()
+
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
             from signals.catalogue_loader import load_catalogue
@@ -73,9 +89,25 @@ class Session:
         return self._store is not None and self._store.commits > 0
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        """Close the database. One this command made is announced once something is written
+        to it, so that a mistyped --db shows at once; if the command wrote nothing (it
+        failed, or was interrupted), the new file is removed, and the mistake leaves no
+        empty database behind."""
+        if self._store is None:
+            return
+        store, self._store = self._store, None
+        store.close()
+        if not store.created:
+            return
+        if store.commits:
+            from signals.cli.output import message
+
+            message(f"Created a new database at {store.path}.")
+            return
+        from signals.store import companion_files
+
+        for path in companion_files(store.path):
+            path.unlink(missing_ok=True)
 
 
 def _tell_of_other_catalogues(used: list[CatalogueUse], catalogue_id: str, version: int) -> None:
@@ -115,16 +147,19 @@ def session(ctx: typer.Context) -> Session:
 
 
 def parse_date(value: str) -> dt.date:
-    """A date on the command line: YYYY-MM-DD, or 'today' / 'yesterday'."""
+    """A date on the command line: 'today', 'yesterday', or any form `signals.dates`
+    reads (2024-03-10, 2024-3-10, 10 March 2024, March 10, 2024)."""
+    from signals.dates import DateError, read_date
+
     text = value.strip().lower()
     if text == "today":
         return dt.date.today()
     if text == "yesterday":
         return dt.date.today() - dt.timedelta(days=1)
     try:
-        date = dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD.") from None
+        date = read_date(value)
+    except DateError as problem:
+        raise typer.BadParameter(f"{problem}.") from None
     return _in_range(date, value)
 
 

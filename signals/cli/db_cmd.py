@@ -23,6 +23,10 @@ def init(
     current = session(ctx)
     catalogue = current.catalogue()
     store = current.store(create=True)
+    if store.created:
+        # Kept though nothing is written to it yet: making it is what `init` is for.
+        store.created = False
+        message(f"Created a new database at {store.path}.")
     if as_json:
         from signals.render.documents import init_document
 

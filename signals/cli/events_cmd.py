@@ -257,10 +257,11 @@ def show_event(
     store = current.store()
     event = store.get(event_id)
     revisions = store.revisions(event_id)
+    edits = store.edits(event_id)
     if as_json:
         from signals.render.documents import event_detail_document
 
-        print_json(event_detail_document(event, revisions))
+        print_json(event_detail_document(event, revisions, edits))
         return
     from signals.cli.output import stdout_console
     from signals.render.terminal import event_detail
@@ -269,7 +270,7 @@ def show_event(
         catalogue = current.catalogue()
     except Exception:
         catalogue = None
-    stdout_console().print(event_detail(event, revisions, catalogue))
+    stdout_console().print(event_detail(event, revisions, catalogue, edits))
 
 
 # An event that can still be corrected or withdrawn (completion offers no retracted one).
@@ -307,9 +308,24 @@ def edit_event(
     withdraws: WithdrawsOption = None,
     observation: ObservationOption = None,
     alternative: AlternativeOption = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(help="Why the event is corrected, kept with the revision.", metavar="TEXT"),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            envvar="SIGNALS_ANALYST",
+            metavar="NAME",
+            help="Your name, recorded with the correction (--analyst changes who logged the"
+            " event).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Correct an event: a new revision is stored and the old one kept.
+    """Correct an event: a new revision is stored and the old one kept, with the reason
+    and your name (`signals events show ID` lists them).
 
     An empty text (--variant '', --observation '', --alternative '') clears the field."""
     from signals.events import parse_event
@@ -345,7 +361,7 @@ def edit_event(
         merged["variant"] = None  # an ending is read as its breach or withdrawal
     event = parse_event(merged, catalogue)
     _refuse_wrong_ending_flag(catalogue, event.indicator, breaks, withdraws)
-    updated = store.edit(event_id, event)
+    updated = store.edit(event_id, event, reason=reason, analyst=by)
     if as_json:
         from signals.render.documents import event_document
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import stat
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -14,7 +18,8 @@ from signals.catalogue import Catalogue
 from signals.cli.files import atomic_text_file
 from signals.cli.output import message, stderr_console
 from signals.errors import UsageError
-from signals.importer import ERRORS_KEPT, ImportAborted, ImportReport, import_events, open_input
+from signals.importer import ERRORS_KEPT, ImportAborted, ImportReport, import_events
+from signals.input_files import open_input
 from signals.store import Store
 
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -47,22 +52,79 @@ def _rejects_writer(
         yield write
 
 
-@contextmanager
-def _progress(enabled: bool, text: IO[str]) -> Iterator[Callable[[int], None] | None]:
-    if not enabled:
-        yield None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+@dataclass
+class _Watch:
+    """What the import tells the progress display: rows read and the phase it is in."""
 
+    on_rows: Callable[[int], None] | None = None
+    on_phase: Callable[[str], None] | None = None
+
+
+def _file_size(text: IO[str]) -> tuple[int, int] | None:
+    """The descriptor and size of a regular file, whose offset says how far it has been
+    read (also by a reading process forked from this one, which shares the offset)."""
+    try:
+        descriptor = text.fileno()
+        status = os.fstat(descriptor)
+    except (AttributeError, OSError, ValueError):
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size == 0:
+        return None
+    return descriptor, status.st_size
+
+
+@contextmanager
+def _progress(enabled: bool, text: IO[str]) -> Iterator[_Watch]:
+    """A bar on the terminal: bytes of the file read out of its size (rows are not known
+    before they are read), the rows so far and their rate, the time left, then each
+    phase after the rows, so that the seconds of index building are not taken for a hang."""
+    if not enabled:
+        yield _Watch()
+        return
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RowRate(ProgressColumn):
+        """The rows read and their rate while they are read, which the later phases keep."""
+
+        def render(self, task: Task) -> Text:
+            rows, reading = int(task.fields["rows"]), float(task.fields["reading"])
+            rate = f"{rows / reading:,.0f} rows/s" if reading > 0 and rows else ""
+            return Text(f"{rows:,} rows {rate}".rstrip())
+
+    sized = _file_size(text)
     with Progress(
-        SpinnerColumn(),
-        TextColumn("importing {task.fields[rows]} rows"),
-        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        RowRate(),
+        TimeRemainingColumn(),
         console=stderr_console(),
         transient=True,
     ) as progress:
-        task = progress.add_task("import", rows=0)
-        yield lambda rows: progress.update(task, rows=rows)
+        task = progress.add_task(
+            "importing", total=sized[1] if sized else None, rows=0, reading=0.0
+        )
+        started = time.monotonic()
+
+        def on_rows(rows: int) -> None:
+            read = os.lseek(sized[0], 0, os.SEEK_CUR) if sized else None
+            progress.update(task, completed=read, rows=rows, reading=time.monotonic() - started)
+
+        def on_phase(phase: str) -> None:
+            # Every row is in: the bar is full, and what follows is named at once.
+            total = progress.tasks[0].total
+            progress.update(task, description=phase, completed=total, refresh=True)
+
+        yield _Watch(on_rows, on_phase)
 
 
 def _print_errors(report: ImportReport) -> None:
@@ -88,6 +150,13 @@ def _print_errors(report: ImportReport) -> None:
         )
 
 
+def _tell_ignored(report: ImportReport) -> None:
+    if report.ignored:
+        names = ", ".join(repr(name) for name in report.ignored)
+        plural = len(report.ignored) > 1
+        message(f"Ignored the column{'s' if plural else ''} {names} (--ignore-unknown).")
+
+
 def run_import(
     store: Store,
     catalogue: Catalogue,
@@ -98,11 +167,14 @@ def run_import(
     rejects: Path | None,
     map_file: Path | None,
     encoding: str | None,
+    ignore_unknown: bool = False,
     quiet: bool,
+    progress: bool = True,
     keep: Mapping[Path, str] | None = None,
 ) -> ImportReport:
     """Import `file` ("-" for standard input); `keep` are files the rejects file must not
-    replace, besides the file being imported."""
+    replace, besides the file being imported. Progress is shown on a terminal only, and
+    not at all unless `progress` (never beside a JSON document)."""
     if rejects is not None and not skip_invalid and not dry_run:
         raise UsageError(
             "--rejects goes with --skip-invalid (or --dry-run): without it nothing is imported."
@@ -118,12 +190,12 @@ def run_import(
 
         mapping = load_mapping(map_file, catalogue)
     text = open_input(file, encoding or (mapping.encoding if mapping else None))
-    show_progress = not quiet and sys.stderr.isatty()
+    show_progress = progress and not quiet and sys.stderr.isatty()
     stopped: ImportAborted | None = None
     try:
         with (
             _rejects_writer(rejects, keep) as on_reject,
-            _progress(show_progress, text) as on_progress,
+            _progress(show_progress, text) as watch,
         ):
             try:
                 report = import_events(
@@ -136,7 +208,9 @@ def run_import(
                     dry_run=dry_run,
                     skip_invalid=skip_invalid,
                     on_reject=on_reject,
-                    on_progress=on_progress,
+                    on_progress=watch.on_rows,
+                    on_phase=watch.on_phase,
+                    ignore_unknown=ignore_unknown,
                 )
             except ImportAborted as aborted:
                 # Nothing was written, but the rejects file is: it is what the rehearsal
@@ -146,8 +220,10 @@ def run_import(
         if file != "-":
             text.close()
     if stopped is not None:
+        _tell_ignored(stopped.report)
         _print_errors(stopped.report)
         raise stopped
+    _tell_ignored(report)
     if report.rejected:
         _print_errors(report)
     if not quiet:

@@ -45,10 +45,23 @@ def reader_gone() -> None:
     raise SystemExit(EXIT_READER_GONE)
 
 
+# Wide enough that no line of a table or paragraph is broken when stdout is a file or a
+# pipe: what reads it (a file, grep, a diff) has no width to fit.
+PIPED_WIDTH = 10_000
+
+
+def _piped_width() -> int | None:
+    """The width for stdout: the terminal's (or COLUMNS, when set) on a terminal or when
+    asked for, else no limit to speak of (rich would take 80 columns)."""
+    if os.environ.get("COLUMNS") or sys.stdout.isatty():
+        return None
+    return PIPED_WIDTH
+
+
 def stdout_console() -> Console:
     from signals.render.console import DataConsole
 
-    console = DataConsole(no_color=_no_color(), highlight=False)
+    console = DataConsole(no_color=_no_color(), highlight=False, width=_piped_width())
     console.on_broken_pipe = reader_gone  # type: ignore[method-assign]
     return console
 

@@ -31,7 +31,12 @@ commands = typer.Typer()
 def import_command(
     ctx: typer.Context,
     file: Annotated[
-        str, typer.Argument(metavar="FILE", help="A CSV file, or - for standard input.")
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="A CSV file, or what `signals export` wrote (CSV, JSON or NDJSON), or -"
+            " for standard input.",
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
@@ -53,6 +58,14 @@ def import_command(
             dir_okay=False,
         ),
     ] = None,
+    ignore_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-unknown",
+            help="Leave out columns that are no event's (named once on stderr) instead of"
+            " refusing the file.",
+        ),
+    ] = False,
     encoding: Annotated[
         str | None, typer.Option(help="The file's encoding if it is not UTF-8, e.g. cp1252.")
     ] = None,
@@ -61,7 +74,8 @@ def import_command(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Import events from CSV: all rows or none, and never the same row twice."""
+    """Import events from CSV, or from an export in JSON or NDJSON: all rows or none, and
+    never the same row twice."""
     from signals.cli.importing import run_import
     from signals.importer import ImportAborted
 
@@ -70,7 +84,7 @@ def import_command(
     current = session(ctx)
     try:
         report = run_import(
-            current.store(create=not dry_run),
+            current.store_to_rehearse() if dry_run else current.store(create=True),
             current.catalogue(),
             file,
             keep=current.own_files(),
@@ -78,6 +92,8 @@ def import_command(
             skip_invalid=skip_invalid,
             rejects=rejects,
             map_file=map_file,
+            ignore_unknown=ignore_unknown,
+            progress=not as_json,
             encoding=encoding,
             quiet=is_quiet(),
         )

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from signals.catalogue import Catalogue, Indicator, Kind
     from signals.checking import CheckOutcome
     from signals.confidence import Confidence
-    from signals.events import Event, EventRevision
+    from signals.events import Event, EventEdit, EventRevision
     from signals.importer import ImportReport
     from signals.maintenance import Findings
     from signals.matrix import Matrix
@@ -290,8 +290,11 @@ def revision_document(revision: EventRevision) -> Document:
     }
 
 
-def event_detail_document(event: Event, revisions: Sequence[EventRevision]) -> Document:
-    """`events show --json`: the event, its retraction and its earlier revisions."""
+def event_detail_document(
+    event: Event, revisions: Sequence[EventRevision], edits: Sequence[EventEdit] = ()
+) -> Document:
+    """`events show --json`: the event, its retraction, its earlier revisions and the
+    corrections that replaced them (why, and by whom)."""
     document = event.public()
     retraction = event.retraction
     document["retraction"] = (
@@ -304,6 +307,7 @@ def event_detail_document(event: Event, revisions: Sequence[EventRevision]) -> D
         else None
     )
     document["revisions"] = [revision_document(revision) for revision in revisions]
+    document["edits"] = [edit.model_dump() for edit in edits]
     return document
 
 
@@ -390,6 +394,8 @@ def import_document(report: ImportReport) -> Document:
         "duplicates": report.duplicates,
         "rejected": report.rejected,
         "not_tracked": report.not_tracked,
+        "retracted": report.retracted,
+        "ignored_columns": list(report.ignored),
         "dry_run": report.dry_run,
         "written": report.written,
         "errors": [

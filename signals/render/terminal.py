@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from signals.catalogue import CREDIBILITY_MEANING, RELIABILITY_MEANING, Catalogue, Kind, Scoring
-from signals.events import Event, EventRevision
+from signals.events import Event, EventEdit, EventRevision
 from signals.likelihoods import WITHDRAWAL
 from signals.matrix import Matrix
 from signals.scoring import Headline, IndicatorScore, ScoreResult, State
@@ -119,7 +119,10 @@ def _events_table(events: Sequence[Event], wide: bool) -> Table:
 
 
 def event_detail(
-    event: Event, revisions: Sequence[EventRevision], catalogue: Catalogue | None
+    event: Event,
+    revisions: Sequence[EventRevision],
+    catalogue: Catalogue | None,
+    edits: Sequence[EventEdit] = (),
 ) -> RenderableType:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -188,6 +191,20 @@ def event_detail(
                 Text("\n".join(changed) or "(no field differs from the current revision)"),
             )
         parts.extend([Text(""), history])
+    if edits:
+        corrections = Table(title="Corrections", title_justify="left")
+        corrections.add_column("rev", justify="right")
+        corrections.add_column("when")
+        corrections.add_column("by")
+        corrections.add_column("why")
+        for made in reversed(edits):
+            corrections.add_row(
+                str(made.revision),
+                made.edited_at,
+                Text(made.analyst or ""),
+                Text(made.reason or "(no reason given)"),
+            )
+        parts.extend([Text(""), corrections])
     return Group(*parts)
 
 

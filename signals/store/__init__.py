@@ -26,6 +26,7 @@ __all__ = [
     "NewAlert",
     "Store",
     "companion_files",
+    "open_scratch_store",
     "open_store",
     "search_query",
     "utc_now",
@@ -38,4 +39,19 @@ class Store(Events, Bulk, EvidenceReads, Totals, Catalogues, Checks, Alerts, For
 
 def open_store(path: Path, *, create: bool = True, create_parent: bool = False) -> Store:
     """Open and migrate the database at `path`, creating it if `create`."""
-    return Store(connect(path, create=create, create_parent=create_parent), path)
+    try:
+        new = create and (not path.exists() or path.stat().st_size == 0)
+    except OSError:
+        new = False  # `connect` says what is wrong with the path
+    store = Store(connect(path, create=create, create_parent=create_parent), path)
+    store.created = new
+    return store
+
+
+SCRATCH = Path(":memory:")
+
+
+def open_scratch_store() -> Store:
+    """An empty database in memory, gone when closed: what a rehearsal checks a file
+    against where there is no database yet, so that none is made."""
+    return Store(connect(SCRATCH, create=True, create_parent=False), SCRATCH)

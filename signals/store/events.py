@@ -13,6 +13,7 @@ from signals.events import (
     CONTENT_ORDER,
     EVENT_FIELDS,
     Event,
+    EventEdit,
     EventInput,
     EventRevision,
     Retraction,
@@ -133,7 +134,35 @@ class Events(Search):
             params.append(limit)
         return [event_from_row(row) for row in self._connection.execute(sql, params)]
 
-    def edit(self, event_id: int, event: EventInput, *, now: str | None = None) -> Event:
+    def edits(self, event_id: int) -> list[EventEdit]:
+        """Why and by whom each correction of the event was made, oldest first (corrections
+        made before reasons were recorded have none)."""
+        rows = self._connection.execute(
+            "SELECT revision, edited_at, reason, analyst FROM event_edits WHERE event_id = ?"
+            " ORDER BY revision",
+            (event_id,),
+        )
+        return [
+            EventEdit(revision=row[0], edited_at=row[1], reason=row[2], analyst=row[3])
+            for row in rows
+        ]
+
+    def edit(
+        self,
+        event_id: int,
+        event: EventInput,
+        *,
+        reason: str | None = None,
+        analyst: str | None = None,
+        now: str | None = None,
+    ) -> Event:
+        """Correct an event: its current revision is kept among the revisions, and the
+        new one is recorded with why (`reason`) and by whom (`analyst`) it was made."""
+        reason = reason.strip() if reason is not None else None
+        if reason == "":
+            raise SignalsError(
+                "The reason for an edit cannot be blank; leave --reason out instead."
+            )
         now = now or utc_now()
         with self._write() as connection:
             current = self.get(event_id)
@@ -160,6 +189,12 @@ class Events(Search):
                 " WHERE id = ?",
                 (*(row[column] for column in CONTENT_COLUMNS), now, event_id),
             )
+            if reason is not None or analyst is not None:
+                connection.execute(
+                    "INSERT INTO event_edits (event_id, revision, edited_at, reason, analyst)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (event_id, old[-2] + 1, now, reason, analyst),
+                )
             remember_catalogue(connection, self.catalogue, now)
         return self.get(event_id)
 

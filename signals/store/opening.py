@@ -43,6 +43,8 @@ class StoreBase:
         # Write transactions committed through this connection, so that an interrupted
         # command can say truthfully whether it changed the database.
         self.commits = 0
+        # Whether opening it made a new database (of a missing or empty file).
+        self.created = False
         self._schema_checked = False
 
     @contextmanager
