@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from signals.alerts import Alert, CheckRecord, NewAlert
 from signals.errors import SignalsError
 from signals.store.opening import StoreBase, utc_now
 from signals.text import REFUSED_IN_TEXT
+
+if TYPE_CHECKING:
+    from signals.alerts import Alert, CheckRecord, NewAlert
 
 MOST_NOTE_CHARACTERS = 2000
 
@@ -27,6 +30,9 @@ _SELECT_ALERT = (
 
 
 def _check(row: Sequence[object]) -> CheckRecord:
+    # Imported here: every command opens the store, few read alerts.
+    from signals.alerts import CheckRecord
+
     id_, catalogue, version, as_of, as_known, checked_at, state, fired = row
     return CheckRecord(
         int(str(id_)),
@@ -41,6 +47,8 @@ def _check(row: Sequence[object]) -> CheckRecord:
 
 
 def _alert(row: Sequence[object]) -> Alert:
+    from signals.alerts import Alert
+
     id_, check_id, catalogue, as_of, fired_at, tripwire, severity, message, detail = row[:9]
     acknowledged_at, note, analyst = row[9:]
     return Alert(

@@ -8,10 +8,10 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from signals.forecasts import Forecast, Resolution
 from signals.store.opening import StoreBase, utc_now
 
 if TYPE_CHECKING:
+    from signals.forecasts import Forecast, Resolution
     from signals.resolution import ResolutionInput
 
 _FORECAST_COLUMNS = (
@@ -24,6 +24,9 @@ RECORD_WAIT_MS = 1_000
 
 
 def _forecast(row: Sequence[Any]) -> Forecast:
+    # Imported here: every command opens the store, few read the record.
+    from signals.forecasts import Forecast
+
     (catalogue_id, version, as_of, headline, p, low, high, confidence) = row[:8]
     hypotheses, priors, issued_at, issued_by = row[8:]
     return Forecast(
@@ -43,6 +46,8 @@ def _forecast(row: Sequence[Any]) -> Forecast:
 
 
 def _resolution(row: Sequence[Any]) -> Resolution:
+    from signals.forecasts import Resolution
+
     return Resolution(
         id=row[0],
         catalogue_id=row[1],
@@ -135,6 +140,8 @@ class Forecasts(StoreBase):
             )
             new_id = cursor.lastrowid
         assert new_id is not None
+        from signals.forecasts import Resolution
+
         return Resolution(
             new_id,
             catalogue_id,
