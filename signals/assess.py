@@ -9,7 +9,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from signals.catalogue import Catalogue
-from signals.confidence import Change, assess_confidence
+from signals.confidence import Change, assess_confidence, origin_events
 from signals.evidence import EvidenceClass, classify, freshest_without, known_by
 from signals.hypotheses import hypothesis_space, leader_of
 from signals.readings import FreshestWithout, alternative_filings, one_reading_per_observation
@@ -114,12 +114,12 @@ def with_confidence(
         for member, moved in alternative_filings(catalogue, classes, store.linked(day), day)
         for refiled in [score_classes(catalogue, moved, day, prior=prior, as_known=result.as_known)]
     ]
-    event_ids = [w.event_id for i in result.indicators for w in i.evidence]
+    space = hypothesis_space(catalogue, prior)
     confidence = assess_confidence(
         catalogue,
-        hypothesis_space(catalogue, prior),
+        space,
         result,
-        store.sources(event_ids),
+        store.sources(origin_events(space, result.indicators)),
         filings=filings,
     )
     return replace(result, confidence=confidence)

@@ -247,6 +247,17 @@ def _strong_events(
     ]
 
 
+def origin_events(space: HypothesisSpace, indicators: Sequence[IndicatorScore]) -> list[int]:
+    """The events whose sources the confidence reads: the strong ones (its basis) and those
+    of every indicator that argues for the headline (its exposure). A store is asked for
+    these alone, not for the sources of every event on record."""
+    wanted = {event_id for _indicator, event_id in _strong_events(space, indicators)}
+    for indicator in indicators:
+        if any(part > 0 for part in indicator.log_odds_parts):
+            wanted.update(w.event_id for w in indicator.evidence)
+    return sorted(wanted)
+
+
 def _basis(
     catalogue: Catalogue,
     space: HypothesisSpace,

@@ -103,3 +103,28 @@ def test_the_report_shows_the_hypotheses_and_their_trend(demo) -> None:  # type:
     assert "| Week | Progress | P(genuine) | P(frozen) | P(ploy) | P(coercive) |" in markdown
     table = demo("report", "--as-of", AS_OF).stdout
     assert "P(ploy)" in table
+
+
+def test_the_confidence_asks_the_store_for_every_source_it_reads(
+    signals, db_path, catalogue
+) -> None:
+    """The store is asked only for the sources of the events the confidence reads; given
+    every event's source instead, it must say exactly the same."""
+    import datetime as dt
+
+    from signals.assess import assess
+    from signals.confidence import assess_confidence, origin_events
+    from signals.hypotheses import hypothesis_space
+    from signals.paths import data_dir
+    from signals.store import open_store
+
+    assert signals("import", str(data_dir() / "demo" / "events.csv")).exit_code == 0
+    store = open_store(db_path, create=False)
+    result = assess(store, catalogue, dt.date(2024, 6, 20))
+    space = hypothesis_space(catalogue, None)
+    every_event = [w.event_id for i in result.indicators for w in i.evidence]
+    asked = origin_events(space, result.indicators)
+    assert 0 < len(asked) < len(every_event)
+    assert assess_confidence(catalogue, space, result, store.sources(asked)) == assess_confidence(
+        catalogue, space, result, store.sources(every_event)
+    )
