@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from signals.alerts import Alert, CheckRecord, NewAlert
 from signals.store.alerts import Alerts
 from signals.store.bulk import Bulk, BulkImport
 from signals.store.catalogues import Catalogues, CatalogueUse
@@ -18,12 +17,9 @@ from signals.store.search import search_query
 from signals.store.totals import Totals
 
 __all__ = [
-    "Alert",
     "BulkImport",
     "CatalogueUse",
-    "CheckRecord",
     "EventFilter",
-    "NewAlert",
     "Store",
     "companion_files",
     "open_scratch_store",
