@@ -5,6 +5,7 @@ separator is shown as its escape, `\\x1b` or `\\u2028`, never sent as itself."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # C0 but tab and newline, DEL, C1 (NEL, U+0085, among them), and the Unicode line and
 # paragraph separators, which some viewers break lines at.
@@ -29,3 +30,32 @@ def printable(text: str) -> str:
 def one_line(text: str) -> str:
     """`text` on one line: newlines and tabs as spaces, other controls as escapes."""
     return printable(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+# How alike two names must be (difflib's ratio, either way round) to be offered as the
+# one meant: close enough to catch a typo or a plural (nuclear-threat), not so loose
+# that any name sharing a few letters is offered (scenario-stalemate).
+CLOSE = 0.75
+
+
+def close_matches(typed: str, names: Iterable[str], limit: int = 3) -> list[str]:
+    """The names a mistyped `typed` most likely meant, best first: names a few letters
+    away from it, and names it begins or is one part of (`ceasefire` for
+    `ceasefire-timeline`, `--obs` for `--observed`). Leading dashes are set aside, since
+    every option shares them."""
+    import difflib
+
+    bare = typed.strip().lstrip("-").lower()
+    if not bare:
+        return []
+    scored: dict[str, float] = {}
+    for name in names:
+        other = name.lstrip("-").lower()
+        ratio = max(
+            difflib.SequenceMatcher(None, bare, other).ratio(),
+            difflib.SequenceMatcher(None, other, bare).ratio(),
+        )
+        part_of = other.startswith(bare) or bare in other.split("-")
+        if ratio >= CLOSE or (part_of and len(bare) >= 3):
+            scored[name] = ratio
+    return sorted(scored, key=lambda name: (-scored[name], name))[:limit]

@@ -1,0 +1,71 @@
+"""A usage error as one sentence with its fix, in the style of every other error.
+
+The parser's own messages name the mistake in its terms ("Value error, 'pdf' is not one
+of ...", "Possible options: ..."); these say it in the user's, on one line."""
+
+import re
+from typing import Any
+
+from signals.cli.conventions import choices_of
+from signals.text import close_matches
+
+
+def sentence(problem: Any) -> str:
+    """The sentence for a usage error raised while the command line was parsed."""
+    kinds = {cls.__name__ for cls in type(problem).__mro__}
+    ctx = getattr(problem, "ctx", None)
+    command = ctx.command_path if ctx is not None else "signals"
+    if "NoSuchOption" in kinds:
+        return _no_such_option(problem.option_name, ctx, command)
+    if "MissingParameter" in kinds and getattr(problem, "param", None) is not None:
+        param = problem.param
+        if param.param_type_name == "argument" and ctx is not None:
+            usage = " ".join([command, *ctx.command.collect_usage_pieces(ctx)])
+            return f"Missing {param.metavar}: the command is `{usage}`."
+    if "BadParameter" in kinds and getattr(problem, "param", None) is not None:
+        return _bad_choice(problem) or _plain(
+            f"Invalid value for {_named(problem.param)}: {problem.message}"
+        )
+    text = _plain(problem.format_message())
+    if "No such command" in text and "Did you mean" not in text:
+        return f"{text} Run `{command} -h` for the commands."
+    return text
+
+
+def _no_such_option(option: str, ctx: Any, command: str) -> str:
+    names = []
+    if ctx is not None:
+        for param in ctx.command.get_params(ctx):
+            names += [*param.opts, *param.secondary_opts]
+    close = close_matches(option, [name for name in names if name.startswith("--")])
+    if close:
+        return f"{command} has no option {option}; did you mean {' or '.join(close)}?"
+    return f"{command} has no option {option}: `{command} -h` lists them."
+
+
+_NOT_ONE_OF = re.compile(r"^(?:Value error, )?'?(?P<value>.*?)'? is not one of")
+
+
+def _bad_choice(problem: Any) -> str | None:
+    """'Unknown format 'pdf': choose one of table, markdown, ...' for a value outside a
+    choice, instead of the parser's words."""
+    choices = choices_of(problem.param)
+    found = _NOT_ONE_OF.match(str(problem.message))
+    if not choices or found is None:
+        return None
+    what = (problem.param.name or "value").replace("_", " ")
+    return f"Unknown {what} '{found['value']}': choose one of {', '.join(choices)}."
+
+
+def _named(param: Any) -> str:
+    """An option by its long name, an argument by its metavar, as the help page shows it."""
+    if param.param_type_name == "argument":
+        return str(param.metavar or param.name).upper()
+    long = [opt for opt in param.opts if opt.startswith("--")]
+    return str((long or param.opts)[0])
+
+
+def _plain(text: str) -> str:
+    """The parser's message as one sentence, without the validation library's prefix."""
+    text = text.replace("Value error, ", "").strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
