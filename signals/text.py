@@ -32,9 +32,9 @@ def one_line(text: str) -> str:
     return printable(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
-# How alike two names must be (difflib's ratio, either way round) to be offered as the
-# one meant: close enough to catch a typo or a plural (nuclear-threat), not so loose
-# that any name sharing a few letters is offered (scenario-stalemate).
+# How alike two names must be to offer one for the other: one letter wrong in four
+# (a typo, a plural, two letters swapped), so that `nuclear-threat` finds
+# `nuclear-threats` and not `scenario-stalemate`, which shares a few letters in places.
 CLOSE = 0.75
 
 
@@ -43,19 +43,29 @@ def close_matches(typed: str, names: Iterable[str], limit: int = 3) -> list[str]
     away from it, and names it begins or is one part of (`ceasefire` for
     `ceasefire-timeline`, `--obs` for `--observed`). Leading dashes are set aside, since
     every option shares them."""
-    import difflib
-
     bare = typed.strip().lstrip("-").lower()
     if not bare:
         return []
     scored: dict[str, float] = {}
     for name in names:
         other = name.lstrip("-").lower()
-        ratio = max(
-            difflib.SequenceMatcher(None, bare, other).ratio(),
-            difflib.SequenceMatcher(None, other, bare).ratio(),
-        )
+        likeness = 1 - edit_distance(bare, other) / max(len(bare), len(other))
         part_of = other.startswith(bare) or bare in other.split("-")
-        if ratio >= CLOSE or (part_of and len(bare) >= 3):
-            scored[name] = ratio
+        if likeness >= CLOSE or (part_of and len(bare) >= 3):
+            scored[name] = likeness
     return sorted(scored, key=lambda name: (-scored[name], name))[:limit]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Letters to insert, delete, change or swap with their neighbour to turn a into b."""
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, previous = previous, current
+    return previous[-1]

@@ -111,7 +111,9 @@ app = typer.Typer(
     cls=SignalsGroup,
     name="signals",
     help="Track indicators and warnings: log graded observations against a catalogue and see"
-    " how far the signals of genuine intent have progressed.",
+    " how far the signals of genuine intent have progressed.\n\n"
+    "--db, --catalogue, -q and --debug go before or after the command: `signals -q log ...`"
+    " and `signals log ... -q` are the same.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,

@@ -6,8 +6,8 @@ does not exist."""
 
 EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     "": (
-        ("Load events and see where the signals stand", "signals import events.csv"),
-        ("The same, on a database of its own", "signals status --db watch.db -q"),
+        ("Load events from a file", "signals import events.csv"),
+        ("Where the signals stand, in another database", "signals status --db watch.db"),
     ),
     "init": (("Create a database of its own for one watch list", "signals init --db watch.db"),),
     "indicators": (
@@ -19,9 +19,8 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "log": (
         (
-            "A confirmed report from a usually reliable source (B2)",
-            'signals log nuclear-threats "Medvedev threatens a nuclear strike"'
-            " --observed 2024-03-10 --source TASS -r B -c 2 --status confirmed",
+            "A threat reported by TASS, graded B2",
+            'signals log nuclear-threats "A strike threatened" --source TASS -r B -c 2',
         ),
         ("Asked for what is left out, on a terminal", "signals log"),
     ),

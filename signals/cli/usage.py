@@ -4,6 +4,7 @@ The parser's own messages name the mistake in its terms ("Value error, 'pdf' is 
 of ...", "Possible options: ..."); these say it in the user's, on one line."""
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from signals.cli.conventions import choices_of
@@ -26,10 +27,22 @@ def sentence(problem: Any) -> str:
         return _bad_choice(problem) or _plain(
             f"Invalid value for {_named(problem.param)}: {problem.message}"
         )
-    text = _plain(problem.format_message())
-    if "No such command" in text and "Did you mean" not in text:
-        return f"{text} Run `{command} -h` for the commands."
-    return text
+    text = str(problem.format_message())
+    unknown = _NO_SUCH_COMMAND.match(text)
+    if unknown is not None and ctx is not None:
+        names = getattr(ctx.command, "commands", {})
+        return _suggest(command, "command", f"'{unknown['name']}'", unknown["name"], names)
+    return _plain(text)
+
+
+_NO_SUCH_COMMAND = re.compile(r"^No such command '(?P<name>.*?)'")
+
+
+def _suggest(command: str, what: str, shown: str, typed: str, names: Iterable[str]) -> str:
+    close = close_matches(typed, names)
+    if close:
+        return f"{command} has no {what} {shown}; did you mean {' or '.join(close)}?"
+    return f"{command} has no {what} {shown}: `{command} -h` lists them."
 
 
 def _no_such_option(option: str, ctx: Any, command: str) -> str:
@@ -37,10 +50,8 @@ def _no_such_option(option: str, ctx: Any, command: str) -> str:
     if ctx is not None:
         for param in ctx.command.get_params(ctx):
             names += [*param.opts, *param.secondary_opts]
-    close = close_matches(option, [name for name in names if name.startswith("--")])
-    if close:
-        return f"{command} has no option {option}; did you mean {' or '.join(close)}?"
-    return f"{command} has no option {option}: `{command} -h` lists them."
+    long = [name for name in names if name.startswith("--")]
+    return _suggest(command, "option", option, option, long)
 
 
 _NOT_ONE_OF = re.compile(r"^(?:Value error, )?'?(?P<value>.*?)'? is not one of")
