@@ -279,3 +279,43 @@ def test_edit_distance_is_a_count_of_letters(a: str, b: str) -> None:
     assert abs(len(a) - len(b)) <= distance <= max(len(a), len(b))
     assert (distance == 0) == (a == b)
     assert edit_distance(a, a + b) == len(b)
+
+
+# -- the README's quick start -----------------------------------------------------------
+
+README = Path(__file__).parents[1] / "README.md"
+MAKEFILE = Path(__file__).parents[1] / "Makefile"
+
+
+def test_readme_quick_start_runs_as_written_after_make_demo(signals, tmp_path, monkeypatch):
+    """The commands after `make demo` run `.venv/bin/signals`, where `make demo` installs
+    it, or plain `signals` once the README has said to activate the environment."""
+    from tests.conftest import DEMO_CSV
+
+    makefile = MAKEFILE.read_text(encoding="utf-8")
+    assert "VENV ?= .venv" in makefile and "BIN := $(VENV)/bin" in makefile
+    demo = makefile[makefile.index("\ndemo:") :].split("\n\n", 1)[0]
+    assert "$(BIN)/signals --db $(DEMO_DB) import data/demo/events.csv" in demo
+    assert "DEMO_DB := build/demo.db" in makefile
+
+    text = README.read_text(encoding="utf-8")
+    quick = text[text.index("## Quick start") : text.index("## Commands")]
+    blocks = re.findall(r"```sh\n(.*?)```", quick, re.S)
+    assert "make demo" in blocks[0]
+    lines = [line for block in blocks[1:] for line in block.strip().splitlines()]
+    assert lines, "no commands to run after make demo"
+    assert ".venv/bin/signals" in quick and "source .venv/bin/activate" in quick
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "build").mkdir()
+    assert signals("--db", "build/demo.db", "import", str(DEMO_CSV), "-q").exit_code == 0
+    activated = False
+    for line in lines:
+        words = shlex.split(line.split("#", 1)[0])
+        if words == ["source", ".venv/bin/activate"]:
+            activated = True
+            continue
+        assert words[0] == ".venv/bin/signals" or (activated and words[0] == "signals"), line
+        result = signals(*words[1:])
+        assert result.exit_code == 0, (line, result.stderr)
+        assert result.stdout, line
