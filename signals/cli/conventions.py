@@ -84,9 +84,9 @@ def _set_global(ctx: Any, param: Any, value: Any) -> Any:
     elif param.name == "debug":
         current.debug = True
     elif param.name == "db":
-        current.db_path = value
+        current.db_path = Path(value)
     elif param.name == "catalogue":
-        current.catalogue_path = value
+        current.catalogue_path = Path(value)
     return value
 
 
@@ -99,6 +99,11 @@ def name_value(param: Any) -> None:
         param.metavar = (param.metavar or param.name).upper()
         param.display_type_rich = _no_type
         param.get_usage_pieces = _usage_piece(param)
+        if hasattr(param, "type"):
+            # Typer before 0.29 shows an argument's type beside its name, asking the
+            # click type, which may be shared by every parameter of that type.
+            param.type = copy.copy(param.type)
+            param.type.get_metavar = _no_metavar
         return
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         param.display_type_rich = _no_type
@@ -122,6 +127,10 @@ def _help_option_of(command: Any) -> Any:
 
 def _no_type(ctx: Any = None) -> None:
     return None
+
+
+def _no_metavar(param: Any = None, ctx: Any = None) -> str:
+    return ""
 
 
 def _usage_piece(param: Any) -> Any:

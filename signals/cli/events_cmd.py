@@ -291,7 +291,12 @@ def edit_event(
     event_id: CurrentEventId,
     indicator: Annotated[
         str | None,
-        typer.Option(metavar="INDICATOR", help="The indicator id.", autocompletion=indicator_ids),
+        typer.Option(
+            "--indicator",
+            metavar="INDICATOR",
+            help="The indicator id.",
+            autocompletion=indicator_ids,
+        ),
     ] = None,
     summary: Annotated[str | None, typer.Option(help="What happened.")] = None,
     observed: ObservedOption = None,
