@@ -46,14 +46,28 @@ def close_matches(typed: str, names: Iterable[str], limit: int = 3) -> list[str]
     bare = typed.strip().lstrip("-").lower()
     if not bare:
         return []
+    squashed = _squash(bare)
     scored: dict[str, float] = {}
     for name in names:
         other = name.lstrip("-").lower()
-        likeness = 1 - edit_distance(bare, other) / max(len(bare), len(other))
-        part_of = other.startswith(bare) or bare in other.split("-")
-        if likeness >= CLOSE or (part_of and len(bare) >= 3):
+        likeness = max(_likeness(bare, other), _likeness(squashed, _squash(other)))
+        part_of = (
+            other.startswith(bare)
+            or bare in other.split("-")
+            or _squash(other).startswith(squashed)
+        )
+        if likeness >= CLOSE or (part_of and len(squashed) >= 3):
             scored[name] = likeness
     return sorted(scored, key=lambda name: (-scored[name], name))[:limit]
+
+
+def _squash(name: str) -> str:
+    """A name without its separators: `cease-fire` and `ceasefire` are one word typed twice."""
+    return name.replace("-", "").replace("_", "").replace(" ", "")
+
+
+def _likeness(a: str, b: str) -> float:
+    return 1 - edit_distance(a, b) / max(len(a), len(b), 1)
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -137,7 +137,7 @@ def test_unknown_indicator_suggests_close_ids(signals, logged) -> None:
 
 def test_unknown_indicator_without_any_close_id(signals, logged) -> None:
     line = assert_data_error(signals("log", "zzzzzz", "Something happened"))
-    assert line == "Error: Unknown indicator 'zzzzzz'."
+    assert line == "Error: Unknown indicator 'zzzzzz': `signals indicators` lists them."
 
 
 # -- bad usage: exit 2 ---------------------------------------------------------------
