@@ -227,6 +227,30 @@ def test_an_unknown_command_points_to_the_list(signals) -> None:
     )
 
 
+USAGE_SENTENCES = {
+    ("events", "retract", "1"): "Missing --reason TEXT: `signals events retract` needs it.",
+    ("log", "nuclear-threats", "A threat", "--db"): "--db needs a value: --db FILE.",
+    ("events", "list", "--since"): "--since needs a value: --since DATE.",
+    ("log", "nuclear-threats", "A threat", "-r"): "-r needs a value: -r A-F.",
+    ("events", "list", "--json=yes"): "--json is a flag and takes no value: give it alone.",
+    ("log", "nuclear-threats", "A", "threat"): (
+        "signals log got more arguments than it takes (threat): quote a text that holds"
+        ' spaces, as in "A threat was made".'
+    ),
+    ("indicators", "--kind", "threat"): (
+        "Unknown kind 'threat': choose one of intent, counter, context."
+    ),
+    ("log", "nuclear-threats", "A threat", "--status", "rumoured"): (
+        "Unknown status 'rumoured': choose one of reported, confirmed, refuted."
+    ),
+}
+
+
+@pytest.mark.parametrize("args", sorted(USAGE_SENTENCES), ids=" ".join)
+def test_usage_errors_say_the_fix(signals, args) -> None:
+    assert assert_usage_error(signals(*args)) == f"Error: {USAGE_SENTENCES[args]}\n"
+
+
 @pytest.mark.slow
 def test_a_usage_error_is_one_line_in_a_real_process(tmp_path: Path) -> None:
     """Outside the test runner too, where a terminal-wide box was drawn before."""

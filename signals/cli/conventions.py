@@ -29,6 +29,7 @@ def prepare(root: Any) -> None:
         for param in command.params:
             name_value(param)
         command.get_help_option = _help_option_of(command)
+        command.parse_args = _parsing_in_context(command)
         command.help = reflow(command.help)
         examples = EXAMPLES.get(path)
         if examples:
@@ -125,6 +126,22 @@ def _help_option_of(command: Any) -> Any:
     return get_help_option
 
 
+def _parsing_in_context(command: Any) -> Any:
+    """The command's parser, whose errors name the command they come from: the parser
+    raises some (an option left without its value) knowing no command."""
+    parse = command.parse_args
+
+    def parse_args(ctx: Any, args: list[str]) -> Any:
+        try:
+            return parse(ctx, args)
+        except Exception as problem:
+            if getattr(problem, "ctx", False) is None:
+                problem.ctx = ctx  # type: ignore[attr-defined]
+            raise
+
+    return parse_args
+
+
 def _no_type(ctx: Any = None) -> None:
     return None
 
@@ -149,7 +166,7 @@ def value_name(param: Any) -> str:
     descriptor = getattr(param, "type_descriptor", None)
     annotation = getattr(descriptor, "annotation", None)
     kind = getattr(getattr(param, "type", None), "name", "")
-    if annotation is Path or getattr(descriptor, "is_path", False) or kind == "path":
+    if annotation is Path or getattr(descriptor, "is_path", False) or kind in ("path", "file"):
         return "FILE"
     if annotation in (int, float) or kind in ("integer", "float"):
         return "NUMBER"

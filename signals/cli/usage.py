@@ -23,6 +23,7 @@ def sentence(problem: Any) -> str:
         if param.param_type_name == "argument" and ctx is not None:
             usage = " ".join([command, *ctx.command.collect_usage_pieces(ctx)])
             return f"Missing {param.metavar}: the command is `{usage}`."
+        return f"Missing {_with_value(param)}: `{command}` needs it."
     if "BadParameter" in kinds and getattr(problem, "param", None) is not None:
         return _bad_choice(problem) or _plain(
             f"Invalid value for {_named(problem.param)}: {problem.message}"
@@ -32,10 +33,37 @@ def sentence(problem: Any) -> str:
     if unknown is not None and ctx is not None:
         names = getattr(ctx.command, "commands", {})
         return _suggest(command, "command", f"'{unknown['name']}'", unknown["name"], names)
+    valueless = _NEEDS_VALUE.match(text)
+    if valueless is not None:
+        option = valueless["option"]
+        params = ctx.command.get_params(ctx) if ctx is not None else []
+        param = next((p for p in params if option in p.opts), None)
+        shown = _with_value(param, option) if param is not None else option
+        return f"{option} needs a value: {shown}."
+    flag = _TAKES_NO_VALUE.match(text)
+    if flag is not None:
+        return f"{flag['option']} is a flag and takes no value: give it alone."
+    extra = _EXTRA.match(text)
+    if extra is not None:
+        return (
+            f"{command} got more arguments than it takes ({extra['words']}):"
+            ' quote a text that holds spaces, as in "A threat was made".'
+        )
     return _plain(text)
 
 
 _NO_SUCH_COMMAND = re.compile(r"^No such command '(?P<name>.*?)'")
+_NEEDS_VALUE = re.compile(r"^Option '(?P<option>[^']+)' requires an argument")
+_TAKES_NO_VALUE = re.compile(r"^Option '(?P<option>[^']+)' does not take a value")
+_EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<words>.*)\)")
+
+
+def _with_value(param: Any, option: str | None = None) -> str:
+    """An option as it is typed, with the value it takes: `--reason TEXT`."""
+    name = option or _named(param)
+    if param.param_type_name == "argument" or getattr(param, "is_flag", False):
+        return name
+    return f"{name} {param.metavar or 'TEXT'}"
 
 
 def _suggest(command: str, what: str, shown: str, typed: str, names: Iterable[str]) -> str:
@@ -78,5 +106,6 @@ def _named(param: Any) -> str:
 
 def _plain(text: str) -> str:
     """The parser's message as one sentence, without the validation library's prefix."""
-    text = text.replace("Value error, ", "").strip()
+    text = text.replace("Value error, ", "").replace(": Input should be", ": it should be")
+    text = text.strip()
     return text if text.endswith((".", "?", "!")) else text + "."
