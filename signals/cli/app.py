@@ -59,7 +59,8 @@ class SignalsGroup(TyperGroup):
                 error(sentence(problem))
             code = problem.exit_code
         except Abort:
-            error("aborted; nothing was written.")
+            # Typer's prompts end so on Ctrl-D; the command's own interrupts are said above.
+            error("aborted.")
             code = 1
         else:
             # Without standalone mode an exit comes back as its code, a command's end as None.
