@@ -119,14 +119,29 @@ def help_page(signals, path: str) -> str:
     return result.stdout
 
 
+def value_shown(page: str, opts: list[str]) -> str:
+    """The first word after an option's names in its row of the help page."""
+    long = next(opt for opt in opts if opt.startswith("--"))
+    row = next(line for line in page.splitlines() if re.search(rf"│\s+(\*\s+)?{long}\s", line))
+    words = row.strip("│ *").split()
+    return next(word for word in words if word not in opts)
+
+
 @pytest.mark.parametrize("path", COMMAND_PATHS, ids=lambda path: path or "signals")
 def test_help_names_values_in_words_and_ends_with_an_example(signals, path) -> None:
     page = help_page(signals, path)
     assert not re.search(r"<[a-z]", page), page  # no <bool>, <str>, <list[str]>, <file>
-    for line in page.splitlines():
-        flag = re.match(r"│\s+(?:\*\s+)?(--(?:json|help|quiet|debug|version|dry-run))\b(.*)│", line)
-        if flag:  # a flag's row holds its names and help, no value
-            assert not re.search(r"\s[A-Z]{2,}\s", flag.group(2).split("  ", 1)[0]), line
+    command = dict(walk(ROOT))[path]
+    for param in command.params:
+        if param.hidden or param.param_type_name != "option":
+            continue
+        shown = value_shown(page, param.opts)
+        if param.is_flag:  # a flag's names are followed by its help, not by a value
+            assert shown == param.help.split()[0], (param.opts, shown)
+        else:
+            assert shown == param.metavar.split()[0], (param.opts, shown)
+            assert shown == shown.upper() or "|" in shown or shown == "YYYY-Www", shown
+    assert value_shown(page, ["--help", "-h"]) == "Show"
     usage = next(line for line in page.splitlines() if "Usage:" in line)
     assert "{" not in usage and "}" not in usage
     for word in re.findall(r"\[?([A-Za-z]+)\]?", usage.split("[OPTIONS]", 1)[-1]):
