@@ -20,6 +20,7 @@ from signals.cli.app import app
 from signals.cli.conventions import walk
 from signals.cli.examples import EXAMPLES
 from signals.text import close_matches
+from tests.strength import examples
 from tests.test_cli_errors import assert_data_error, assert_usage_error
 
 ROOT = typer.main.get_command(app)
@@ -96,7 +97,7 @@ TOKENS = ["nuclear-threats", "A threat logged", "--source", "TASS", "-r", "B", "
 BOUNDARIES = [0, 1, 2, 4, 6, 7]
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=examples(12), deadline=None)
 @given(where=st.sampled_from(BOUNDARIES))
 def test_quiet_anywhere_after_the_command_is_the_same(where: int) -> None:
     from typer.testing import CliRunner
@@ -153,8 +154,8 @@ def test_help_names_values_in_words_and_ends_with_an_example(signals, path) -> N
 
 def test_every_command_has_examples_and_every_example_is_its_command() -> None:
     assert set(EXAMPLES) == set(COMMAND_PATHS)
-    for path, examples in EXAMPLES.items():
-        for _, line in examples:
+    for path, shown in EXAMPLES.items():
+        for _, line in shown:
             words = shlex.split(line)
             assert words[0] == "signals"
             assert " ".join(words[1:]).startswith(path), (path, line)
@@ -288,6 +289,7 @@ def test_a_usage_error_is_one_line_in_a_real_process(tmp_path: Path) -> None:
 NAMES = st.lists(st.from_regex(r"[a-z]{2,8}(-[a-z]{2,8}){0,2}", fullmatch=True), max_size=12)
 
 
+@settings(max_examples=examples(200))
 @given(typed=st.text(max_size=20), names=NAMES)
 def test_close_matches_are_among_the_names_best_first(typed: str, names: list[str]) -> None:
     found = close_matches(typed, names)
@@ -296,6 +298,7 @@ def test_close_matches_are_among_the_names_best_first(typed: str, names: list[st
     assert len(set(found)) == len(found)
 
 
+@settings(max_examples=examples(200))
 @given(names=NAMES, pick=st.integers(min_value=0))
 def test_a_name_typed_exactly_is_offered_first(names: list[str], pick: int) -> None:
     if names:
@@ -303,12 +306,14 @@ def test_a_name_typed_exactly_is_offered_first(names: list[str], pick: int) -> N
         assert close_matches(name, names)[0] == name
 
 
+@settings(max_examples=examples(200))
 @given(name=st.from_regex(r"[a-z]{6,12}", fullmatch=True), cut=st.integers(min_value=1))
 def test_a_name_missing_one_letter_is_found(name: str, cut: int) -> None:
     typo = name[: cut % len(name)] + name[cut % len(name) + 1 :]
     assert name in close_matches(typo, [name, "zzzz-qqqq"])
 
 
+@settings(max_examples=examples(200))
 @given(a=st.text(max_size=12), b=st.text(max_size=12))
 def test_edit_distance_is_a_count_of_letters(a: str, b: str) -> None:
     from signals.text import edit_distance

@@ -17,6 +17,13 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     "indicators show": (
         ("What counts for an indicator", "signals indicators show nuclear-threats"),
     ),
+    "indicators review": (
+        ("How each indicator did over the last year", "signals indicators review"),
+        (
+            "Over the half year before a date",
+            "signals indicators review --as-of 2024-06-20 --weeks 26",
+        ),
+    ),
     "log": (
         (
             "A threat reported by TASS, graded B2",
@@ -56,6 +63,22 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     "events retract": (
         ("Withdraw an event", 'signals events retract 12 --reason "Source withdrew the story"'),
     ),
+    "forecasts": (("Keep today's figures in the record", "signals forecasts record"),),
+    "forecasts record": (
+        ("Keep today's figures", "signals forecasts record"),
+        (
+            "Backfill every week since January, as known then",
+            "signals forecasts record --since 2024-01-01",
+        ),
+    ),
+    "forecasts resolve": (
+        (
+            "Record that the ploy held from a date",
+            'signals forecasts resolve --hypothesis ploy --from 2024-06-01 --note "Talks broke off"',
+        ),
+    ),
+    "forecasts list": (("The forecasts and resolutions kept", "signals forecasts list"),),
+    "forecasts score": (("Brier scores and calibration", "signals forecasts score --bins 5"),),
     "catalogue": (("Check a catalogue", "signals catalogue validate my-catalogue.toml"),),
     "catalogue validate": (
         ("Check a catalogue before using it", "signals catalogue validate my-catalogue.toml"),
