@@ -39,6 +39,21 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("This week's report in the terminal", "signals report"),
         ("A week's brief to read or print", "signals report --week 2024-W25 -o brief.html"),
     ),
+    "check": (
+        ("What crossed a line since the last check", "signals check"),
+        (
+            "The same, sent where the settings say",
+            "signals check --notify --notify-config notify.toml",
+        ),
+    ),
+    "alerts": (("The alerts not yet acknowledged", "signals alerts list --open"),),
+    "alerts list": (
+        ("The alerts not yet acknowledged", "signals alerts list --open"),
+        ("Every alert since June", "signals alerts list --since 2024-06-01"),
+    ),
+    "alerts ack": (
+        ("Acknowledge an alert", 'signals alerts ack 3 --note "Desk briefed; watching the border"'),
+    ),
     "import": (
         ("Check a file first, then import it", "signals import events.csv --dry-run"),
         (
@@ -57,7 +72,10 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "events show": (("An event with its revisions", "signals events show 12"),),
     "events edit": (
-        ("A report now confirmed", "signals events edit 12 --status confirmed"),
+        (
+            "A report now confirmed, and why",
+            'signals events edit 12 --status confirmed --reason "Reuters confirmed it"',
+        ),
         ("Clear a variant given by mistake", "signals events edit 12 --variant ''"),
     ),
     "events retract": (
