@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := build/demo.db
 DEMO_AS_OF := 2024-06-20
 
-.PHONY: demo test test-all lint format bench docs picture clean
+.PHONY: demo test test-all test-lowest lint format bench docs picture clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,20 @@ test: $(VENV)/.installed-dev
 test-all: $(VENV)/.installed-dev
 	$(BIN)/pytest -q -n auto
 
+## test-lowest: the smoke tests through the CLI against the oldest dependencies pyproject.toml allows (.ci/lowest.txt)
+LOWEST := .venv-lowest
+SMOKE := tests/test_command_line.py tests/test_cli_errors.py tests/test_brief.py
+test-lowest: $(LOWEST)/.installed
+	$(LOWEST)/bin/pytest -q -p no:cacheprovider -m "not slow" $(SMOKE)
+
+$(LOWEST)/.installed: pyproject.toml .ci/lowest.txt
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST)/bin/pip install --quiet -c .ci/lowest.txt -e . pytest hypothesis
+	$(LOWEST)/bin/pip check
+	touch $@
+
 ## lint: ruff (check and format) and mypy (strict on the core)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check signals tests benchmarks
@@ -60,4 +74,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format signals tests benchmarks
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) build .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,6 @@ rationale. Reading a catalogue file is `signals.catalogue_loader`'s job."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from enum import StrEnum
@@ -323,11 +322,9 @@ class Catalogue(StrictModel):
         return found
 
     def suggest(self, indicator_id: str, limit: int = 3) -> list[str]:
-        ids = [i.id for i in self.indicators]
-        close = difflib.get_close_matches(indicator_id, ids, n=limit, cutoff=0.5)
-        if close:
-            return close
-        return [i for i in ids if indicator_id and indicator_id in i][:limit]
+        from signals.text import close_matches
+
+        return close_matches(indicator_id, [i.id for i in self.indicators], limit)
 
     def stages(self) -> list[int]:
         return sorted({i.stage for i in self.indicators if i.stage is not None})

@@ -25,8 +25,11 @@ class CatalogueError(SignalsError):
 
 class UnknownIndicatorError(SignalsError):
     def __init__(self, indicator_id: str, suggestions: list[str]) -> None:
-        hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"Unknown indicator '{indicator_id}'.{hint}")
+        if suggestions:
+            text = f"Unknown indicator '{indicator_id}'. Did you mean {', '.join(suggestions)}?"
+        else:
+            text = f"Unknown indicator '{indicator_id}': `signals indicators` lists them."
+        super().__init__(text)
         self.indicator_id = indicator_id
         self.suggestions = suggestions
 

@@ -29,13 +29,17 @@ def assert_data_error(result) -> str:
 
 
 def assert_usage_error(result) -> str:
-    """Exit 2 with click's usage box on stderr; returns stderr."""
+    """Exit 2 with one line on stderr, 'Error: ...', as a data error but for the code (no
+    usage lines, no box); returns stderr."""
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.output
     assert result.stdout == ""
-    assert result.stderr.startswith("Usage: signals")
-    assert "Try 'signals" in result.stderr
-    assert "Error" in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert lines[0].endswith((".", "?")), lines[0]
+    assert "Usage:" not in result.stderr
+    assert not set("╭╮╰╯│─") & set(result.stderr), result.stderr
     return result.stderr
 
 
@@ -133,7 +137,7 @@ def test_unknown_indicator_suggests_close_ids(signals, logged) -> None:
 
 def test_unknown_indicator_without_any_close_id(signals, logged) -> None:
     line = assert_data_error(signals("log", "zzzzzz", "Something happened"))
-    assert line == "Error: Unknown indicator 'zzzzzz'."
+    assert line == "Error: Unknown indicator 'zzzzzz': `signals indicators` lists them."
 
 
 # -- bad usage: exit 2 ---------------------------------------------------------------

@@ -66,7 +66,9 @@ def test_every_command_has_a_section_and_help_text():
 def test_every_option_that_help_prints_is_in_the_reference(path, signals):
     result = signals(*path[1:], "--help")
     assert result.exit_code == 0, result.stderr
-    shown = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-[a-z])\b", result.stdout))
+    # The options of the page's table; its examples may use any command's options.
+    table = result.stdout.partition("Examples:")[0]
+    shown = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*|-[a-z])\b", table))
     assert "--help" in shown
     body = section(current_reference(), " ".join(path))
     for option in shown:
@@ -78,13 +80,21 @@ def test_log_options_appear_with_their_defaults_and_env_vars():
     root = typer.main.get_command(app)
     log = root.get_command(root.context_class(root, info_name="signals"), "log")  # type: ignore[attr-defined]
     assert log is not None
-    names = [opt for param in log.params for opt in param.opts]
+    shown = [param for param in log.params if not param.hidden]
+    names = [
+        param.metavar if param.param_type_name == "argument" else opt
+        for param in shown
+        for opt in param.opts
+    ]
     assert {"--observed", "--reliability", "-r", "--credibility", "--status", "--tag"} <= set(names)
+    assert {"INDICATOR", "SUMMARY"} <= set(names)
     for name in names:
         assert f"`{name}`" in body
-    assert "| `--reliability`, `-r` | `<str>` | `F` |" in body
-    assert "| `--analyst` | `<str>` |  | `SIGNALS_ANALYST` |" in body
-    assert "`<reported\\|confirmed\\|refuted>` | `reported`" in body
+    assert "| `--reliability`, `-r` | `A-F` | `F` |" in body
+    assert "| `--analyst` | `TEXT` |  | `SIGNALS_ANALYST` |" in body
+    assert "`reported\\|confirmed\\|refuted` | `reported`" in body
+    assert "**Examples**" in body
+    assert "\nsignals log nuclear-threats " in body
 
 
 def small_app(command_help: str) -> typer.Typer:
@@ -115,7 +125,7 @@ def test_the_reference_follows_changed_help_texts():
     assert (
         "| `--retries`, `-n` | `<int range> [x>=0]` | `3` | `TOOL_RETRIES` | How often. |" in after
     )
-    assert "| `target` | `<str>` | yes | Where to send it. |" in after
+    assert "| `target` | yes | Where to send it. |" in after
     assert "| `--loud` | flag |  |  | Say \\<everything\\> \\| always. |" in after
     assert "```\ntool send [OPTIONS] {target}\n```" in after
     assert "## tool receive" in after and "Receive a thing." in after

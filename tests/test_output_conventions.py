@@ -330,6 +330,11 @@ def test_an_unexpected_error_with_debug_is_raised(signals, broken_scorer) -> Non
         signals("--debug", "status")
 
 
+def test_debug_after_the_command_is_debug(signals, broken_scorer) -> None:
+    with pytest.raises(RuntimeError, match="the scorer broke"):
+        signals("status", "--as-of", "2024-06-20", "--debug")
+
+
 def test_debug_prints_a_plain_traceback_in_a_real_process(tmp_path) -> None:
     """A standard traceback, without the local variables rich would show: notes are
     sensitive."""

@@ -28,6 +28,47 @@ from signals.cli.output import error, reader_gone, set_quiet
 class SignalsGroup(TyperGroup):
     """One exit point: core errors become one sentence and an exit code, never a traceback."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from signals.cli.conventions import prepare
+
+        prepare(self)
+
+    def get_params(self, ctx: Any) -> Any:
+        # Typer adds the completion options after the group is made.
+        from signals.cli.conventions import name_value
+
+        for param in self.params:
+            name_value(param)
+        return super().get_params(ctx)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Usage errors end as data errors do: one line, `Error: ...`, on stderr (exit 2),
+        rather than a usage line, a pointer to help and a box around the message."""
+        standalone_mode = kwargs.get("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        try:
+            outcome = super().main(*args, **kwargs)
+        except TyperException as problem:
+            if type(problem).__name__ == "NoArgsIsHelpError":
+                # `signals events` alone: the help is the answer, shown where errors go.
+                problem.show()  # type: ignore[attr-defined]
+            else:
+                from signals.cli.usage import sentence
+
+                error(sentence(problem))
+            code = problem.exit_code
+        except Abort:
+            # Typer's prompts end so on Ctrl-D; the command's own interrupts are said above.
+            error("aborted.")
+            code = 1
+        else:
+            # Without standalone mode an exit comes back as its code, a command's end as None.
+            code = outcome if isinstance(outcome, int) else 0
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
     def invoke(self, ctx: Any) -> Any:
         from signals.errors import CatalogueError, SignalsError
 
@@ -71,7 +112,9 @@ app = typer.Typer(
     cls=SignalsGroup,
     name="signals",
     help="Track indicators and warnings: log graded observations against a catalogue and see"
-    " how far the signals of genuine intent have progressed.",
+    " how far the signals of genuine intent have progressed.\n\n"
+    "--db, --catalogue, -q and --debug go before or after the command: `signals -q log ...`"
+    " and `signals log ... -q` are the same.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,

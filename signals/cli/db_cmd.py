@@ -83,7 +83,9 @@ def check(
 @group.command("backup")
 def backup(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Where to write the backup.", dir_okay=False)],
+    path: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Where to write the backup.", dir_okay=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     as_json: JsonOption = False,
 ) -> None:

@@ -290,7 +290,13 @@ def edit_event(
     ctx: typer.Context,
     event_id: CurrentEventId,
     indicator: Annotated[
-        str | None, typer.Option(help="The indicator id.", autocompletion=indicator_ids)
+        str | None,
+        typer.Option(
+            "--indicator",
+            metavar="INDICATOR",
+            help="The indicator id.",
+            autocompletion=indicator_ids,
+        ),
     ] = None,
     summary: Annotated[str | None, typer.Option(help="What happened.")] = None,
     observed: ObservedOption = None,

@@ -88,7 +88,10 @@ PriorOption = Annotated[
 IndicatorFilterOption = Annotated[
     str | None,
     typer.Option(
-        "--indicator", help="Only events of this indicator.", autocompletion=indicator_ids
+        "--indicator",
+        metavar="INDICATOR",
+        help="Only events of this indicator.",
+        autocompletion=indicator_ids,
     ),
 ]
 SinceOption = Annotated[
@@ -132,6 +135,7 @@ ReliabilityOption = Annotated[
     typer.Option(
         "--reliability",
         "-r",
+        metavar="A-F",
         help="Source reliability, A (completely reliable) to F (cannot be judged).",
     ),
 ]
@@ -140,6 +144,7 @@ CredibilityOption = Annotated[
     typer.Option(
         "--credibility",
         "-c",
+        metavar="1-6",
         help="Information credibility, 1 (confirmed) to 6 (cannot be judged).",
     ),
 ]

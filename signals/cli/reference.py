@@ -56,8 +56,8 @@ def _command_section(command: Any, ctx: Any) -> list[str]:
     arguments = [p for p in params if p.param_type_name == "argument"]
     options = [p for p in params if p.param_type_name == "option"]
     if arguments:
-        lines += ["", "**Arguments**", "", "| argument | type | required | description |"]
-        lines.append("|---|---|---|---|")
+        lines += ["", "**Arguments**", "", "| argument | required | description |"]
+        lines.append("|---|---|---|")
         lines += [_argument_row(p, ctx) for p in arguments]
     if options:
         lines += ["", "**Options**", "", "| option | type | default | env var | description |"]
@@ -71,22 +71,34 @@ def _command_section(command: Any, ctx: Any) -> list[str]:
                 path = f"{ctx.command_path} {sub_name}"
                 summary = _escape(_first_paragraph(sub.short_help or sub.help))
                 lines.append(f"| [`{sub_name}`](#{_anchor(path)}) | {summary} |")
+    if command.epilog:
+        lines += ["", "**Examples**", "", "```sh", *_examples(command.epilog), "```"]
+    return lines
+
+
+def _examples(epilog: str) -> list[str]:
+    """The help page's examples as a shell session: what each does, as a comment."""
+    lines = []
+    for line in epilog.splitlines()[1:]:
+        text = line.strip()
+        lines.append(text[2:] if text.startswith("$ ") else f"# {text.rstrip(':')}")
     return lines
 
 
 def _argument_row(param: Any, ctx: Any) -> str:
+    # Its name is its value's: ID, FILE, INDICATOR, as the usage line shows it.
     name = param.metavar or param.name
     if param.nargs != 1:
         name += "..."
     required = "yes" if param.required else "no"
-    return f"| {_code(name)} | {_code(_type(param, ctx))} | {required} | {_help(param)} |"
+    return f"| {_code(name)} | {required} | {_help(param)} |"
 
 
 def _option_row(param: Any, ctx: Any) -> str:
     names = ", ".join(
         _code(opt) for opt in [*_ordered(param.opts), *_ordered(param.secondary_opts)]
     )
-    # A flag takes no value: its `<bool>` in the help panel says only that it is on or off.
+    # A flag takes no value: it is on or off.
     value_type = "flag" if param.is_flag else _code(_type(param, ctx))
     default = "*required*" if param.required else _code(_default(param, ctx))
     envvar = _code(_envvar(param))

@@ -17,7 +17,7 @@ from signals.cli.options import (
     UntilOption,
     output_file,
 )
-from signals.cli.output import is_quiet, message, print_json, set_quiet
+from signals.cli.output import is_quiet, message, print_json
 
 if TYPE_CHECKING:
     from signals.importer import ImportReport
@@ -69,9 +69,6 @@ def import_command(
     encoding: Annotated[
         str | None, typer.Option(help="The file's encoding if it is not UTF-8, e.g. cp1252.")
     ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print only errors (same as signals -q).")
-    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import events from CSV, or from an export in JSON or NDJSON: all rows or none, and
@@ -79,8 +76,6 @@ def import_command(
     from signals.cli.importing import run_import
     from signals.importer import ImportAborted
 
-    if quiet:
-        set_quiet(True)
     current = session(ctx)
     try:
         report = run_import(
