@@ -4,7 +4,8 @@ on given days, taken from the kept totals rather than by visiting every event.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from signals.events import EVENT_FIELDS, Event
 from signals.evidence import Evidence, EvidenceClass, Linked
@@ -202,19 +203,8 @@ class EvidenceReads(StoreBase):
         # is open-ended): how many events count, and the freshest of them. The freshest is
         # the greatest (date, id), taken as the greatest of one sortable text of both.
         bounds = [day.isoformat() for day in ordered]
-        whens = " ".join(f"WHEN observed_at <= ? THEN {k}" for k in range(1, len(bounds)))
-        bucket = f"CASE {whens} ELSE {len(bounds)} END" if whens else str(len(bounds))
         periods: dict[tuple[str, str, str, str, str], dict[int, tuple[int, str]]] = {}
-        for row in self._connection.execute(
-            # The upper bound holds for every date; with it the planner sees a bounded range
-            # and skip-scans the evidence index instead of reading all of it (measured).
-            f"SELECT {CLASS_COLUMNS}, {bucket}, count(*),"
-            f" max(observed_at || ' ' || substr('00000000000' || id, -12)) FROM events"
-            f" WHERE observed_at > ? AND observed_at <= '9999-12-31'"
-            f" AND id NOT IN (SELECT event_id FROM retractions)"
-            f" GROUP BY {CLASS_COLUMNS}, 6",
-            (*bounds[1:], bounds[0]),
-        ):
+        for row in self._later_periods(bounds):
             periods.setdefault(row[:5], {})[row[5]] = (row[6], row[7])
         # The freshest of each class by the first day: one step down the evidence index.
         freshest = {
@@ -253,6 +243,26 @@ class EvidenceReads(StoreBase):
                     )
                 )
         return found
+
+    def _later_periods(self, bounds: list[str]) -> Iterable[tuple[Any, ...]]:
+        """Per class and period after the first day, how many events count and the freshest
+        of them: none to read when nothing was observed after it (a status of today), which
+        the newest observation, one step to the end of the observed index, tells."""
+        (newest,) = self._connection.execute("SELECT max(observed_at) FROM events").fetchone()
+        if newest is None or newest <= bounds[0]:
+            return []
+        whens = " ".join(f"WHEN observed_at <= ? THEN {k}" for k in range(1, len(bounds)))
+        bucket = f"CASE {whens} ELSE {len(bounds)} END" if whens else str(len(bounds))
+        return self._connection.execute(
+            # The upper bound holds for every date; with it the planner sees a bounded range
+            # and skip-scans the evidence index instead of reading all of it (measured).
+            f"SELECT {CLASS_COLUMNS}, {bucket}, count(*),"
+            f" max(observed_at || ' ' || substr('00000000000' || id, -12)) FROM events"
+            f" WHERE observed_at > ? AND observed_at <= '9999-12-31'"
+            f" AND id NOT IN (SELECT event_id FROM retractions)"
+            f" GROUP BY {CLASS_COLUMNS}, 6",
+            (*bounds[1:], bounds[0]),
+        )
 
     def events_of_week(
         self, first: dt.date, last: dt.date, *, known_by: str | None = None, late: bool = False
