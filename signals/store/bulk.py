@@ -16,9 +16,10 @@ from typing import Any
 
 from signals.errors import SignalsError
 from signals.events import PLAIN_ORDER
+from signals.identity import SAME_CONTENT, ContentKey, content_key, teach_same_content
 from signals.store.catalogues import remember_catalogue
 from signals.store.checks import refresh_statistics
-from signals.store.events import CONTENT_COLUMNS, ending_problem
+from signals.store.events import CONTENT_COLUMNS, IDENTIFYING_COLUMNS, ending_problem
 from signals.store.opening import StoreBase
 from signals.store.totals import count_in_totals
 
@@ -40,7 +41,10 @@ class EarlierRevisions:
     an event already on record, as it stood before an analyst corrected it."""
 
     external_ids: frozenset[str]
-    fingerprints: frozenset[str]  # of revisions without an external id
+    # Of revisions without an external id: their fingerprints, to rule most rows out at
+    # once, and their content, which decides.
+    fingerprints: frozenset[int]
+    contents: frozenset[ContentKey]
 
     def describe(self, row: tuple[Any, ...]) -> bool:
         """Whether a row (values in `PLAIN_ORDER` or `CONTENT_COLUMNS` order, which
@@ -48,7 +52,7 @@ class EarlierRevisions:
         external_id = row[_EXTERNAL_ID]
         if external_id is not None:
             return external_id in self.external_ids
-        return row[_FINGERPRINT] in self.fingerprints
+        return row[_FINGERPRINT] in self.fingerprints and content_key(*row[:5]) in self.contents
 
 
 _EXTERNAL_ID = PLAIN_ORDER.index("external_id")
@@ -57,12 +61,23 @@ _ENDS = CONTENT_COLUMNS.index("ends")
 _INDICATOR = PLAIN_ORDER.index("indicator")
 _OBSERVED = PLAIN_ORDER.index("observed_at")
 _STAMPS = ("logged_at", "revision", "revised_at")
+# The columns that identify an event without an external id come first in a row.
+_CONTENT = IDENTIFYING_COLUMNS
+assert PLAIN_ORDER[: len(_CONTENT)] == _CONTENT
 
 
 def _insert_sql(columns: Sequence[str]) -> str:
+    """A row inserted unless it is on record: by its external id (the unique index skips
+    it), or else by its content, which is compared wherever the fingerprint matches, so
+    that two observations whose fingerprints collide are both kept."""
     names = (*columns, *_STAMPS)
+    slot = {name: f"?{number}" for number, name in enumerate(names, start=1)}
+    given = ", ".join(slot[name] for name in _CONTENT)
     return (
-        f"INSERT INTO events ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        f"INSERT INTO events ({', '.join(names)}) SELECT {', '.join(slot.values())}"
+        f" WHERE {slot['external_id']} IS NOT NULL OR NOT EXISTS (SELECT 1 FROM events"
+        f" WHERE fingerprint = {slot['fingerprint']} AND external_id IS NULL"
+        f" AND {SAME_CONTENT}({', '.join(_CONTENT)}, {given}))"
         " ON CONFLICT DO NOTHING"
     )
 
@@ -89,6 +104,7 @@ class BulkImport:
         rollback: bool,
     ) -> None:
         self._connection = connection
+        teach_same_content(connection)
         self._stamp = stamp
         self._catalogue = catalogue
         self._rollback = rollback
@@ -195,17 +211,19 @@ def _earlier_revisions(connection: sqlite3.Connection) -> EarlierRevisions | Non
     """The keys of every earlier revision, read once for a write (revisions are few);
     None when no event was ever corrected."""
     external_ids: set[str] = set()
-    fingerprints: set[str] = set()
-    for external_id, fingerprint in connection.execute(
-        "SELECT external_id, fingerprint FROM event_revisions"
+    fingerprints: set[int] = set()
+    contents: set[ContentKey] = set()
+    for external_id, fingerprint, *content in connection.execute(
+        f"SELECT external_id, fingerprint, {', '.join(_CONTENT)} FROM event_revisions"
     ):
         if external_id is None:
             fingerprints.add(fingerprint)
+            contents.add(content_key(*content))
         else:
             external_ids.add(external_id)
-    if not external_ids and not fingerprints:
+    if not external_ids and not contents:
         return None
-    return EarlierRevisions(frozenset(external_ids), frozenset(fingerprints))
+    return EarlierRevisions(frozenset(external_ids), frozenset(fingerprints), frozenset(contents))
 
 
 def _defer_indexes(connection: sqlite3.Connection) -> list[str]:
