@@ -16,7 +16,7 @@ from typing import Any
 
 from signals.errors import SignalsError
 from signals.events import PLAIN_ORDER
-from signals.identity import SAME_CONTENT, ContentKey, content_key, teach_same_content
+from signals.identity import ContentKey, content_key
 from signals.store.catalogues import remember_catalogue
 from signals.store.checks import refresh_statistics
 from signals.store.events import CONTENT_COLUMNS, IDENTIFYING_COLUMNS, ending_problem
@@ -67,19 +67,19 @@ assert PLAIN_ORDER[: len(_CONTENT)] == _CONTENT
 
 
 def _insert_sql(columns: Sequence[str]) -> str:
-    """A row inserted unless it is on record: by its external id (the unique index skips
-    it), or else by its content, which is compared wherever the fingerprint matches, so
-    that two observations whose fingerprints collide are both kept."""
     names = (*columns, *_STAMPS)
-    slot = {name: f"?{number}" for number, name in enumerate(names, start=1)}
-    given = ", ".join(slot[name] for name in _CONTENT)
     return (
-        f"INSERT INTO events ({', '.join(names)}) SELECT {', '.join(slot.values())}"
-        f" WHERE {slot['external_id']} IS NOT NULL OR NOT EXISTS (SELECT 1 FROM events"
-        f" WHERE fingerprint = {slot['fingerprint']} AND external_id IS NULL"
-        f" AND {SAME_CONTENT}({', '.join(_CONTENT)}, {given}))"
+        f"INSERT INTO events ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         " ON CONFLICT DO NOTHING"
     )
+
+
+# Fingerprints looked up per statement, within SQLite's oldest limit of host parameters.
+LOOKUP_CHUNK = 500
+_STORED_CONTENT = (
+    f"SELECT fingerprint, {', '.join(_CONTENT)} FROM events"
+    " WHERE fingerprint IN ({}) AND external_id IS NULL"
+)
 
 
 # An ordinary row names only the columns every event has; the rest keep their defaults.
@@ -104,7 +104,6 @@ class BulkImport:
         rollback: bool,
     ) -> None:
         self._connection = connection
-        teach_same_content(connection)
         self._stamp = stamp
         self._catalogue = catalogue
         self._rollback = rollback
@@ -166,9 +165,11 @@ class BulkImport:
 
     def _insert_run(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> int:
         now, earlier = self._stamp, self._earlier
+        if earlier is not None:
+            rows = [row for row in rows if not earlier.describe(row)]
+        # A row with an external id is skipped by its unique index, one without by content.
         cursor = self._connection.executemany(
-            sql,
-            [(*row, now, 1, now) for row in rows if earlier is None or not earlier.describe(row)],
+            sql, [(*row, now, 1, now) for row in _new_content(self._connection, rows)]
         )
         # The rows this statement inserted (total_changes would count triggers' changes too).
         inserted = cursor.rowcount
@@ -205,6 +206,39 @@ class Bulk(StoreBase):
             yield bulk
             if not bulk.finished:
                 raise RuntimeError("a bulk import ended without finish()")
+
+
+def _new_content(
+    connection: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]
+) -> Sequence[tuple[Any, ...]]:
+    """The rows without the ones whose content is on record or earlier among them (rows
+    with an external id are all kept). The events that share a fingerprint with a row are
+    read in one statement per chunk, and their content compared with the row's: a
+    fingerprint alone never makes a duplicate. Most rows of most imports are new, so a
+    batch whose fingerprints are all unseen is passed on as it came."""
+    anonymous = [row[_FINGERPRINT] for row in rows if row[_EXTERNAL_ID] is None]
+    if not anonymous:
+        return rows
+    fingerprints = list(set(anonymous))
+    stored: dict[int, set[ContentKey]] = {}
+    for start in range(0, len(fingerprints), LOOKUP_CHUNK):
+        chunk = fingerprints[start : start + LOOKUP_CHUNK]
+        for fingerprint, *content in connection.execute(
+            _STORED_CONTENT.format(", ".join("?" * len(chunk))), chunk
+        ):
+            stored.setdefault(fingerprint, set()).add(content_key(*content))
+    if not stored and len(fingerprints) == len(anonymous):
+        return rows
+    kept = []
+    for row in rows:
+        if row[_EXTERNAL_ID] is None:
+            seen = stored.setdefault(row[_FINGERPRINT], set())
+            key = content_key(*row[:5])
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(row)
+    return kept
 
 
 def _earlier_revisions(connection: sqlite3.Connection) -> EarlierRevisions | None:
