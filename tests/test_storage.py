@@ -405,3 +405,29 @@ def test_a_database_before_compact_storage_migrates_without_loss(signals, tmp_pa
     result = signals("--db", str(old), "import", str(DEMO_CSV))
     assert result.stderr.startswith("inserted 0,")
     assert signals("--db", str(old), "db", "check").exit_code == 0
+
+
+# -- the benchmark's GDELT rows ---------------------------------------------------------------
+
+
+def test_the_benchmark_gdelt_rows_are_raw_exports_mostly_not_tracked(
+    signals, tmp_path: Path
+) -> None:
+    """The rows `make bench` imports with --map gdelt: the raw layout, an event id each, and
+    the bundled sample's share of tracked events, every one of them new."""
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("benchmark_generate", path)
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    lines = list(generate.gdelt_lines(600))
+    assert {len(line.rstrip("\n").split("\t")) for line in lines} == {61}
+    assert len({line.split("\t", 1)[0] for line in lines}) == 600
+    export = tmp_path / "events.export.CSV"
+    export.write_text("".join(lines), encoding="utf-8")
+    result = signals("import", str(export), "--map", "gdelt")
+    assert result.stderr == "inserted 12, duplicates 0, rejected 0, not tracked 588\n"
+    result = signals("import", str(export), "--map", "gdelt")
+    assert result.stderr == "inserted 0, duplicates 12, rejected 0, not tracked 588\n"
