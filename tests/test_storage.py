@@ -431,3 +431,35 @@ def test_the_benchmark_gdelt_rows_are_raw_exports_mostly_not_tracked(
     assert result.stderr == "inserted 12, duplicates 0, rejected 0, not tracked 588\n"
     result = signals("import", str(export), "--map", "gdelt")
     assert result.stderr == "inserted 0, duplicates 12, rejected 0, not tracked 588\n"
+
+
+def test_a_large_import_sets_aside_every_index_but_those_deduplication_reads(
+    signals, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once an import outgrows the table it builds every other index of events at its end,
+    and still finds the duplicates that come after that point, by content and by id."""
+    import signals.importer as importer_module
+    import signals.store.bulk as bulk_module
+
+    monkeypatch.setattr(importer_module, "BATCH_SIZE", 2)
+    monkeypatch.setattr(bulk_module, "DEFER_INDEXES_AFTER", 2)
+    rebuilt: list[str] = []
+    rebuild = bulk_module._rebuild_indexes
+
+    def watched(connection: sqlite3.Connection, definitions: list[str]) -> None:
+        rebuilt.extend(definitions)
+        rebuild(connection, definitions)
+
+    monkeypatch.setattr(bulk_module, "_rebuild_indexes", watched)
+    rows = list(_synthetic_rows(8))
+    result = signals("import", str(write(tmp_path / "rows.csv", [*rows, *rows[:3], rows[6]])))
+    assert result.stderr == "inserted 8, duplicates 4, rejected 0\n"
+    names = {re.sub(r"CREATE INDEX (\w+) .*", r"\1", sql) for sql in rebuilt}
+    assert names == {
+        "events_evidence",
+        "events_observed",
+        "events_logged",
+        "events_linked",
+        "events_ends",
+    }
+    assert signals("db", "check").exit_code == 0
