@@ -303,32 +303,21 @@ def m007_readings(db: Database) -> None:
     db.execute("ANALYZE")
 
 
-# The duplicate check's index: a 64-bit integer per event without an external id. Not
-# unique, because a hash can collide: the store compares the content on every hit.
-FINGERPRINT_INDEX = (
-    "CREATE INDEX events_fingerprint ON events (fingerprint) WHERE external_id IS NULL"
-)
-
-
 def m011_compact_storage(db: Database) -> None:
     """The content fingerprint as a 64-bit integer (see `signals.identity`) instead of 32
-    hex characters, in events and in their revisions: a million events take 40 MB less,
-    and the duplicate check walks an index of integers. The index is no longer unique;
-    deduplication stays exact because the store compares the content of every event the
-    fingerprint finds.
-
-    A column's type is changed by rebuilding its table (SQLite's documented procedure, as
-    m003); each table is rebuilt from its own definition with only that column changed,
-    and its indexes and triggers are made again as they were, so the columns other
-    migrations added come through. Every fingerprint is computed afresh from the content
-    it stands for. The caller runs it with foreign keys off and checks them after."""
+    hex characters, in events and their revisions: a million events take 40 MB less. Its
+    index is no longer unique, since a hash can collide: the store compares the content of
+    every event a fingerprint finds. A column's type is changed by rebuilding its table
+    (as m003) from its own definition, so columns other migrations added come through,
+    with its indexes and triggers made again; every fingerprint is computed afresh from
+    its content. The caller runs it with foreign keys off and checks them after."""
     from signals.identity import fingerprint
 
     db.conn.create_function("signals_fingerprint", 5, fingerprint, deterministic=True)
     for table in ("events", "event_revisions"):
         _rebuild_with_integer_fingerprint(db, table)
     db.execute("DROP INDEX events_fingerprint")
-    db.execute(FINGERPRINT_INDEX)
+    db.execute("CREATE INDEX events_fingerprint ON events (fingerprint) WHERE external_id IS NULL")
     db.execute("ANALYZE")
 
 
@@ -337,35 +326,24 @@ def _rebuild_with_integer_fingerprint(db: Database, table: str) -> None:
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
     ).fetchone()
     head = definition.index("(")
-    assert definition[:head].split()[-1].strip('"') == table, definition
     assert definition.count("fingerprint TEXT NOT NULL") == 1, definition
-    rebuilt = f"{table}_rebuilt"
-    db.execute(
-        f"CREATE TABLE {rebuilt} "
-        + definition[head:].replace("fingerprint TEXT NOT NULL", "fingerprint INTEGER NOT NULL")
+    typed = definition[head:].replace("fingerprint TEXT NOT NULL", "fingerprint INTEGER NOT NULL")
+    db.execute(f"CREATE TABLE {table}_rebuilt {typed}")
+    dependents = db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')"
+        " AND sql IS NOT NULL ORDER BY type, rowid",
+        (table,),
+    ).fetchall()
+    columns = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+    values = columns.replace(
+        "fingerprint", "signals_fingerprint(indicator, summary, observed_at, source, url)"
     )
-    dependents = [
-        sql
-        for (sql,) in db.execute(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')"
-            " AND sql IS NOT NULL ORDER BY type, rowid",
-            (table,),
-        )
-    ]
-    columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-    values = [
-        "signals_fingerprint(indicator, summary, observed_at, source, url)"
-        if column == "fingerprint"
-        else column
-        for column in columns
-    ]
     db.execute(
-        f"INSERT INTO {rebuilt} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {table}"
-        " ORDER BY rowid"
+        f"INSERT INTO {table}_rebuilt ({columns}) SELECT {values} FROM {table} ORDER BY rowid"
     )
     db.execute(f"DROP TABLE {table}")
-    db.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
-    for sql in dependents:
+    db.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+    for (sql,) in dependents:
         db.execute(sql)
 
 
