@@ -43,8 +43,9 @@ def write(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path
 
 
 def outcome(result: Any) -> str:
-    """An import's last line: what it inserted and skipped (a first use says more before)."""
-    return str(result.stderr).splitlines()[-1]
+    """An import's line of what it inserted and skipped (a first use says more besides)."""
+    lines = str(result.stderr).splitlines()
+    return next(line for line in lines if line.startswith("inserted "))
 
 
 def collide_every_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
