@@ -1,6 +1,9 @@
-"""Write N realistic synthetic events as CSV, with every column `signals import` reads.
+"""Write N realistic synthetic events as CSV, with every column `signals import` reads; or,
+with --gdelt, N rows of a raw GDELT 2.0 export, most of them about actors signals does not
+track.
 
 python benchmarks/generate.py 1000000 events.csv
+python benchmarks/generate.py --gdelt 1000000 events.export.CSV
 """
 
 from __future__ import annotations
@@ -122,7 +125,27 @@ def rows(count: int, seed: int = 7):  # type: ignore[no-untyped-def]
         )
 
 
+# Real GDELT 2.0 events in the raw export layout (61 tab-separated columns, no header), from
+# the sample file of the open-source gdeltPyR project: 300 rows, 6 of which the GDELT
+# mapping tracks (a Russian actor and a CAMEO code the catalogue follows).
+GDELT_SAMPLE = Path(__file__).resolve().parent / "data" / "gdelt-sample.export.CSV"
+GDELT_FIRST_ID = 900_000_000
+
+
+def gdelt_lines(count: int):  # type: ignore[no-untyped-def]
+    """The sample's rows over and over, each with an event id of its own, as a day of
+    exports repeats the same kinds of events about other actors."""
+    sample = [line.rstrip("\n").split("\t", 1)[1] for line in GDELT_SAMPLE.open(encoding="utf-8")]
+    for n in range(count):
+        yield f"{GDELT_FIRST_ID + n}\t{sample[n % len(sample)]}\n"
+
+
 def main() -> None:
+    if sys.argv[1] == "--gdelt":
+        count, target = int(sys.argv[2]), Path(sys.argv[3])
+        with target.open("w", encoding="utf-8", newline="") as out:
+            out.writelines(gdelt_lines(count))
+        return
     count, target = int(sys.argv[1]), Path(sys.argv[2])
     with target.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)

@@ -3,8 +3,9 @@
     python benchmarks/run.py [--rows 1000000] [--repeat 5] [--workdir build/bench]
 
 Every figure is a ratio against something measured on the same machine minutes apart:
-SQLite's own `.import`, a bare Python csv + executemany loop, a bare Typer app with as
-many commands as signals, and `python -c pass`. Machines are noisy; ratios travel.
+SQLite's own `.import` (into a plain table, and into signals' own schema with its indexes,
+of the rows signals stored), a bare Python csv + executemany loop, a bare Typer app with
+as many commands as signals, and `python -c pass`. Machines are noisy; ratios travel.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+GDELT_COLUMNS = 61  # of a raw GDELT 2.0 export
 PYTHON = sys.executable
 
 
@@ -52,14 +54,76 @@ def fresh(path: Path) -> Path:
     return path
 
 
-def sqlite_import(csv_path: Path, db: Path) -> float:
+def sqlite_shell() -> str:
     sqlite = shutil.which("sqlite3")
     if sqlite is None:
         raise SystemExit(
             "The sqlite3 command-line shell is needed (Debian: apt-get install sqlite3)."
         )
+    return sqlite
+
+
+def sqlite_import(csv_path: Path, db: Path, mode: str = "csv", columns: int = 0) -> float:
+    """`.import` into a plain table: named by the file's header row, or, for a file without
+    one, of `columns` columns made beforehand."""
     fresh(db)
-    return timed([sqlite, str(db), ".mode csv", f".import {csv_path} events"])
+    if columns:
+        connection = sqlite3.connect(db)
+        names = ", ".join(f"c{number}" for number in range(columns))
+        connection.execute(f"CREATE TABLE events ({names})")
+        connection.close()
+    return timed([sqlite_shell(), str(db), f".mode {mode}", f".import {csv_path} events"])
+
+
+# `.import` reads an empty cell as '' and cannot write NULL: a view whose trigger turns the
+# empty cells of columns that may be NULL into NULL lets it fill signals' table as signals
+# does (otherwise every event without an external id would collide in its unique index).
+NULLABLE = {"source", "url", "location", "analyst", "tags", "notes", "external_id", "ends"}
+NULLABLE |= {"observation", "alternative"}
+
+
+def stored_rows(signals_db: Path, target: Path) -> list[str]:
+    """The events signals stored, as CSV with a header, and their columns."""
+    connection = sqlite3.connect(signals_db)
+    try:
+        cursor = connection.execute("SELECT * FROM events ORDER BY id")
+        columns = [column[0] for column in cursor.description]
+        with target.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            writer.writerows(cursor)
+    finally:
+        connection.close()
+    return columns
+
+
+def same_schema_import(stored: Path, columns: list[str], db: Path, signals_bin: list[str]) -> float:
+    """`.import` of the rows signals stored into a new database made by signals (the same
+    tables, indexes and triggers), with the page cache and sync setting of a signals import;
+    only the import is timed."""
+    fresh(db)
+    subprocess.run([*signals_bin, "--db", str(db), "init"], check=True, capture_output=True)
+    values = ", ".join(
+        f"nullif(new.{column}, '')" if column in NULLABLE else f"new.{column}" for column in columns
+    )
+    setup = [
+        "CREATE TEMP VIEW events_in AS SELECT * FROM main.events",
+        f"CREATE TEMP TRIGGER events_in_row INSTEAD OF INSERT ON events_in BEGIN"
+        f" INSERT INTO events ({', '.join(columns)}) VALUES ({values}); END",
+    ]
+    from signals.store.opening import BULK_CACHE_KIB
+
+    return timed(
+        [
+            sqlite_shell(),
+            str(db),
+            "PRAGMA synchronous = NORMAL",
+            f"PRAGMA cache_size = -{BULK_CACHE_KIB}",
+            *setup,
+            ".mode csv",
+            f".import --skip 1 {stored} events_in",
+        ]
+    )
 
 
 BARE_LOOP = """
@@ -104,14 +168,17 @@ finally:
 """
 
 
-def signals_import(csv_path: Path, db: Path, workdir: Path) -> tuple[float, float, float]:
+def signals_import(
+    csv_path: Path, db: Path, workdir: Path, *options: str
+) -> tuple[float, float, float]:
     """Wall time and the peak memory (MB) of the writing and the reading process of
     `signals import` into a new database."""
     fresh(db)
     peak_file = workdir / "peak.txt"
     env = {**os.environ, "SIGNALS_DB": str(db)}
     seconds = timed(
-        [PYTHON, "-c", PEAK.format(out=str(peak_file)), "import", str(csv_path), "-q"], env=env
+        [PYTHON, "-c", PEAK.format(out=str(peak_file)), "import", str(csv_path), "-q", *options],
+        env=env,
     )
     writer, reader = (int(kib) / 1024 for kib in peak_file.read_text().split())
     return seconds, writer, reader
@@ -151,6 +218,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--import-repeat", type=int, default=3)
+    parser.add_argument("--gdelt-rows", type=int, help="(default: as many as --rows)")
     parser.add_argument("--workdir", type=Path, default=Path("build/bench"))
     options = parser.parse_args()
     workdir = options.workdir.resolve()
@@ -166,6 +234,11 @@ def main() -> None:
     size_mb = csv_path.stat().st_size / 1e6
     results: dict[str, float] = {}
 
+    signals_bin = (
+        [str(Path(PYTHON).with_name("signals"))]
+        if Path(PYTHON).with_name("signals").exists()
+        else [PYTHON, "-m", "signals"]
+    )
     print("importing …", file=sys.stderr)
     imports = options.import_repeat
     results["sqlite3 .import"] = median_of(
@@ -179,6 +252,34 @@ def main() -> None:
     results["signals import"] = statistics.median(run[0] for run in runs)
     writer_mb = max(run[1] for run in runs)
     reader_mb = max(run[2] for run in runs)
+    stored = workdir / f"stored-{rows}.csv"
+    columns = stored_rows(signals_db, stored)
+    results["sqlite3 .import, same schema"] = median_of(
+        imports, lambda: same_schema_import(stored, columns, workdir / "same.db", signals_bin)
+    )
+
+    print("importing GDELT …", file=sys.stderr)
+    gdelt_rows = options.gdelt_rows or rows
+    gdelt_path = workdir / f"gdelt-{gdelt_rows}.export.CSV"
+    if not gdelt_path.exists():
+        subprocess.run(
+            [PYTHON, str(HERE / "generate.py"), "--gdelt", str(gdelt_rows), str(gdelt_path)],
+            check=True,
+        )
+    gdelt_mb = gdelt_path.stat().st_size / 1e6
+    results["sqlite3 .import, GDELT"] = median_of(
+        imports,
+        lambda: sqlite_import(
+            gdelt_path, workdir / "gdelt-plain.db", mode="tabs", columns=GDELT_COLUMNS
+        ),
+    )
+    gdelt_runs = [
+        signals_import(gdelt_path, workdir / "gdelt.db", workdir, "--map", "gdelt")
+        for _ in range(imports)
+    ]
+    results["signals import --map gdelt"] = statistics.median(run[0] for run in gdelt_runs)
+    gdelt_writer_mb = max(run[1] for run in gdelt_runs)
+    gdelt_reader_mb = max(run[2] for run in gdelt_runs)
 
     print("starting up …", file=sys.stderr)
     # An installed package has its bytecode compiled; a checkout may not (or may be
@@ -197,11 +298,6 @@ def main() -> None:
         subprocess.run(
             [PYTHON, "-m", "signals", "init"], env=database, check=True, capture_output=True
         )
-    signals_bin = (
-        [str(Path(PYTHON).with_name("signals"))]
-        if Path(PYTHON).with_name("signals").exists()
-        else [PYTHON, "-m", "signals"]
-    )
     # Start-ups and scores are taken in turns, so that a busy moment of the machine falls
     # on all of them alike rather than on one, and their ratios hold.
     counter = iter(range(10**6))
@@ -240,24 +336,55 @@ def main() -> None:
 
     rate = {
         name: rows / results[name]
-        for name in ("sqlite3 .import", "python csv + executemany", "signals import")
+        for name in (
+            "sqlite3 .import",
+            "sqlite3 .import, same schema",
+            "python csv + executemany",
+            "signals import",
+        )
     }
+    gdelt_rate = {
+        name: gdelt_rows / results[name]
+        for name in ("sqlite3 .import, GDELT", "signals import --map gdelt")
+    }
+    plain = rate["sqlite3 .import"]
     table = [
-        ("import: sqlite3 .import", f"{rate['sqlite3 .import']:,.0f} rows/s", "1.00"),
+        ("import: sqlite3 .import (plain table)", f"{plain:,.0f} rows/s", "1.00"),
+        (
+            "import: sqlite3 .import, signals' schema",
+            f"{rate['sqlite3 .import, same schema']:,.0f} rows/s",
+            f"{rate['sqlite3 .import, same schema'] / plain:.2f}",
+        ),
         (
             "import: python csv + executemany",
             f"{rate['python csv + executemany']:,.0f} rows/s",
-            f"{rate['python csv + executemany'] / rate['sqlite3 .import']:.2f}",
+            f"{rate['python csv + executemany'] / plain:.2f}",
         ),
         (
             "import: signals (validated, deduplicated)",
             f"{rate['signals import']:,.0f} rows/s",
-            f"{rate['signals import'] / rate['sqlite3 .import']:.2f}",
+            f"{rate['signals import'] / plain:.2f}; "
+            f"{rate['signals import'] / rate['sqlite3 .import, same schema']:.2f} × same schema",
         ),
         (
             "import: signals peak memory",
             f"{writer_mb + reader_mb:,.0f} MB",
             f"writer {writer_mb:,.0f} + reader {reader_mb:,.0f}",
+        ),
+        (
+            f"GDELT: sqlite3 .import ({gdelt_rows:,} raw rows)",
+            f"{gdelt_rate['sqlite3 .import, GDELT']:,.0f} rows/s",
+            "1.00",
+        ),
+        (
+            "GDELT: signals import --map gdelt",
+            f"{gdelt_rate['signals import --map gdelt']:,.0f} rows/s",
+            f"{gdelt_rate['signals import --map gdelt'] / gdelt_rate['sqlite3 .import, GDELT']:.2f}",
+        ),
+        (
+            "GDELT: signals peak memory",
+            f"{gdelt_writer_mb + gdelt_reader_mb:,.0f} MB",
+            f"writer {gdelt_writer_mb:,.0f} + reader {gdelt_reader_mb:,.0f}",
         ),
         (
             "status --json on the imported DB",
@@ -297,7 +424,8 @@ def main() -> None:
         ),
     ]
     print(
-        f"\nsignals benchmarks — {rows:,} events, {size_mb:,.0f} MB CSV; {platform.machine()},"
+        f"\nsignals benchmarks — {rows:,} events, {size_mb:,.0f} MB CSV; GDELT {gdelt_rows:,} rows,"
+        f" {gdelt_mb:,.0f} MB; {platform.machine()},"
         f" {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     )
     width = max(len(name) for name, _, _ in table)
@@ -310,6 +438,8 @@ def main() -> None:
                 "rows": rows,
                 "seconds": results,
                 "peak_mb": {"writer": writer_mb, "reader": reader_mb},
+                "gdelt_rows": gdelt_rows,
+                "gdelt_peak_mb": {"writer": gdelt_writer_mb, "reader": gdelt_reader_mb},
                 "csv_mb": size_mb,
             },
             indent=2,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from typing import Annotated, Any
 
@@ -20,6 +19,7 @@ from pydantic import (
 
 from signals.catalogue import Catalogue, Credibility, Indicator, Reliability, Status
 from signals.errors import SignalsError
+from signals.identity import fingerprint
 from signals.likelihoods import WITHDRAWAL
 from signals.text import REFUSED_IN_TEXT
 
@@ -118,21 +118,6 @@ def _check_tag(value: list[str]) -> list[str]:
         if len(tag) > TAG_MAX_LENGTH:
             raise ValueError(f"tag '{tag[:20]}…' is longer than {TAG_MAX_LENGTH} characters")
     return value
-
-
-def fingerprint(
-    indicator: str, summary: str, observed_at: str, source: str | None, url: str | None
-) -> str:
-    """Identify the same observation across imports when no external id is given: case and
-    spacing of the summary and source do not make a new event."""
-    parts = (
-        indicator,
-        " ".join(summary.split()).casefold(),
-        observed_at,
-        (source or "").casefold(),
-        url or "",
-    )
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 Text = Annotated[str, BeforeValidator(_clean_text)]
@@ -252,7 +237,7 @@ class EventInput(BaseModel):
             raise ValueError("is in the future: an event is logged once it has been observed")
         return value
 
-    def fingerprint(self) -> str:
+    def fingerprint(self) -> int:
         return fingerprint(
             self.indicator, self.summary, self.observed_at.isoformat(), self.source, self.url
         )

@@ -16,8 +16,8 @@ from signals.events import (
     TAG_MAX_LENGTH,
     URL_PATTERN,
     EventInput,
-    fingerprint,
 )
+from signals.identity import fingerprint
 
 # An export puts an apostrophe before a cell a spreadsheet would run as a formula.
 _starts_with_apostrophe = operator.methodcaller("startswith", "'")

@@ -420,6 +420,50 @@ def m010_forecasts(db: Database) -> None:
         db.execute(statement)
 
 
+def m011_compact_storage(db: Database) -> None:
+    """The content fingerprint as a 64-bit integer (see `signals.identity`) instead of 32
+    hex characters, in events and their revisions: a million events take 40 MB less. Its
+    index is no longer unique, since a hash can collide: the store compares the content of
+    every event a fingerprint finds. A column's type is changed by rebuilding its table
+    (as m003) from its own definition, so columns other migrations added come through,
+    with its indexes and triggers made again; every fingerprint is computed afresh from
+    its content. The caller runs it with foreign keys off and checks them after."""
+    from signals.identity import fingerprint
+
+    db.conn.create_function("signals_fingerprint", 5, fingerprint, deterministic=True)
+    for table in ("events", "event_revisions"):
+        _rebuild_with_integer_fingerprint(db, table)
+    db.execute("DROP INDEX events_fingerprint")
+    db.execute("CREATE INDEX events_fingerprint ON events (fingerprint) WHERE external_id IS NULL")
+    db.execute("ANALYZE")
+
+
+def _rebuild_with_integer_fingerprint(db: Database, table: str) -> None:
+    (definition,) = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    head = definition.index("(")
+    assert definition.count("fingerprint TEXT NOT NULL") == 1, definition
+    typed = definition[head:].replace("fingerprint TEXT NOT NULL", "fingerprint INTEGER NOT NULL")
+    db.execute(f"CREATE TABLE {table}_rebuilt {typed}")
+    dependents = db.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')"
+        " AND sql IS NOT NULL ORDER BY type, rowid",
+        (table,),
+    ).fetchall()
+    columns = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+    values = columns.replace(
+        "fingerprint", "signals_fingerprint(indicator, summary, observed_at, source, url)"
+    )
+    db.execute(
+        f"INSERT INTO {table}_rebuilt ({columns}) SELECT {values} FROM {table} ORDER BY rowid"
+    )
+    db.execute(f"DROP TABLE {table}")
+    db.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+    for (sql,) in dependents:
+        db.execute(sql)
+
+
 MIGRATION_FUNCTIONS = (
     m001_events,
     m002_evidence_index,
@@ -431,6 +475,7 @@ MIGRATION_FUNCTIONS = (
     m008_edit_reasons,
     m009_alerts,
     m010_forecasts,
+    m011_compact_storage,
 )
 KNOWN_MIGRATIONS = tuple(function.__name__ for function in MIGRATION_FUNCTIONS)
 

@@ -18,12 +18,15 @@ from signals.events import (
     EventRevision,
     Retraction,
 )
+from signals.identity import content_key
 from signals.store.catalogues import remember_catalogue
 from signals.store.opening import utc_now
 from signals.store.search import Search, search_query
 from signals.store.totals import count_in_totals
 
 CONTENT_COLUMNS = CONTENT_ORDER
+# The columns whose content identifies an event without an external id.
+IDENTIFYING_COLUMNS = ("indicator", "summary", "observed_at", "source", "url")
 EVENT_COLUMNS = ("id", *EVENT_FIELDS, "logged_at", "revision", "revised_at")
 SELECT_EVENT = (
     "SELECT "
@@ -68,18 +71,26 @@ class Events(Search):
         self, connection: sqlite3.Connection, row: dict[str, Any], exclude_id: int | None
     ) -> None:
         if row["external_id"] is not None:
-            sql, key, label = "external_id = ?", row["external_id"], "external id"
-        else:
-            sql, key, label = (
-                "fingerprint = ? AND external_id IS NULL",
-                row["fingerprint"],
-                "content",
-            )
-        found = connection.execute(
-            f"SELECT id FROM events WHERE {sql} AND id IS NOT ?", (key, exclude_id)
-        ).fetchone()
-        if found:
-            raise SignalsError(f"An event with the same {label} is already logged as #{found[0]}.")
+            found = connection.execute(
+                "SELECT id FROM events WHERE external_id = ? AND id IS NOT ?",
+                (row["external_id"], exclude_id),
+            ).fetchone()
+            if found:
+                raise SignalsError(
+                    f"An event with the same external id is already logged as #{found[0]}."
+                )
+            return
+        # The fingerprint finds the candidates; their content decides (a hash can collide).
+        key = content_key(*(row[column] for column in IDENTIFYING_COLUMNS))
+        for found_id, *content in connection.execute(
+            f"SELECT id, {', '.join(IDENTIFYING_COLUMNS)} FROM events"
+            " WHERE fingerprint = ? AND external_id IS NULL AND id IS NOT ?",
+            (row["fingerprint"], exclude_id),
+        ):
+            if content_key(*content) == key:
+                raise SignalsError(
+                    f"An event with the same content is already logged as #{found_id}."
+                )
 
     def get(self, event_id: int) -> Event:
         row = self._connection.execute(f"{SELECT_EVENT} WHERE e.id = ?", (event_id,)).fetchone()
