@@ -23,6 +23,10 @@ try:
 except SystemExit:
     pass
 finally:
+    # The stand-in for Pydantic's plugin loader that signals installs is not Pydantic.
+    stand_in = sys.modules.get("pydantic.plugin._loader")
+    if stand_in is not None and getattr(stand_in, "__file__", None) is None:
+        del sys.modules["pydantic.plugin._loader"]
     with open(listing, "w") as out:
         json.dump(sorted(sys.modules), out)
 """
@@ -120,6 +124,8 @@ def test_status_as_json_draws_nothing(tmp_path: Path) -> None:
     modules = loaded_by(tmp_path, "status", "--json")
     assert "signals.scoring" in modules
     assert not modules & {"rich", "sqlite_utils", "signals.importer", "multiprocessing"}
+    # Pydantic's plugin loader would bring importlib.metadata for plugins that are off.
+    assert "importlib.metadata" not in modules
 
 
 def test_command_modules_give_typer_their_annotations_evaluated() -> None:

@@ -185,12 +185,32 @@ for commands, name in (
     app.add_typer(commands, name=name)
 
 
+_PLUGINS_OFF = ("__all__", "1", "true")
+
+
+def _no_plugin_loader() -> None:
+    """With plugins off, Pydantic still imports its plugin loader, and with it
+    `importlib.metadata` (a twentieth of `signals status`), only to find the switch and
+    return none. A loader that returns none stands in for it; the one name Pydantic
+    imports from it is `get_plugins`."""
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in _PLUGINS_OFF:
+        return
+    if "pydantic.plugin._loader" in sys.modules:
+        return
+    import types
+
+    loader = types.ModuleType("pydantic.plugin._loader", "Pydantic plugins are off in signals.")
+    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
+    sys.modules["pydantic.plugin._loader"] = loader
+
+
 def main() -> None:
     # Analysts' notes are sensitive: never print local variables in a traceback.
     os.environ.setdefault("_TYPER_STANDARD_TRACEBACK", "1")
     # signals uses no Pydantic plugins; looking for them scans every installed package's
     # metadata on the first model built, a tenth of the start-up of `signals log`.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _no_plugin_loader()
     try:
         app()
     finally:
