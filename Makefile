@@ -30,11 +30,11 @@ demo: $(VENV)/.installed-app
 
 ## test: the quick suite to run after every change: no real processes or browser, properties at a tenth of their strength
 test: $(VENV)/.installed-dev
-	SIGNALS_TEST_STRENGTH=quick $(BIN)/pytest -q -n auto -m "not slow"
+	SIGNALS_TEST_STRENGTH=quick $(BIN)/pytest -q -n auto --dist worksteal -m "not slow"
 
 ## test-all: the whole suite at full strength, as CI runs it: every property, real processes, the browser
 test-all: $(VENV)/.installed-dev
-	$(BIN)/pytest -q -n auto
+	$(BIN)/pytest -q -n auto --dist worksteal
 
 ## test-lowest: the smoke tests through the CLI against the oldest dependencies pyproject.toml allows (.ci/lowest.txt)
 LOWEST := .venv-lowest
