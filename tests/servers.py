@@ -90,11 +90,25 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+# Ports handed out by `refusing_port`, held until the tests end.
+_HELD: list[socket.socket] = []
+
+
 def free_port() -> int:
-    """A port nothing listens on (bound, then let go)."""
+    """A port for a test's own server to listen on (bound, then let go)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def refusing_port() -> int:
+    """A port where a server is down: bound and held, never listening, so a connection to
+    it is refused, and no other test (nor another worker of a parallel run) can start a
+    server on it before the test is done, as it could were the port let go."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    _HELD.append(probe)
+    return int(probe.getsockname()[1])
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_CSV
-from tests.servers import free_port, webhook
+from tests.servers import refusing_port, webhook
 
 pytestmark = pytest.mark.slow
 
@@ -98,7 +98,7 @@ def test_the_cron_line_fails_with_the_reason_when_it_cannot_send(
     environment: dict[str, str],
 ) -> None:
     _, command = crontab()
-    settings_file(environment, f"http://127.0.0.1:{free_port()}/hooks/T000")
+    settings_file(environment, f"http://127.0.0.1:{refusing_port()}/hooks/T000")
 
     result = run_as_cron(command, environment)
 

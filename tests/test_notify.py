@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import DEMO_CSV, snapshot_of
-from tests.servers import free_port, silent_server, smtp_server, webhook
+from tests.servers import refusing_port, silent_server, smtp_server, webhook
 
 pytestmark = pytest.mark.slow
 
@@ -129,7 +129,7 @@ def test_a_webhook_that_fails_leaves_the_alerts_recorded_and_says_so(
 def test_a_webhook_that_is_down_leaves_the_alerts_recorded(
     signals, demo: Path, monkeypatch
 ) -> None:
-    port = free_port()
+    port = refusing_port()
     monkeypatch.setenv("SIGNALS_WEBHOOK_URL", f"http://127.0.0.1:{port}/hooks/{TOKEN}")
 
     result = signals("check", "--as-of", DAY, "--notify")
@@ -168,7 +168,7 @@ def test_an_email_goes_to_every_recipient(signals, demo: Path, monkeypatch) -> N
 def test_an_smtp_server_that_is_down_or_slow_leaves_the_alerts_recorded(
     signals, demo: Path, monkeypatch
 ) -> None:
-    down = free_port()
+    down = refusing_port()
     mail_to(monkeypatch, down)
     result = signals("check", "--as-of", DAY, "--notify")
     assert result.exit_code == NOT_SENT
@@ -213,7 +213,7 @@ def test_a_refused_login_is_said_without_the_password(signals, demo: Path, monke
 def test_one_channel_failing_does_not_stop_the_other(signals, demo: Path, monkeypatch) -> None:
     with webhook() as hook:
         monkeypatch.setenv("SIGNALS_WEBHOOK_URL", hook.url())
-        mail_to(monkeypatch, free_port())
+        mail_to(monkeypatch, refusing_port())
         result = signals("check", "--as-of", DAY, "--notify")
     assert result.exit_code == NOT_SENT
     assert len(hook.received) == 1
@@ -229,7 +229,7 @@ def test_a_settings_file_names_the_channels_and_the_environment_overrides_it(
         settings.write_text(
             f"""
 [webhook]
-url = "http://127.0.0.1:{free_port()}/hooks/{TOKEN}"
+url = "http://127.0.0.1:{refusing_port()}/hooks/{TOKEN}"
 timeout = 5
 
 [email]
