@@ -321,22 +321,28 @@ def test_a_failing_migration_leaves_the_database_as_it_was(
         connection.close()
 
 
-def test_a_database_at_m006_migrates_to_readings_without_loss(signals, tmp_path: Path) -> None:
-    """Events, revisions and retractions written before readings existed read back the
-    same after m007, each with the indicator's own reading (''), and score the same."""
-    from signals.events import BASE_FIELDS
+def corrected_demo_record(signals, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The demo events with two corrections and a retraction: what a migration must carry."""
     from tests.conftest import DEMO_CSV
 
-    # The same record twice: written by this version, and copied column by column into a
-    # database as m006 left it.
-    current = tmp_path / "current.db"
     for command in (
         ("import", str(DEMO_CSV)),
         ("events", "edit", "1", "--status", "reported"),
         ("events", "edit", "2", "--reliability", "E"),
         ("events", "retract", "3", "--reason", "Misattributed"),
     ):
-        assert signals("--db", str(current), *command).exit_code == 0
+        assert signals("--db", str(path), *command).exit_code == 0
+
+
+def test_a_database_at_m006_migrates_to_readings_without_loss(signals, tmp_path: Path) -> None:
+    """Events, revisions and retractions written before readings existed read back the
+    same after m007, each with the indicator's own reading (''), and score the same."""
+    from signals.events import BASE_FIELDS
+
+    # The same record twice: written by this version, and copied column by column into a
+    # database as m006 left it.
+    current = tmp_path / "current.db"
+    corrected_demo_record(signals, current)
     old = tmp_path / "m006.db"
     db = Database(old)
     migrations().apply(db, stop_before="m007_readings")
@@ -452,16 +458,8 @@ def test_a_database_before_m010_migrates_to_keep_forecasts_without_loss(
 def test_a_database_at_m007_migrates_to_edit_reasons_without_loss(signals, tmp_path: Path) -> None:
     """Events, revisions and retractions written before edits had reasons read back the
     same after m008, their corrections without a reason; new corrections keep theirs."""
-    from tests.conftest import DEMO_CSV
-
     current = tmp_path / "current.db"
-    for command in (
-        ("import", str(DEMO_CSV)),
-        ("events", "edit", "1", "--status", "reported"),
-        ("events", "edit", "2", "--reliability", "E"),
-        ("events", "retract", "3", "--reason", "Misattributed"),
-    ):
-        assert signals("--db", str(current), *command).exit_code == 0
+    corrected_demo_record(signals, current)
     old = tmp_path / "m007.db"
     db = Database(old)
     migrations().apply(db, stop_before="m008_edit_reasons")
