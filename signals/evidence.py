@@ -70,6 +70,8 @@ class Linked(NamedTuple):
     observed_at: dt.date
     observation: str | None
     alternative: str | None
+    # The day the first breach or withdrawal of this event was observed, if any.
+    ended_on: dt.date | None = None
 
 
 def classify(

@@ -8,6 +8,12 @@ others are left out. A class that holds other reports beside a left-out reading 
 them, weighed by the freshest of them: those are reports of their own; a class of
 left-out readings alone is gone.
 
+An act that was later broken or withdrawn is read as the reading its breach or withdrawal
+ends: the breach multiplies that announcement by how likely a breach is under each
+hypothesis, which reverses its meaning. Were a clause of the act kept instead (the
+observers of a truce that was then broken), the announcement the breach reverses would be
+left out and the clause would count as if the act had been honoured.
+
 An event that names an alternative indicator is scored where it was filed; the range
 of the headline then includes the score with it filed under the alternative instead.
 """
@@ -50,11 +56,17 @@ def _weight(catalogue: Catalogue, member: Linked, as_of: dt.date) -> float:
     return base * decay * _diagnosticity(indicator, member.variant)
 
 
+def ended_by(member: Linked, as_of: dt.date) -> bool:
+    """Whether a breach or withdrawal of the event was observed by `as_of`."""
+    return member.ended_on is not None and member.ended_on <= as_of
+
+
 def observation_choices(
     catalogue: Catalogue, linked: Sequence[Linked], as_of: dt.date
 ) -> list[tuple[str, Linked, list[Linked]]]:
     """Each observation shared by events observed by `as_of`: its name, the reading kept
-    (the most telling) and the readings left out."""
+    (the one a breach or withdrawal observed by then ends, else the most telling) and the
+    readings left out."""
     groups: dict[str, list[Linked]] = defaultdict(list)
     for member in linked:
         if member.observation and member.observed_at <= as_of:
@@ -63,7 +75,8 @@ def observation_choices(
     for observation, members in groups.items():
         if len(members) < 2:
             continue
-        kept = max(members, key=lambda m: (_weight(catalogue, m, as_of), -m.event_id))
+        ended = [m for m in members if ended_by(m, as_of)]
+        kept = max(ended or members, key=lambda m: (_weight(catalogue, m, as_of), -m.event_id))
         choices.append((observation, kept, [m for m in members if m is not kept]))
     return choices
 

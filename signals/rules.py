@@ -16,7 +16,7 @@ from signals.catalogue import Catalogue, Indicator
 from signals.evidence import Linked
 from signals.indicators import IndicatorScore, State
 from signals.likelihoods import BREACH, WITHDRAWAL
-from signals.readings import observation_choices
+from signals.readings import ended_by, observation_choices
 from signals.scoring import ScoreResult
 
 
@@ -53,10 +53,15 @@ def _filings(
 ) -> Iterable[RuleFired]:
     for observation, kept, left_out in observation_choices(catalogue, linked, result.as_of):
         others = ", ".join(f"#{m.event_id} ({m.indicator})" for m in left_out)
+        why_kept = (
+            "the reading a later breach or withdrawal ends"
+            if ended_by(kept, result.as_of)
+            else "its most telling reading"
+        )
         yield RuleFired(
             "observation",
             f"#{kept.event_id} ({kept.indicator}) and {others} are one observation"
-            f" ({observation}): only #{kept.event_id}, its most telling reading, is scored.",
+            f" ({observation}): only #{kept.event_id}, {why_kept}, is scored.",
             "One speech or act read under several indicators is one observation; counted"
             " under each it would weigh as several independent reports.",
             kept.indicator,

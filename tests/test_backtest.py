@@ -32,8 +32,8 @@ READINGS = [
 # Where the tool reads the record otherwise; see "Where the tool disagrees" in
 # docs/backtest.md.
 DISAGREES = {
-    "2015-03-01": "reads Minsk II broken at Debaltseve and the observers kept out as"
-    " 'almost no chance', with coercion, frozen and ploy level",
+    "2015-03-01": "names ploy, as the analyst did, but reads Minsk I and II broken and the"
+    " observers kept out as 'almost no chance', with coercion second rather than frozen",
     "2020-09-30": "a standing demand of 2019 keeps coercion ahead of the July 2020"
     " ceasefire's frozen/ploy reading",
 }

@@ -280,6 +280,29 @@ def test_the_store_hands_the_scorer_readings_links_and_endings(signals, db_path,
         store.close()
 
 
+def test_the_store_says_when_a_linked_event_was_ended(signals, db_path) -> None:
+    """A reading of a shared observation carries the day its first breach was observed, so
+    the scorer can read the broken act as what the breach reverses; a retracted breach
+    ends nothing."""
+    log(signals, "ceasefire", "Truce agreed", "--observed", "2024-03-01", "--observation", "a1")
+    log(signals, "nuclear-threat", "Same text", "--observed", "2024-03-01", "--observation", "a1")
+    log(signals, "ceasefire", "Shelled", "--observed", "2024-03-09", "--breaks", "1")
+    log(signals, "ceasefire", "Shelled again", "--observed", "2024-03-05", "--breaks", "1")
+
+    def ended(day: dt.date) -> dict[int, dt.date | None]:
+        store = open_store(db_path)
+        try:
+            return {item.event_id: item.ended_on for item in store.linked(day)}
+        finally:
+            store.close()
+
+    assert ended(dt.date(2024, 3, 31)) == {1: dt.date(2024, 3, 5), 2: None}
+    assert signals("events", "retract", "4", "--reason", "Misdated").exit_code == 0
+    assert ended(dt.date(2024, 3, 31)) == {1: dt.date(2024, 3, 9), 2: None}
+    assert signals("events", "retract", "3", "--reason", "Misread").exit_code == 0
+    assert ended(dt.date(2024, 3, 31)) == {1: None, 2: None}
+
+
 # -- import and export ----------------------------------------------------------------
 
 

@@ -71,6 +71,58 @@ def test_a_truce_announced_and_broken_is_evidence_of_a_ploy(signals) -> None:  #
     assert broken["score"]["stage"] < 3
 
 
+def test_an_agreement_with_observers_broken_is_read_as_the_broken_truce(signals) -> None:  # type: ignore[no-untyped-def]
+    """Minsk II in small: one agreement read as a ceasefire and as its verification clause
+    (one observation, so its observers are its most telling reading), then broken. The
+    breach reverses the announcement it ends, so that announcement is the act's reading
+    from the day of the breach; were the observers kept, the breach would reverse nothing
+    scored and the clause would count as if the agreement held."""
+    prior = score(signals)["score"]
+    truce = log(
+        signals,
+        "ceasefire-unilateral",
+        "Ceasefire agreed at talks",
+        "--variant",
+        "negotiated",
+        "--observed",
+        "2024-06-10",
+        *A1,
+        "--observation",
+        "agreement-0610",
+    )
+    log(
+        signals,
+        "ceasefire-verification",
+        "The same agreement invites monitors",
+        "--observed",
+        "2024-06-10",
+        *A1,
+        "--observation",
+        "agreement-0610",
+    )
+    agreed = score(signals)
+    log(
+        signals,
+        "ceasefire-unilateral",
+        "Offensive three days in",
+        "--observed",
+        "2024-06-13",
+        *A1,
+        "--breaks",
+        str(truce),
+    )
+    broken = score(signals)
+    assert state(agreed, "ceasefire-verification") == "present"
+    assert broken["score"]["p_genuine"] < prior["p_genuine"] < agreed["score"]["p_genuine"]
+    ranked = sorted(broken["score"]["hypotheses"].items(), key=lambda item: -item[1])
+    assert ranked[0][0] == "ploy"
+    # Before the breach was observed, the clause is still the agreement's reading.
+    before = json.dumps(signals.json("status", "--as-of", "2024-06-12", "--explain"))
+    assert "its most telling reading" in before
+    fired = json.dumps(signals.json("status", "--as-of", AS_OF, "--explain")["rules_fired"])
+    assert "the reading a later breach or withdrawal ends" in fired
+
+
 def test_talks_offered_with_an_ultimatum_are_no_evidence_for_genuine_intent(signals) -> None:  # type: ignore[no-untyped-def]
     prior = score(signals)["score"]
     log(

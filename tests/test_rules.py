@@ -158,3 +158,30 @@ def test_the_record_read_as_known_leaves_out_the_same_readings(catalogue) -> Non
     assert [c.indicator for c in classes if c.indicator == "demand-kyiv-initiate"] == [
         "demand-kyiv-initiate"
     ]
+
+
+def test_a_broken_act_is_read_as_the_reading_its_breach_ends(catalogue) -> None:
+    """An agreement read as a truce and as its observers keeps its most telling reading
+    until a breach of the truce is observed; from that day the truce is the act's reading,
+    so that the breach reverses it, and a retracted or later breach changes nothing."""
+    from signals.evidence import Linked
+    from signals.readings import observation_choices
+
+    signed, broken = dt.date(2015, 2, 12), dt.date(2015, 2, 18)
+
+    def agreement(ended_on: dt.date | None) -> list[Linked]:
+        return [
+            Linked(8, "ceasefire-unilateral", "negotiated", "A", "1", "confirmed", signed,
+                   "minsk-ii", None, ended_on),
+            Linked(10, "ceasefire-verification", "", "A", "1", "confirmed", signed,
+                   "minsk-ii", None),
+        ]  # fmt: skip
+
+    def kept(linked: list[Linked], day: dt.date) -> int:
+        ((_name, chosen, _others),) = observation_choices(catalogue, linked, day)
+        return chosen.event_id
+
+    assert kept(agreement(None), dt.date(2015, 3, 1)) == 10
+    assert kept(agreement(broken), dt.date(2015, 2, 17)) == 10
+    assert kept(agreement(broken), broken) == 8
+    assert kept(agreement(broken), dt.date(2015, 3, 1)) == 8

@@ -86,7 +86,10 @@ class EvidenceReads(StoreBase):
         few the scorer weighs one by one rather than by class."""
         rows = self._connection.execute(
             "SELECT e.id, e.indicator, e.variant, e.reliability, e.credibility, e.status,"
-            " e.observed_at, e.observation, e.alternative FROM events e INDEXED BY events_linked"
+            " e.observed_at, e.observation, e.alternative,"
+            " (SELECT min(x.observed_at) FROM events x INDEXED BY events_ends WHERE x.ends = e.id"
+            "  AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = x.id))"
+            " FROM events e INDEXED BY events_linked"
             " WHERE (e.observation IS NOT NULL OR e.alternative IS NOT NULL)"
             " AND e.observed_at <= ?"
             " AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.id)"
@@ -104,6 +107,7 @@ class EvidenceReads(StoreBase):
                 observed_at=dt.date.fromisoformat(row[6]),
                 observation=row[7],
                 alternative=row[8],
+                ended_on=dt.date.fromisoformat(row[9]) if row[9] else None,
             )
             for row in rows
         ]
