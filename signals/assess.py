@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from signals.catalogue import Catalogue
 from signals.confidence import Change, assess_confidence, origin_events
 from signals.evidence import EvidenceClass, classify, freshest_without, known_by
-from signals.hypotheses import hypothesis_space, leader_of
+from signals.hypotheses import leader_of, space_of
 from signals.readings import FreshestWithout, alternative_filings, one_reading_per_observation
 from signals.rules import rules_fired
 from signals.scoring import (
@@ -114,7 +114,7 @@ def with_confidence(
         for member, moved in alternative_filings(catalogue, classes, store.linked(day), day)
         for refiled in [score_classes(catalogue, moved, day, prior=prior, as_known=result.as_known)]
     ]
-    space = hypothesis_space(catalogue, prior)
+    space = space_of(catalogue, result.headline.priors, result.headline.prior)
     confidence = assess_confidence(
         catalogue,
         space,

@@ -26,6 +26,7 @@ from signals.likelihoods import (
     Variant,
     spread_problem,
 )
+from signals.scenario_models import ScenarioPrior, check_scenario_priors
 from signals.tripwire_models import Tripwire, check_tripwires
 from signals.validation import KEBAB_CASE, Rationale, StrictModel
 
@@ -262,6 +263,8 @@ class Catalogue(StrictModel):
     indicators: list[Indicator] = Field(min_length=1)
     # The lines whose crossing `signals check` reports (see `signals.tripwire_models`).
     tripwires: list[Tripwire] = Field(default_factory=list)
+    # The priors while a scenario holds (see `signals.scenario_models`).
+    scenario_priors: list[ScenarioPrior] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Self:
@@ -296,6 +299,12 @@ class Catalogue(StrictModel):
                     f"indicator '{indicator.id}' has likelihoods, but the catalogue declares"
                     " no hypotheses"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _scenarios_fit(self) -> Self:
+        # After the edition's checks: the table reads the headline and its host.
+        check_scenario_priors(self)
         return self
 
     @property

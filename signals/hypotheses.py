@@ -69,16 +69,22 @@ class HypothesisSpace:
         return (self.refuted_rows if refuted else self.rows).get(key)
 
 
-def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> HypothesisSpace:
-    """The catalogue's hypotheses with their rows; `prior` replaces the headline's prior
-    (the others keep their proportions)."""
+def hypothesis_space(
+    catalogue: Catalogue,
+    prior: float | None = None,
+    *,
+    priors: Mapping[str, float] | None = None,
+) -> HypothesisSpace:
+    """The catalogue's hypotheses with their rows; `priors` replace the declared priors
+    (those a scenario sets, see `signals.scenarios`), and `prior` then replaces the
+    headline's (the others keep their proportions)."""
     if catalogue.edition == 1:
         return _first_edition(catalogue, catalogue.prior if prior is None else prior)
     info = catalogue.catalogue
     shown = tuple(h.id for h in catalogue.hypotheses)
     headline = shown.index(str(info.headline))
     host = shown.index(str(info.imitated_by))
-    declared = [h.prior for h in catalogue.hypotheses]
+    declared = [h.prior if priors is None else priors[h.id] for h in catalogue.hypotheses]
     if prior is not None:
         rest = 1 - declared[headline]
         declared = [
@@ -90,7 +96,7 @@ def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> Hypoth
             f"With a prior of {declared[headline]:g}, hypothesis '{shown[host]}' is too small"
             f" to hold the imitation that a ceiling of {info.ceiling:g} implies."
         )
-    priors = [p - imitation if i == host else p for i, p in enumerate(declared)]
+    scored_priors = [p - imitation if i == host else p for i, p in enumerate(declared)]
     imitable = frozenset(i.id for i in catalogue.indicators if i.imitable)
 
     def scored(row: Mapping[str, float], imitated: bool) -> tuple[float, ...]:
@@ -130,7 +136,7 @@ def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> Hypoth
     return HypothesisSpace(
         ids=(*shown, IMITATION),
         titles=(*titles, f"Imitation of {shown[headline]}, inside {shown[host]}"),
-        priors=(*priors, imitation),
+        priors=(*scored_priors, imitation),
         headline=headline,
         shown_as=(*range(len(shown)), host),
         shown=shown,
@@ -140,6 +146,22 @@ def hypothesis_space(catalogue: Catalogue, prior: float | None = None) -> Hypoth
         imitable=imitable,
         ceiling=info.ceiling,
     )
+
+
+def space_of(catalogue: Catalogue, priors: Mapping[str, float], prior: float) -> HypothesisSpace:
+    """The space a score was weighed in, from the priors it records (`Headline.priors`;
+    a first-edition score records only the headline's `prior`)."""
+    if catalogue.edition == 1 or not priors:
+        return hypothesis_space(catalogue, prior)
+    return hypothesis_space(catalogue, priors=priors)
+
+
+def shown_priors(space: HypothesisSpace) -> dict[str, float]:
+    """Each shown hypothesis's prior, its imitation included in its host."""
+    found = dict.fromkeys(space.shown, 0.0)
+    for value, shown in zip(space.priors, space.shown_as, strict=True):
+        found[space.shown[shown]] += value
+    return found
 
 
 def _first_edition(catalogue: Catalogue, prior: float) -> HypothesisSpace:

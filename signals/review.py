@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from signals.catalogue import Catalogue, Indicator, Kind
-from signals.hypotheses import HypothesisSpace, hypothesis_space, parts, posterior
+from signals.hypotheses import HypothesisSpace, hypothesis_space, parts, posterior, space_of
 from signals.indicators import reading_key
 from signals.likelihoods import BREACH, COUNT, EXPECTED, WITHDRAWAL
 from signals.scoring import ScoreResult, readings
@@ -127,8 +127,10 @@ def review_indicators(
             # Only evidence the posterior weighs (a context indicator's is never weighed).
             if not parts(space, readings([scored])):
                 continue
+            # Without the indicator, from the priors the day was scored from.
+            scored_in = space_of(catalogue, result.headline.priors, result.headline.prior)
             p_changes.append(
-                abs(result.headline.p_genuine - _p_without(space, result, indicator.id))
+                abs(result.headline.p_genuine - _p_without(scored_in, result, indicator.id))
             )
             log_odds.append(abs(scored.contribution))
         events = sum(counts)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from signals.catalogue import Catalogue, Indicator
 from signals.evidence import Linked
-from signals.indicators import IndicatorScore, State
+from signals.indicators import IndicatorScore, State, WeighedEvidence
 from signals.likelihoods import BREACH, WITHDRAWAL
 from signals.readings import ended_by, observation_choices
 from signals.scoring import ScoreResult
@@ -24,7 +24,7 @@ from signals.scoring import ScoreResult
 class RuleFired:
     # A short stable name (observation, alternative, standing, breach, withdrawal,
     # variant, broken, withdrawn, expired, usual-rate, below-stage, refutation,
-    # previously-reached, ceiling).
+    # previously-reached, ceiling, scenario).
     rule: str
     text: str
     rationale: str | None = None
@@ -200,6 +200,18 @@ def _headline(catalogue: Catalogue, result: ScoreResult) -> Iterable[RuleFired]:
                 " reached.",
                 catalogue.scoring.stages_reached_now_rationale,
             )
+    for scenario in headline.scenarios:
+        row = ", ".join(f"{h} {p:.0%}" for h, p in scenario.priors.items())
+        yield RuleFired(
+            "scenario",
+            f"{scenario.indicator} is reported now: its row of the scenario table ({row})"
+            f" weighs {scenario.weight:.0%} in the priors, which are "
+            + ", ".join(f"{h} {p:.1%}" for h, p in headline.priors.items())
+            + ".",
+            scenario.rationale,
+            scenario.indicator,
+            tuple(w.event_id for w in _scored(result, scenario.indicator)),
+        )
     if headline.intent_capped:
         yield RuleFired(
             "ceiling",
@@ -207,3 +219,8 @@ def _headline(catalogue: Catalogue, result: ScoreResult) -> Iterable[RuleFired]:
             f" it past {catalogue.catalogue.ceiling:.0%}.",
             catalogue.catalogue.ceiling_rationale,
         )
+
+
+def _scored(result: ScoreResult, indicator: str) -> tuple[WeighedEvidence, ...]:
+    found = next((i for i in result.indicators if i.id == indicator), None)
+    return found.evidence if found is not None else ()

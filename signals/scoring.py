@@ -46,6 +46,7 @@ from signals.hypotheses import (
     intent_cap,
     parts,
     posterior,
+    shown_priors,
 )
 from signals.hypotheses import (
     logit as logit,
@@ -55,6 +56,7 @@ from signals.indicators import State as State
 from signals.indicators import WeighedEvidence as WeighedEvidence
 from signals.indicators import base_weights, score_indicator, window_count
 from signals.indicators import combine as combine
+from signals.scenarios import ScenarioWeight, scenario_priors
 
 if TYPE_CHECKING:
     from signals.confidence import Confidence
@@ -92,6 +94,9 @@ class Headline:
     # Every hypothesis's posterior (the headline's is p_genuine), and what produced them.
     hypotheses: dict[str, float] = field(default_factory=dict)
     posterior: Posterior | None = None
+    # Every hypothesis's prior, as the scenarios reported set it, and those scenarios.
+    priors: dict[str, float] = field(default_factory=dict)
+    scenarios: tuple[ScenarioWeight, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -272,7 +277,12 @@ def score_classes(
         [i for i in indicators if i.kind is Kind.INTENT], catalogue
     )
 
-    space = hypothesis_space(catalogue, prior)
+    scenarios = (
+        scenario_priors(catalogue, _reported_now(catalogue, indicators, as_of))
+        if catalogue.scenario_priors
+        else None
+    )
+    space = hypothesis_space(catalogue, prior, priors=scenarios.priors if scenarios else None)
     indicators, weighed = explain_contributions(space, indicators)
     prior_p = space.priors[space.headline]
     prior_log_odds = logit(prior_p)
@@ -307,10 +317,27 @@ def score_classes(
         stages=stages,
         hypotheses=weighed.shown,
         posterior=weighed,
+        priors=shown_priors(space),
+        scenarios=scenarios.scenarios if scenarios else (),
     )
     return ScoreResult(
         as_of=as_of, as_known=as_known, headline=headline, indicators=tuple(indicators)
     )
+
+
+def _reported_now(
+    catalogue: Catalogue, indicators: Iterable[IndicatorScore], as_of: dt.date
+) -> Iterable[tuple[str, float]]:
+    """Each context indicator's support, while its freshest report is younger than the
+    catalogue's expiry: a scenario reported years ago is not reported now."""
+    expiry = catalogue.scoring.lapse_expiry_half_lives
+    by_id = catalogue.by_id
+    for score in indicators:
+        if score.kind is not Kind.CONTEXT or score.last_observed is None:
+            continue
+        age = (as_of - score.last_observed).days
+        if expiry is None or age <= expiry * by_id[score.id].half_life_days:
+            yield score.id, score.support
 
 
 def readings(indicators: Iterable[IndicatorScore], scale: float = 1.0) -> list[Reading]:

@@ -108,9 +108,11 @@ def _probability(condition: ProbabilityCrosses, before: Snapshot, now: Snapshot)
     if was is None or is_now is None:
         return None
     moved = f"from {_percent(was)} to {_percent(is_now)}"
-    if condition.crosses == "above" and was < line <= is_now:
+    # A probability within LEVEL of the line is on it: priors mixed from a scenario table
+    # land on a round prior only to the last bit, and sitting on the line is no crossing.
+    if condition.crosses == "above" and was < line - LEVEL <= is_now:
         return f"P({name}) rose {moved}, above {_percent(line)}."
-    if condition.crosses == "below" and was > line >= is_now:
+    if condition.crosses == "below" and was > line + LEVEL >= is_now:
         return f"P({name}) fell {moved}, below {_percent(line)}."
     return None
 

@@ -69,9 +69,11 @@ def test_the_demo_checked_day_by_day_fires_each_crossing_once(signals, demo: Pat
     """Stages reached and lost, an indicator refuted, probabilities crossing up and down
     and the lead changing, each on the day it happens and never again while it holds."""
     days = {
-        "2024-02-01": [],
-        "2024-04-20": ["probing-begins", "leader-changes"],
-        "2024-05-20": ["public-commitment", "leader-changes"],
+        "2024-01-10": [],
+        # The stalemate scenario of 16 January sets the priors: frozen leads a tie.
+        "2024-02-01": ["leader-changes"],
+        "2024-04-20": ["probing-begins"],
+        "2024-05-20": ["public-commitment"],
         "2024-06-01": ["deeds-begin"],
         "2024-06-10": ["deeds-lapse", "observers-refused", "genuine-back-below-prior"],
         "2024-06-20": ["ploy-majority", "leader-changes"],

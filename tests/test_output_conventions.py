@@ -89,7 +89,7 @@ def json_commands(tmp_path: Path) -> dict[str, list[str]]:
         "forecasts list": ["forecasts", "list"],
         "forecasts score": ["forecasts", "score"],
         # The first check of the demo's quiet start: nothing fires, so it exits 0.
-        "check": ["check", "--as-of", "2024-02-01"],
+        "check": ["check", "--as-of", "2024-01-10"],
         "alerts list": ["alerts", "list"],
         "alerts ack": ["alerts", "ack", "1", "--note", "Raised at the morning brief"],
     }

@@ -62,10 +62,11 @@ def status(
     result = assess(current.store(), catalogue, day, as_known=as_known, prior=prior)
     table = None
     if matrix:
-        from signals.hypotheses import hypothesis_space
+        from signals.hypotheses import space_of
         from signals.matrix import build_matrix
 
-        table = build_matrix(hypothesis_space(catalogue, prior), result)
+        headline = result.headline
+        table = build_matrix(space_of(catalogue, headline.priors, headline.prior), result)
     if as_json:
         document = score_document(result, catalogue, explain=explain)
         if table is not None:

@@ -67,6 +67,8 @@ def headline_document(result: ScoreResult) -> Document:
             for row in headline.stages
         ],
         "hypotheses": {name: rounded(p) for name, p in headline.hypotheses.items()},
+        "priors": {name: rounded(p) for name, p in headline.priors.items()},
+        "scenarios": {s.indicator: rounded(s.weight) for s in headline.scenarios},
         **(confidence_document(result.confidence) if result.confidence else {}),
     }
 

@@ -423,10 +423,10 @@ def explanation(result: ScoreResult, catalogue: Catalogue) -> RenderableType:
         lines.append("\n")
     headline = result.headline
     if catalogue.edition == 2:
-        from signals.hypotheses import hypothesis_space
+        from signals.hypotheses import space_of
         from signals.render.hypotheses import posterior_explanation
 
-        space = hypothesis_space(catalogue, headline.prior)
+        space = space_of(catalogue, headline.priors, headline.prior)
         lines.append_text(posterior_explanation(result, catalogue, space))
         _progress_lines(lines, headline, scoring)
         _rule_lines(lines, result)

@@ -1,0 +1,170 @@
+"""The scenario table: while a scenario the article sets out is reported, its row of the
+catalogue's table sets the priors, weighed by how strongly it is reported now. Through
+the command line on the default catalogue, and the mixing itself as a property."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from signals.catalogue import Kind
+from signals.catalogue_loader import load_catalogue
+from signals.paths import default_catalogue_path
+from signals.scenarios import scenario_priors
+from tests.strength import examples
+
+AS_OF = "2024-06-30"
+DECLARED = {"genuine": 0.1, "frozen": 0.3, "ploy": 0.3, "coercive": 0.3}
+A1 = ("-r", "A", "-c", "1", "--status", "confirmed")
+
+
+def log(signals, indicator: str, observed: str, *args: str) -> int:  # type: ignore[no-untyped-def]
+    result = signals(
+        "log", indicator, f"{indicator} on {observed}", "--observed", observed, *A1,
+        "--no-input", "--json", *args,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    return int(json.loads(result.stdout)["id"])
+
+
+def score(signals, *args: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    return signals.json("status", "--as-of", AS_OF, *args)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(autouse=True)
+def database(signals) -> None:  # type: ignore[no-untyped-def]
+    assert signals("init").exit_code == 0
+
+
+def test_with_no_scenario_reported_the_priors_are_the_catalogues(signals) -> None:  # type: ignore[no-untyped-def]
+    log(signals, "elite-uncertainty", "2024-06-20")
+    document = score(signals)["score"]
+    assert document["priors"] == pytest.approx(DECLARED)
+    assert document["scenarios"] == {}
+    assert document["hypotheses"] == pytest.approx(DECLARED, abs=1e-4)
+
+
+def test_a_reported_stalemate_moves_the_priors_towards_its_row(signals) -> None:  # type: ignore[no-untyped-def]
+    event = log(signals, "scenario-stalemate", "2024-06-20")
+    document = score(signals, "--explain")
+    weight = document["score"]["scenarios"]["scenario-stalemate"]
+    support = next(i for i in document["indicators"] if i["id"] == "scenario-stalemate")
+    assert 0 < weight == pytest.approx(support["support"], abs=1e-4)
+    row = {"genuine": 0.1, "frozen": 0.5, "ploy": 0.2, "coercive": 0.2}
+    expected = {h: (1 - weight) * DECLARED[h] + weight * row[h] for h in DECLARED}
+    assert document["score"]["priors"] == pytest.approx(expected, abs=1e-4)
+    # Nothing else on record: the posterior is the priors, and frozen leads.
+    assert document["score"]["hypotheses"] == pytest.approx(expected, abs=1e-3)
+    (rule,) = [r for r in document["rules_fired"] if r["rule"] == "scenario"]
+    assert rule["indicator"] == "scenario-stalemate" and rule["events"] == [event]
+    assert "true stalemate" in rule["rationale"]
+    text = " ".join(signals("status", "--as-of", AS_OF, "--explain").stdout.split())
+    assert "scenario: scenario-stalemate is reported now" in text
+
+
+def test_a_scenario_fades_with_its_report(signals) -> None:  # type: ignore[no-untyped-def]
+    log(signals, "scenario-russian-defeat", "2024-06-20")
+    fresh = signals.json("status", "--as-of", "2024-06-21")["score"]
+    later = signals.json("status", "--as-of", "2024-12-31")["score"]
+    assert fresh["priors"]["coercive"] > later["priors"]["coercive"] > DECLARED["coercive"]
+
+
+def test_an_explicit_prior_still_sets_the_headline(signals) -> None:  # type: ignore[no-untyped-def]
+    log(signals, "scenario-russian-overstretch", "2024-06-20")
+    document = score(signals, "--prior", "0.2")["score"]
+    assert document["prior"] == pytest.approx(0.2)
+    assert document["priors"]["genuine"] == pytest.approx(0.2)
+    assert sum(document["priors"].values()) == pytest.approx(1, abs=1e-3)
+    # The scenario's lean survives the override: ploy above the others.
+    others = [document["priors"][h] for h in ("frozen", "coercive")]
+    assert document["priors"]["ploy"] > max(others)
+
+
+def _table_text() -> str:
+    return default_catalogue_path().read_text(encoding="utf-8")
+
+
+def _row(text: str, indicator: str, replacement: str) -> str:
+    pattern = rf'(indicator = "{indicator}"\n)priors = .*\n'
+    changed, count = re.subn(pattern, rf"\g<1>{replacement}\n", text)
+    assert count == 1
+    return changed
+
+
+BROKEN = {
+    "unknown-indicator": (
+        lambda text: text.replace(
+            'indicator = "scenario-stalemate"\npriors', 'indicator = "scenario-peace"\npriors'
+        ),
+        "no indicator 'scenario-peace'",
+    ),
+    "scored-indicator": (
+        lambda text: text.replace(
+            'indicator = "scenario-stalemate"\npriors', 'indicator = "nuclear-threats"\npriors'
+        ),
+        "'nuclear-threats' is counter",
+    ),
+    "missing-hypothesis": (
+        lambda text: _row(
+            text, "scenario-stalemate", "priors = { genuine = 0.1, frozen = 0.6, ploy = 0.3 }"
+        ),
+        "give a prior for each hypothesis",
+    ),
+    "not-summing-to-one": (
+        lambda text: _row(
+            text,
+            "scenario-stalemate",
+            "priors = { genuine = 0.1, frozen = 0.6, ploy = 0.2, coercive = 0.2 }",
+        ),
+        "sum to 1.1, not 1",
+    ),
+    "repeated": (
+        lambda text: text.replace(
+            'indicator = "scenario-russian-defeat"\npriors',
+            'indicator = "scenario-stalemate"\npriors',
+        ),
+        "scenario-stalemate more than once",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_validate_refuses_a_broken_scenario_table(signals, tmp_path: Path, case: str) -> None:  # type: ignore[no-untyped-def]
+    breaker, expected = BROKEN[case]
+    path = tmp_path / f"{case}.toml"
+    path.write_text(breaker(_table_text()), encoding="utf-8")
+    result = signals("catalogue", "validate", str(path))
+    assert result.exit_code == 1, result.stdout
+    assert "Traceback" not in result.output
+    assert expected in result.stderr
+
+
+CATALOGUE = load_catalogue(default_catalogue_path())
+CONTEXT = [i.id for i in CATALOGUE.indicators if i.kind is Kind.CONTEXT]
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(CONTEXT), st.floats(0, 1)), max_size=6, unique_by=lambda x: x[0]
+    )
+)
+def test_the_mixed_priors_are_a_distribution_between_their_rows(support) -> None:  # type: ignore[no-untyped-def]
+    mixed = scenario_priors(CATALOGUE, support)
+    table = {row.indicator for row in CATALOGUE.scenario_priors}
+    if not any(i in table and s > 0 for i, s in support):
+        assert mixed is None
+        return
+    assert mixed is not None
+    assert sum(mixed.priors.values()) == pytest.approx(1)
+    assert 0 <= mixed.declared_weight <= 1
+    assert sum(w.weight for w in mixed.scenarios) + mixed.declared_weight == pytest.approx(1)
+    rows = [DECLARED, *(w.priors for w in mixed.scenarios)]
+    for hypothesis, prior in mixed.priors.items():
+        assert min(r[hypothesis] for r in rows) - 1e-12 <= prior
+        assert prior <= max(r[hypothesis] for r in rows) + 1e-12
