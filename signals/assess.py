@@ -41,7 +41,7 @@ def classes_reader(
 
     Each day's classes count a shared observation once (see `signals.readings`)."""
     ordered = sorted(set(days))
-    linked = store.linked(ordered[-1])
+    linked = store.linked(ordered[-1], known_by(ordered[-1]) if as_known else None)
     read: Callable[[dt.date], list[EvidenceClass]]
     freshest: FreshestWithout
     if as_known:
@@ -73,7 +73,8 @@ def assess(
         result = score_classes(
             catalogue, classes, as_of, prior=prior, as_known=as_known, window_counts=counts
         )
-        result = replace(result, rules=rules_fired(catalogue, result, store.linked(as_of)))
+        linked = store.linked(as_of, known_by(as_of) if as_known else None)
+        result = replace(result, rules=rules_fired(catalogue, result, linked))
         if not confidence:
             return result
         return with_confidence(store, catalogue, result, classes, prior, counts)
@@ -104,6 +105,7 @@ def with_confidence(
     """`result` with the range and confidence of its headline, telling origins apart by the
     sources its evidence names, and with every alternative filing an event names."""
     day = result.as_of
+    linked = store.linked(day, known_by(day) if result.as_known else None)
     filings = [
         Change(
             f"event #{member.event_id} filed under {member.alternative}",
@@ -111,7 +113,7 @@ def with_confidence(
             leader_of(refiled.headline.hypotheses),
             event_id=member.event_id,
         )
-        for member, moved in alternative_filings(catalogue, classes, store.linked(day), day)
+        for member, moved in alternative_filings(catalogue, classes, linked, day)
         for refiled in [score_classes(catalogue, moved, day, prior=prior, as_known=result.as_known)]
     ]
     space = space_of(catalogue, result.headline.priors, result.headline.prior)

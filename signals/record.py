@@ -76,7 +76,7 @@ def as_known_results(
         for day in ordered:
             known = known_by(day)
             classes = classify(history, day, known)
-            linked = store.linked(day)
+            linked = store.linked(day, known)
             if linked:
                 classes = one_reading_per_observation(
                     catalogue, classes, linked, day, partial(freshest_without, history, known)

@@ -15,6 +15,35 @@ from signals.store.totals import CLASS_COLUMNS
 
 # For every class, its freshest event observed by a day and not retracted: a step down the
 # evidence index from (class, day), which ends in the event id.
+# The linked events as known at a timestamp (?1): each event's revision of the time among
+# those logged before it and not yet retracted then, and the first breach or withdrawal of
+# each then on record.
+_LINKED_AS_KNOWN = """
+    WITH known AS (
+        SELECT e.id, e.indicator, e.variant, e.reliability, e.credibility, e.status,
+               e.observed_at, e.observation, e.alternative, e.ends
+        FROM events e WHERE e.revised_at < ?1
+        UNION ALL
+        SELECT v.event_id, v.indicator, v.variant, v.reliability, v.credibility, v.status,
+               v.observed_at, v.observation, v.alternative, v.ends
+        FROM event_revisions v WHERE v.revised_at < ?1 AND v.replaced_at >= ?1
+    ),
+    standing AS (
+        SELECT * FROM known k WHERE NOT EXISTS (
+            SELECT 1 FROM retractions r WHERE r.event_id = k.id AND r.retracted_at < ?1
+        )
+    ),
+    ended AS (
+        SELECT ends AS id, min(observed_at) AS ended_on FROM standing
+        WHERE ends IS NOT NULL GROUP BY ends
+    )
+    SELECT s.id, s.indicator, s.variant, s.reliability, s.credibility, s.status,
+           s.observed_at, s.observation, s.alternative, ended.ended_on
+    FROM standing s LEFT JOIN ended ON ended.id = s.id
+    WHERE (s.observation IS NOT NULL OR s.alternative IS NOT NULL) AND s.observed_at <= ?2
+    ORDER BY s.observed_at, s.id
+"""
+
 _FRESHEST_BY_CLASS = """
     SELECT t.indicator, t.variant, t.reliability, t.credibility, t.status, e.id, e.observed_at
     FROM evidence_totals t
@@ -80,22 +109,28 @@ class EvidenceReads(StoreBase):
             for row in rows
         ]
 
-    def linked(self, as_of: dt.date) -> list[Linked]:
+    def linked(self, as_of: dt.date, known_by: str | None = None) -> list[Linked]:
         """The events observed by `as_of`, current and not retracted, that share an
         observation with others or name another indicator they could be filed under: the
-        few the scorer weighs one by one rather than by class."""
-        rows = self._connection.execute(
-            "SELECT e.id, e.indicator, e.variant, e.reliability, e.credibility, e.status,"
-            " e.observed_at, e.observation, e.alternative,"
-            " (SELECT min(x.observed_at) FROM events x INDEXED BY events_ends WHERE x.ends = e.id"
-            "  AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = x.id))"
-            " FROM events e INDEXED BY events_linked"
-            " WHERE (e.observation IS NOT NULL OR e.alternative IS NOT NULL)"
-            " AND e.observed_at <= ?"
-            " AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.id)"
-            " ORDER BY e.observed_at, e.id",
-            (as_of.isoformat(),),
-        )
+        few the scorer weighs one by one rather than by class. With `known_by` (an ISO
+        timestamp), as they then stood: logged before it, in the revision of the time, not
+        yet retracted, and ended only by breaches and withdrawals then on record."""
+        if known_by is not None:
+            rows = self._connection.execute(_LINKED_AS_KNOWN, (known_by, as_of.isoformat()))
+        else:
+            rows = self._connection.execute(
+                "SELECT e.id, e.indicator, e.variant, e.reliability, e.credibility, e.status,"
+                " e.observed_at, e.observation, e.alternative,"
+                " (SELECT min(x.observed_at) FROM events x INDEXED BY events_ends"
+                "  WHERE x.ends = e.id"
+                "  AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = x.id))"
+                " FROM events e INDEXED BY events_linked"
+                " WHERE (e.observation IS NOT NULL OR e.alternative IS NOT NULL)"
+                " AND e.observed_at <= ?"
+                " AND NOT EXISTS (SELECT 1 FROM retractions r WHERE r.event_id = e.id)"
+                " ORDER BY e.observed_at, e.id",
+                (as_of.isoformat(),),
+            )
         return [
             Linked(
                 event_id=row[0],
