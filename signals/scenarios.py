@@ -58,3 +58,14 @@ def scenario_priors(
         for h in catalogue.hypotheses
     }
     return ScenarioPriors(priors, scenarios, declared_weight)
+
+
+def scenario_note(priors: dict[str, float], scenarios: Iterable[ScenarioWeight]) -> str | None:
+    """One sentence for a brief: which scenarios set the priors, and the priors they set;
+    None when the priors are the catalogue's own."""
+    reported = list(scenarios)
+    if not reported:
+        return None
+    named = ", ".join(f"{s.indicator} (weight {100 * s.weight:.0f}%)" for s in reported)
+    values = ", ".join(f"{h} {100 * p:.0f}%" for h, p in priors.items())
+    return f"Priors set by the scenario table: {named}; the priors are {values}."

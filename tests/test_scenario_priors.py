@@ -168,3 +168,22 @@ def test_the_mixed_priors_are_a_distribution_between_their_rows(support) -> None
     for hypothesis, prior in mixed.priors.items():
         assert min(r[hypothesis] for r in rows) - 1e-12 <= prior
         assert prior <= max(r[hypothesis] for r in rows) + 1e-12
+
+
+def test_every_brief_says_which_scenario_set_the_priors(signals, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    log(signals, "scenario-stalemate", "2024-06-20")
+    note = "Priors set by the scenario table: scenario-stalemate (weight"
+    assert note in " ".join(signals("status", "--as-of", AS_OF).stdout.split())
+    markdown = signals("report", "--as-of", AS_OF, "--format", "markdown").stdout
+    assert note in markdown
+    frozen = next(line for line in markdown.splitlines() if line.startswith("| **frozen**"))
+    prior = score(signals)["score"]["priors"]["frozen"]
+    assert frozen.endswith(f"| {100 * prior:.0f}% |") and prior > DECLARED["frozen"]
+    html = signals("report", "--as-of", AS_OF, "--format", "html").stdout
+    assert note in html
+
+
+def test_no_brief_mentions_the_table_when_no_scenario_is_reported(signals) -> None:  # type: ignore[no-untyped-def]
+    log(signals, "declaration-intent", "2024-06-20")
+    assert "scenario table" not in signals("status", "--as-of", AS_OF).stdout
+    assert "scenario table" not in signals("report", "--as-of", AS_OF, "--format", "html").stdout

@@ -17,6 +17,7 @@ from signals.events import Event
 from signals.render.alerts import acknowledgement
 from signals.render.chart import move_label, trend_chart
 from signals.report import WeeklyReport
+from signals.scenarios import scenario_note
 from signals.scoring import IndicatorScore
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -96,7 +97,7 @@ def brief_context(report: WeeklyReport) -> dict[str, Any]:
                 "title": h.title,
                 "now": _percent(shown[h.id]),
                 "before": _percent(previous.hypotheses[h.id]),
-                "prior": _percent(h.prior),
+                "prior": _percent(headline.priors.get(h.id, h.prior)),
                 "headline": h.id == catalogue.catalogue.headline,
             }
             for h in sorted(catalogue.hypotheses, key=lambda h: -shown[h.id])
@@ -127,6 +128,7 @@ def brief_context(report: WeeklyReport) -> dict[str, Any]:
         "stage": headline.stage,
         "stages_total": len(catalogue.stages()),
         "prior": _percent(headline.prior),
+        "scenario_note": scenario_note(headline.priors, headline.scenarios),
         "previous_week": report.previous_week.label,
         "previous_as_of": report.previous.as_of.isoformat(),
         "progress_change": f"{report.progress_change:+.0f}",

@@ -11,6 +11,7 @@ from signals.catalogue import Catalogue
 from signals.confidence import Confidence
 from signals.hypotheses import IMITATION, HypothesisSpace
 from signals.matrix import Matrix, mark
+from signals.scenarios import scenario_note
 from signals.scoring import ScoreResult
 
 MARK_STYLE = {"C": "green", "I": "yellow", "II": "bold red"}
@@ -34,7 +35,8 @@ def confidence_text(result: ScoreResult, confidence: Confidence) -> Text:
 
 
 def hypotheses_text(result: ScoreResult) -> Text:
-    """The hypotheses by posterior, on one line, the imitation named inside its host."""
+    """The hypotheses by posterior, on one line, the imitation named inside its host; and,
+    where a reported scenario set the priors, which one and what they are."""
     shown = result.headline.hypotheses
     ranked = sorted(shown, key=lambda h: (-shown[h], h))
     posterior = result.headline.posterior
@@ -42,7 +44,7 @@ def hypotheses_text(result: ScoreResult) -> Text:
     if posterior is not None and posterior.imitation:
         host = posterior.space.shown[posterior.space.shown_as[-1]]
         imitation = posterior.imitation
-    return Text(
+    text = Text(
         "Hypotheses: "
         + " · ".join(
             f"{h} {100 * shown[h]:.0f}%"
@@ -50,6 +52,10 @@ def hypotheses_text(result: ScoreResult) -> Text:
             for h in ranked
         ),
     )
+    note = scenario_note(result.headline.priors, result.headline.scenarios)
+    if note is not None:
+        text.append(f"\n{note}")
+    return text
 
 
 def matrix_view(matrix: Matrix) -> list[RenderableType]:

@@ -11,6 +11,7 @@ from signals.confidence import headline_words
 from signals.events import Event
 from signals.render.chart import move_label
 from signals.report import WeeklyReport, sparkline
+from signals.scenarios import scenario_note
 from signals.scoring import IndicatorScore
 from signals.text import one_line
 
@@ -154,9 +155,12 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
         ]
         lines += [
             f"| **{_text(h.id)}** — {_text(h.title)} | {100 * shown[h.id]:.0f}% |"
-            f" {100 * previous[h.id]:.0f}% | {100 * h.prior:.0f}% |"
+            f" {100 * previous[h.id]:.0f}% | {100 * headline.priors.get(h.id, h.prior):.0f}% |"
             for h in sorted(catalogue.hypotheses, key=lambda h: -shown[h.id])
         ]
+        note = scenario_note(headline.priors, headline.scenarios)
+        if note is not None:
+            lines += ["", _text(note)]
     if headline.out_of_sequence:
         lines += ["", "> ⚠ **Out of sequence:** a later stage appeared before the earlier ones."]
     if headline.intent_capped:
