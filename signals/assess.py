@@ -114,8 +114,34 @@ def with_confidence(
             event_id=member.event_id,
         )
         for member, moved in alternative_filings(catalogue, classes, linked, day)
-        for refiled in [score_classes(catalogue, moved, day, prior=prior, as_known=result.as_known)]
+        for refiled in [
+            score_classes(
+                catalogue, moved, day, prior=prior, as_known=result.as_known, window_counts=counts
+            )
+        ]
     ]
+    # A scenario moves the headline through the priors, out of the posterior's sight: its
+    # reports left out are changes of the range like any observation's.
+    for scenario in result.headline.scenarios:
+        reported = result.indicator(scenario.indicator)
+        without = score_classes(
+            catalogue,
+            [c for c in classes if c.indicator != scenario.indicator],
+            day,
+            prior=prior,
+            as_known=result.as_known,
+            window_counts=counts,
+        )
+        filings.append(
+            Change(
+                f"without the {scenario.indicator} scenario",
+                without.headline.p_genuine,
+                leader_of(without.headline.hypotheses),
+                event_id=max(
+                    (w for w in reported.evidence if not w.against), key=lambda w: w.strength
+                ).event_id,
+            )
+        )
     space = space_of(catalogue, result.headline.priors, result.headline.prior)
     confidence = assess_confidence(
         catalogue,

@@ -20,7 +20,7 @@ from signals.assess import windows_reader, with_confidence
 from signals.catalogue import Catalogue
 from signals.evidence import EvidenceClass, classify, freshest_without, known_by
 from signals.forecasts import Forecast, IssuedBy
-from signals.hypotheses import shown_priors, space_of
+from signals.hypotheses import hypothesis_space, shown_priors
 from signals.readings import one_reading_per_observation
 from signals.report import Week
 from signals.review import Review, review_indicators
@@ -35,8 +35,9 @@ def forecast_of(
     confidence = result.confidence
     if confidence is None:
         raise ValueError("a forecast is kept with its range and confidence")
-    # The priors the day was scored from: a scenario reported then may have set them.
-    space = space_of(catalogue, result.headline.priors, result.headline.prior)
+    # The catalogue's own priors: the reference a forecast must beat is the prior alone,
+    # before any evidence, a reported scenario included.
+    space = hypothesis_space(catalogue)
     priors = shown_priors(space)
     return Forecast(
         catalogue_id=catalogue.catalogue.id,

@@ -5,9 +5,9 @@ Each row of the table (see `signals.scenario_models`) is the prior while one sce
 holds. A scenario reported with support s (its indicator's evidence, by grade, status
 and age, between 0 and 1) weighs s; the catalogue's own priors weigh what is left, so
 with no scenario reported the priors are the catalogue's, and a report that fades
-returns them there as its support decays; after the catalogue's expiry (so many
-half-lives) it is not reported now at all. Where the scenarios reported weigh more than 1
-together, they share the whole weight in proportion.
+returns them there as its support decays (a report weaker than the catalogue's emerging
+threshold, or cancelled by a denial, is not reported now). Where the scenarios reported
+weigh more than 1 together, they share the whole weight in proportion.
 """
 
 from __future__ import annotations

@@ -278,7 +278,7 @@ def score_classes(
     )
 
     scenarios = (
-        scenario_priors(catalogue, _reported_now(catalogue, indicators, as_of))
+        scenario_priors(catalogue, _reported_now(catalogue, indicators))
         if catalogue.scenario_priors
         else None
     )
@@ -326,18 +326,19 @@ def score_classes(
 
 
 def _reported_now(
-    catalogue: Catalogue, indicators: Iterable[IndicatorScore], as_of: dt.date
+    catalogue: Catalogue, indicators: Iterable[IndicatorScore]
 ) -> Iterable[tuple[str, float]]:
-    """Each context indicator's support, while its freshest report is younger than the
-    catalogue's expiry: a scenario reported years ago is not reported now."""
-    expiry = catalogue.scoring.lapse_expiry_half_lives
-    by_id = catalogue.by_id
+    """How strongly each context indicator reports its scenario now: its support less the
+    evidence against it, so that a denial as strong as the report cancels it; below the
+    catalogue's emerging threshold, where the indicator itself reads as absent, not at all.
+    Decay fades a report smoothly, so the priors return to the catalogue's own without a
+    step."""
+    threshold = catalogue.scoring.emerging_threshold
     for score in indicators:
-        if score.kind is not Kind.CONTEXT or score.last_observed is None:
-            continue
-        age = (as_of - score.last_observed).days
-        if expiry is None or age <= expiry * by_id[score.id].half_life_days:
-            yield score.id, score.support
+        if score.kind is Kind.CONTEXT:
+            weight = score.support - score.against
+            if weight >= threshold:
+                yield score.id, weight
 
 
 def readings(indicators: Iterable[IndicatorScore], scale: float = 1.0) -> list[Reading]:

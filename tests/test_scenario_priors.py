@@ -4,8 +4,10 @@ the command line on the default catalogue, and the mixing itself as a property."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -187,3 +189,57 @@ def test_no_brief_mentions_the_table_when_no_scenario_is_reported(signals) -> No
     log(signals, "declaration-intent", "2024-06-20")
     assert "scenario table" not in signals("status", "--as-of", AS_OF).stdout
     assert "scenario table" not in signals("report", "--as-of", AS_OF, "--format", "html").stdout
+
+
+def test_a_denied_scenario_sets_no_priors(signals) -> None:  # type: ignore[no-untyped-def]
+    result = signals(
+        "log", "scenario-stalemate", "A stalemate, says one analyst", "--observed", "2024-06-01",
+        "-r", "C", "-c", "3", "--status", "reported", "--no-input",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert score(signals)["score"]["scenarios"] != {}
+    log(signals, "scenario-stalemate", "2024-06-20", "--status", "refuted")
+    document = score(signals)["score"]
+    assert document["scenarios"] == {}
+    assert document["priors"] == pytest.approx(DECLARED)
+
+
+def test_a_scenario_fades_without_a_step(signals) -> None:  # type: ignore[no-untyped-def]
+    """Decay alone returns the priors to the catalogue's: from one day to the next they
+    move a little, three half-lives on (where an expired step once fell) as anywhere, and
+    where the report fades below the emerging threshold by at most that threshold's share."""
+    log(signals, "scenario-stalemate", "2024-01-01")  # half-life 150 days
+
+    def frozen(days: int) -> float:
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=days)
+        prior = signals.json("status", "--as-of", day.isoformat())["score"]["priors"]["frozen"]
+        return float(prior)
+
+    for around in (450, 845):
+        priors = [frozen(days) for days in range(around - 3, around + 4)]
+        steps = [earlier - later for earlier, later in pairwise(priors)]
+        assert all(0 <= step < 0.005 for step in steps), (around, priors)
+    assert frozen(450) > DECLARED["frozen"]
+    assert frozen(1200) == pytest.approx(DECLARED["frozen"])
+
+
+def test_the_range_leaves_each_scenario_out(signals) -> None:  # type: ignore[no-untyped-def]
+    scenario = log(signals, "scenario-russian-defeat", "2024-06-20")
+    log(signals, "declaration-intent", "2024-06-20")
+    document = score(signals)["score"]
+    without = next(change for change in document["hangs_on"] if change["event_id"] == scenario)
+    assert without["change"] == "without the scenario-russian-defeat scenario"
+    assert without["p_genuine"] > document["p_genuine"]
+    assert document["range"][1] >= without["p_genuine"] - 1e-4
+
+
+def test_a_forecast_is_measured_against_the_catalogues_own_priors(signals) -> None:  # type: ignore[no-untyped-def]
+    """The reference a forecast must beat is the prior alone: a scenario on record is
+    evidence, and the kept priors are the catalogue's."""
+    today = dt.date.today()
+    log(signals, "scenario-russian-defeat", (today - dt.timedelta(days=3)).isoformat())
+    report = signals.json("report")
+    assert report["score"]["priors"] != pytest.approx(DECLARED)  # type: ignore[index]
+    (kept,) = signals.json("forecasts", "list")["forecasts"]  # type: ignore[index]
+    assert kept["as_of"] == today.isoformat()
+    assert kept["priors"] == pytest.approx(DECLARED)

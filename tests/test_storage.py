@@ -477,3 +477,23 @@ def test_a_large_import_sets_aside_every_index_but_those_deduplication_reads(
         "events_ends",
     }
     assert signals("db", "check").exit_code == 0
+
+
+def test_the_links_read_as_known_visit_only_the_events_that_link_or_end(
+    signals, db_path: Path
+) -> None:
+    """`--as-known` reads the record's history whole for grades and dates, but the events
+    that link or end another are few: they are read through their partial indexes."""
+    from signals.store.evidence_reads import _LINKED_AS_KNOWN
+
+    assert signals("init").exit_code == 0
+    with closing(sqlite3.connect(db_path)) as connection:
+        plan = [
+            row[3]
+            for row in connection.execute(
+                f"EXPLAIN QUERY PLAN {_LINKED_AS_KNOWN}", ("2024-07-01", "2024-06-30")
+            )
+        ]
+    assert not [step for step in plan if FULL_SCAN.match(step)], plan
+    assert any("INDEX events_linked" in step for step in plan), plan
+    assert any("INDEX events_ends" in step for step in plan), plan

@@ -140,7 +140,7 @@ def posterior_explanation(
     lines.append(
         "  v_H = ln prior_H + Σ s × ln P(E|H), one column per hypothesis; posterior ="
         " e^v_H / Σ e^v. The imitation of genuine intent (im.), prior"
-        f" {catalogue.prior:g} × (1 − c) / c with ceiling c = {space.ceiling:g}, reads"
+        f" {space.priors[space.headline]:.3g} × (1 − c) / c with ceiling c = {space.ceiling:g}, reads"
         f" imitable evidence as genuine does and the rest as {host} does; it shows inside"
         f" {host}.\n"
     )

@@ -13,20 +13,28 @@ from signals.store.events import EVENT_COLUMNS, event_from_row
 from signals.store.opening import StoreBase
 from signals.store.totals import CLASS_COLUMNS
 
-# For every class, its freshest event observed by a day and not retracted: a step down the
-# evidence index from (class, day), which ends in the event id.
 # The linked events as known at a timestamp (?1): each event's revision of the time among
 # those logged before it and not yet retracted then, and the first breach or withdrawal of
-# each then on record.
+# each then on record. Only the rows that link or end something are read: the events'
+# own through their partial indexes, and the revisions (one per edit) whole.
 _LINKED_AS_KNOWN = """
     WITH known AS (
         SELECT e.id, e.indicator, e.variant, e.reliability, e.credibility, e.status,
                e.observed_at, e.observation, e.alternative, e.ends
-        FROM events e WHERE e.revised_at < ?1
+        FROM events e INDEXED BY events_linked
+        WHERE (e.observation IS NOT NULL OR e.alternative IS NOT NULL)
+          AND e.observed_at <= ?2 AND e.revised_at < ?1
+        UNION
+        SELECT e.id, e.indicator, e.variant, e.reliability, e.credibility, e.status,
+               e.observed_at, e.observation, e.alternative, e.ends
+        FROM events e INDEXED BY events_ends
+        WHERE e.ends IS NOT NULL AND e.revised_at < ?1
         UNION ALL
         SELECT v.event_id, v.indicator, v.variant, v.reliability, v.credibility, v.status,
                v.observed_at, v.observation, v.alternative, v.ends
-        FROM event_revisions v WHERE v.revised_at < ?1 AND v.replaced_at >= ?1
+        FROM event_revisions v
+        WHERE v.revised_at < ?1 AND v.replaced_at >= ?1
+          AND (v.observation IS NOT NULL OR v.alternative IS NOT NULL OR v.ends IS NOT NULL)
     ),
     standing AS (
         SELECT * FROM known k WHERE NOT EXISTS (
@@ -44,6 +52,8 @@ _LINKED_AS_KNOWN = """
     ORDER BY s.observed_at, s.id
 """
 
+# For every class, its freshest event observed by a day and not retracted: a step down the
+# evidence index from (class, day), which ends in the event id.
 _FRESHEST_BY_CLASS = """
     SELECT t.indicator, t.variant, t.reliability, t.credibility, t.status, e.id, e.observed_at
     FROM evidence_totals t
