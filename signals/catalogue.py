@@ -324,6 +324,10 @@ class Catalogue(StrictModel):
     def by_id(self) -> dict[str, Indicator]:
         return {indicator.id: indicator for indicator in self.indicators}
 
+    def scenario_row(self, indicator_id: str) -> ScenarioPrior | None:
+        """The scenario table's row for an indicator, if its scenario sets the priors."""
+        return next((row for row in self.scenario_priors if row.indicator == indicator_id), None)
+
     def indicator(self, indicator_id: str) -> Indicator:
         found = self.by_id.get(indicator_id)
         if found is None:

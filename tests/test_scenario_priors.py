@@ -243,3 +243,14 @@ def test_a_forecast_is_measured_against_the_catalogues_own_priors(signals) -> No
     (kept,) = signals.json("forecasts", "list")["forecasts"]  # type: ignore[index]
     assert kept["as_of"] == today.isoformat()
     assert kept["priors"] == pytest.approx(DECLARED)
+
+
+def test_indicators_show_gives_a_scenarios_row(signals) -> None:  # type: ignore[no-untyped-def]
+    text = " ".join(signals("indicators", "show", "scenario-stalemate").stdout.split())
+    assert "sets the priors while reported, weighed by its support: genuine 10%, frozen 50%" in text
+    document = signals.json("indicators", "show", "scenario-stalemate")
+    assert document["scenario_priors"]["priors"] == pytest.approx(  # type: ignore[index]
+        {"genuine": 0.1, "frozen": 0.5, "ploy": 0.2, "coercive": 0.2}
+    )
+    assert "scenario_priors" not in signals.json("indicators", "show", "elite-uncertainty")  # type: ignore[operator]
+    assert "sets the priors" not in signals("indicators", "show", "elite-uncertainty").stdout

@@ -345,6 +345,9 @@ def indicator_detail_document(catalogue: Catalogue, indicator: Indicator) -> Doc
     document["stage_name"] = catalogue.stage_name(indicator.stage) if indicator.stage else None
     document["default_reading"] = indicator.reading("")
     document["ending"] = indicator.ending()
+    row = catalogue.scenario_row(indicator.id)
+    if row is not None:
+        document["scenario_priors"] = {"priors": row.priors, "rationale": row.rationale}
     return document
 
 

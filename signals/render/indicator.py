@@ -38,6 +38,7 @@ def indicator_detail(catalogue: Catalogue, indicator: Indicator) -> RenderableTy
         ),
         ("half-life", f"{indicator.half_life_days} days: {indicator.half_life_rationale}"),
         ("imitable", "yes: a deceiver produces it as readily" if indicator.imitable else "no"),
+        ("sets the priors", _scenario(catalogue, indicator)),
     ]
     for label, value in rows:
         if value:
@@ -55,6 +56,15 @@ def indicator_detail(catalogue: Catalogue, indicator: Indicator) -> RenderableTy
             variants.add_row(name + default, Text(f"{variant.title}: {variant.description}"))
         parts += [Text(""), variants]
     return Group(*parts)
+
+
+def _scenario(catalogue: Catalogue, indicator: Indicator) -> str:
+    """While its scenario is reported, the priors its row of the scenario table gives."""
+    row = catalogue.scenario_row(indicator.id)
+    if row is None:
+        return ""
+    priors = ", ".join(f"{h} {100 * p:.0f}%" for h, p in row.priors.items())
+    return f"while reported, weighed by its support: {priors}. {row.rationale}"
 
 
 def _readings(catalogue: Catalogue, indicator: Indicator) -> Table | None:
