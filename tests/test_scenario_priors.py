@@ -254,3 +254,45 @@ def test_indicators_show_gives_a_scenarios_row(signals) -> None:  # type: ignore
     )
     assert "scenario_priors" not in signals.json("indicators", "show", "elite-uncertainty")  # type: ignore[operator]
     assert "sets the priors" not in signals("indicators", "show", "elite-uncertainty").stdout
+
+
+SCENARIOS = [row.indicator for row in CATALOGUE.scenario_priors]
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(CONTEXT),
+            st.sampled_from("ABCDEF"),
+            st.sampled_from("123456"),
+            st.sampled_from(("reported", "confirmed", "refuted")),
+            st.integers(min_value=0, max_value=1500),
+        ),
+        max_size=8,
+    )
+)
+def test_context_alone_gives_the_priors_it_sets_and_nothing_more(rows) -> None:  # type: ignore[no-untyped-def]
+    """No scored evidence gives the prior: with only context on record the posterior is
+    exactly the priors the scenarios set, and those lie between the catalogue's own and
+    the rows of the scenarios reported."""
+    from signals.evidence import Evidence
+    from signals.scoring import score
+
+    day = dt.date(2024, 6, 30)
+    record = [
+        Evidence(n + 1, indicator, r, c, status, day - dt.timedelta(days=age))
+        for n, (indicator, r, c, status, age) in enumerate(rows)
+    ]
+    headline = score(CATALOGUE, record, day).headline
+    assert headline.hypotheses == pytest.approx(headline.priors, abs=1e-9)
+    assert headline.p_genuine == pytest.approx(headline.priors["genuine"], abs=1e-9)
+    rows_reported = [
+        DECLARED,
+        *(CATALOGUE.scenario_row(s.indicator).priors for s in headline.scenarios),
+    ]  # type: ignore[union-attr]
+    for hypothesis, prior in headline.priors.items():
+        assert min(r[hypothesis] for r in rows_reported) - 1e-9 <= prior
+        assert prior <= max(r[hypothesis] for r in rows_reported) + 1e-9
+    if not any(indicator in SCENARIOS for indicator, *_ in rows):
+        assert headline.priors == pytest.approx(DECLARED) and headline.scenarios == ()
