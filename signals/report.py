@@ -202,13 +202,20 @@ def _moves(
 ) -> tuple[TrendMove, ...]:
     """Per trend week, the indicator whose contribution changed most against the week
     before because of events observed in that week (decay alone moves nothing worth a
-    mark), and of those the largest `MARKED_MOVES`, in time order."""
+    mark), and of those the largest `MARKED_MOVES`, in time order. A scenario reported
+    that week contributes through the priors: its change is that of the headline's prior
+    log-odds."""
     found: list[tuple[TrendMove, tuple[int, ...]]] = []
     for (_, before), (week, after) in pairwise(points):
         earlier = {i.id: i.contribution for i in before.indicators}
+        scenarios = {s.indicator for s in after.headline.scenarios}
+        prior_change = after.headline.prior_log_odds - before.headline.prior_log_odds
         candidates = []
         for indicator in after.indicators:
-            change = indicator.contribution - earlier.get(indicator.id, 0.0)
+            if indicator.id in scenarios:
+                change = prior_change
+            else:
+                change = indicator.contribution - earlier.get(indicator.id, 0.0)
             fresh = tuple(
                 w.event_id
                 for w in indicator.evidence

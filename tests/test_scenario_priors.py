@@ -296,3 +296,13 @@ def test_context_alone_gives_the_priors_it_sets_and_nothing_more(rows) -> None: 
         assert prior <= max(r[hypothesis] for r in rows_reported) + 1e-9
     if not any(indicator in SCENARIOS for indicator, *_ in rows):
         assert headline.priors == pytest.approx(DECLARED) and headline.scenarios == ()
+
+
+def test_the_trend_marks_the_week_a_scenario_moved_the_priors(signals) -> None:  # type: ignore[no-untyped-def]
+    log(signals, "declaration-intent", "2024-05-01")
+    rout = log(signals, "scenario-russian-defeat", "2024-06-12")
+    moves = signals.json("report", "--as-of", AS_OF)["trend_moves"]  # type: ignore[index]
+    (move,) = [m for m in moves if m["indicator"] == "scenario-russian-defeat"]
+    assert move["week"] == "2024-W24"
+    assert move["log_odds_change"] < 0 and move["p_genuine_change"] < 0
+    assert move["events"] == [rout]
