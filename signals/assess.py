@@ -106,7 +106,7 @@ def with_confidence(
     sources its evidence names, and with every alternative filing an event names."""
     day = result.as_of
     linked = store.linked(day, known_by(day) if result.as_known else None)
-    filings = [
+    rescored = [
         Change(
             f"event #{member.event_id} filed under {member.alternative}",
             refiled.headline.p_genuine,
@@ -132,7 +132,7 @@ def with_confidence(
             as_known=result.as_known,
             window_counts=counts,
         )
-        filings.append(
+        rescored.append(
             Change(
                 f"without the {scenario.indicator} scenario",
                 without.headline.p_genuine,
@@ -148,7 +148,7 @@ def with_confidence(
         space,
         result,
         store.sources(origin_events(space, result.indicators)),
-        filings=filings,
+        rescored=rescored,
     )
     return replace(result, confidence=confidence)
 

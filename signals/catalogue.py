@@ -24,6 +24,7 @@ from signals.likelihoods import (
     Likelihood,
     Rate,
     Variant,
+    imitation_room_problem,
     spread_problem,
 )
 from signals.scenario_models import ScenarioPrior, check_scenario_priors
@@ -368,13 +369,10 @@ def check_hypotheses(catalogue: Catalogue) -> None:
         )
     if info.imitated_by not in ids or info.imitated_by == info.headline:
         raise ValueError("catalogue.imitated_by must name another of the hypotheses")
-    imitation = headline_prior * (1 - info.ceiling) / info.ceiling
     host = next(h for h in catalogue.hypotheses if h.id == info.imitated_by)
-    if host.prior <= imitation:
-        raise ValueError(
-            f"hypothesis '{host.id}' has a prior of {host.prior:g}, too small to hold the"
-            f" imitation the ceiling implies ({imitation:.3g})"
-        )
+    problem = imitation_room_problem(host.id, host.prior, headline_prior, info.ceiling)
+    if problem is not None:
+        raise ValueError(problem)
     favoured: Counter[str] = Counter()
     for indicator in catalogue.indicators:
         if indicator.kind is Kind.CONTEXT:

@@ -92,11 +92,12 @@ def assess_confidence(
     result: ScoreResult,
     origins: Mapping[int, str] | None = None,
     *,
-    filings: Sequence[Change] = (),
+    rescored: Sequence[Change] = (),
 ) -> Confidence:
     """The range and confidence of `result`'s headline; `origins` gives each event's source
-    where known (events without one share a single unknown origin), and `filings` the
-    headline with each event an analyst says could be filed elsewhere filed there."""
+    where known (events without one share a single unknown origin), and `rescored` the
+    changes the caller scored afresh: each event an analyst says could be filed elsewhere
+    filed there, and each scenario that set the priors left out."""
     origins = origins or {}
     indicators = list(result.indicators)
     base = posterior(space, parts(space, readings(indicators)))
@@ -105,7 +106,7 @@ def assess_confidence(
         *_prior_changes(catalogue, space, indicators),
         *_strength_changes(catalogue, space, indicators),
         *_left_out(catalogue, space, indicators),
-        *filings,
+        *rescored,
     ]
     values = [p, *(c.p_headline for c in changes)]
     low, high = min(values), max(values)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from signals.catalogue import Catalogue, Kind
 from signals.errors import SignalsError
 from signals.indicators import reading_key
-from signals.likelihoods import BREACH, COUNT, EXPECTED, WITHDRAWAL
+from signals.likelihoods import BREACH, COUNT, EXPECTED, WITHDRAWAL, imitation_prior
 
 # Not kebab-case, so no catalogue hypothesis can take this id.
 IMITATION = "(imitation)"
@@ -58,6 +58,14 @@ class HypothesisSpace:
     ceiling: float
     # First edition only: the most that evidence for genuine intent may add to its log-odds.
     cap: float | None = None
+
+    def by_shown(self, values: Sequence[float]) -> dict[str, float]:
+        """One value per scored hypothesis summed per shown one: the imitation's inside its
+        host."""
+        totals = [0.0] * len(self.shown)
+        for index, value in enumerate(values):
+            totals[self.shown_as[index]] += value
+        return dict(zip(self.shown, totals, strict=True))
 
     @property
     def log_priors(self) -> tuple[float, ...]:
@@ -90,7 +98,7 @@ def hypothesis_space(
         declared = [
             prior if i == headline else p * (1 - prior) / rest for i, p in enumerate(declared)
         ]
-    imitation = declared[headline] * (1 - info.ceiling) / info.ceiling
+    imitation = imitation_prior(declared[headline], info.ceiling)
     if declared[host] <= imitation:
         raise SignalsError(
             f"With a prior of {declared[headline]:g}, hypothesis '{shown[host]}' is too small"
@@ -156,14 +164,6 @@ def space_of(catalogue: Catalogue, priors: Mapping[str, float], prior: float) ->
     return hypothesis_space(catalogue, priors=priors)
 
 
-def shown_priors(space: HypothesisSpace) -> dict[str, float]:
-    """Each shown hypothesis's prior, its imitation included in its host."""
-    found = dict.fromkeys(space.shown, 0.0)
-    for value, shown in zip(space.priors, space.shown_as, strict=True):
-        found[space.shown[shown]] += value
-    return found
-
-
 def _first_edition(catalogue: Catalogue, prior: float) -> HypothesisSpace:
     rows: dict[str, tuple[float, ...]] = {}
     refuted_rows: dict[str, tuple[float, ...]] = {}
@@ -219,10 +219,7 @@ class Posterior:
     @property
     def shown(self) -> dict[str, float]:
         """Posterior of each of the catalogue's hypotheses, the imitation inside its host."""
-        totals = [0.0] * len(self.space.shown)
-        for index, probability in enumerate(self.probabilities):
-            totals[self.space.shown_as[index]] += probability
-        return dict(zip(self.space.shown, totals, strict=True))
+        return self.space.by_shown(self.probabilities)
 
     @property
     def imitation(self) -> float:

@@ -53,6 +53,24 @@ class Rate(StrictModel):
     rationale: Rationale
 
 
+def imitation_prior(headline_prior: float, ceiling: float) -> float:
+    """The prior of the hidden imitation of the headline hypothesis a ceiling implies."""
+    return headline_prior * (1 - ceiling) / ceiling
+
+
+def imitation_room_problem(
+    host: str, host_prior: float, headline_prior: float, ceiling: float
+) -> str | None:
+    """Why a set of priors is refused, if it is: the host too small to hold the imitation."""
+    imitation = imitation_prior(headline_prior, ceiling)
+    if host_prior <= imitation:
+        return (
+            f"hypothesis '{host}' has a prior of {host_prior:g}, too small to hold the"
+            f" imitation the ceiling implies ({imitation:.3g})"
+        )
+    return None
+
+
 def spread_problem(name: str, row: Mapping[str, float]) -> str | None:
     """Why a row is refused, if it is: its largest value over MAX_SPREAD times its smallest."""
     if row and max(row.values()) > MAX_SPREAD * min(row.values()):

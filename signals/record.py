@@ -20,7 +20,7 @@ from signals.assess import windows_reader, with_confidence
 from signals.catalogue import Catalogue
 from signals.evidence import EvidenceClass, classify, freshest_without, known_by
 from signals.forecasts import Forecast, IssuedBy
-from signals.hypotheses import hypothesis_space, shown_priors
+from signals.hypotheses import hypothesis_space
 from signals.readings import one_reading_per_observation
 from signals.report import Week
 from signals.review import Review, review_indicators
@@ -38,7 +38,7 @@ def forecast_of(
     # The catalogue's own priors: the reference a forecast must beat is the prior alone,
     # before any evidence, a reported scenario included.
     space = hypothesis_space(catalogue)
-    priors = shown_priors(space)
+    priors = space.by_shown(space.priors)
     return Forecast(
         catalogue_id=catalogue.catalogue.id,
         catalogue_version=catalogue.catalogue.version,

@@ -117,20 +117,20 @@ def review_indicators(
     oldest first) and its events observed in each of those weeks (`fired`, by indicator);
     `days` is the length of the period reviewed."""
     space = hypothesis_space(catalogue)
+    # Each day's own space: an indicator is left out from the priors the day was scored from.
+    scored_in = [space_of(catalogue, r.headline.priors, r.headline.prior) for r in results]
     reviews: list[IndicatorReview] = []
     for indicator in catalogue.indicators:
         counts = list(fired.get(indicator.id, ()))
         p_changes: list[float] = []
         log_odds: list[float] = []
-        for result in results:
+        for result, day_space in zip(results, scored_in, strict=True):
             scored = result.indicator(indicator.id)
             # Only evidence the posterior weighs (a context indicator's is never weighed).
             if not parts(space, readings([scored])):
                 continue
-            # Without the indicator, from the priors the day was scored from.
-            scored_in = space_of(catalogue, result.headline.priors, result.headline.prior)
             p_changes.append(
-                abs(result.headline.p_genuine - _p_without(scored_in, result, indicator.id))
+                abs(result.headline.p_genuine - _p_without(day_space, result, indicator.id))
             )
             log_odds.append(abs(scored.contribution))
         events = sum(counts)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from signals.catalogue import Catalogue, Indicator
 from signals.evidence import Linked
-from signals.indicators import IndicatorScore, State, WeighedEvidence
+from signals.indicators import IndicatorScore, State
 from signals.likelihoods import BREACH, WITHDRAWAL
 from signals.readings import ended_by, observation_choices
+from signals.scenarios import percents
 from signals.scoring import ScoreResult
 
 
@@ -201,16 +202,14 @@ def _headline(catalogue: Catalogue, result: ScoreResult) -> Iterable[RuleFired]:
                 catalogue.scoring.stages_reached_now_rationale,
             )
     for scenario in headline.scenarios:
-        row = ", ".join(f"{h} {p:.0%}" for h, p in scenario.priors.items())
         yield RuleFired(
             "scenario",
-            f"{scenario.indicator} is reported now: its row of the scenario table ({row})"
-            f" weighs {scenario.weight:.0%} in the priors, which are "
-            + ", ".join(f"{h} {p:.1%}" for h, p in headline.priors.items())
-            + ".",
+            f"{scenario.indicator} is reported now: its row of the scenario table"
+            f" ({percents(scenario.priors)}) weighs {scenario.weight:.0%} in the priors,"
+            f" which are {percents(headline.priors, 1)}.",
             scenario.rationale,
             scenario.indicator,
-            tuple(w.event_id for w in _scored(result, scenario.indicator)),
+            tuple(w.event_id for w in result.indicator(scenario.indicator).evidence),
         )
     if headline.intent_capped:
         yield RuleFired(
@@ -219,8 +218,3 @@ def _headline(catalogue: Catalogue, result: ScoreResult) -> Iterable[RuleFired]:
             f" it past {catalogue.catalogue.ceiling:.0%}.",
             catalogue.catalogue.ceiling_rationale,
         )
-
-
-def _scored(result: ScoreResult, indicator: str) -> tuple[WeighedEvidence, ...]:
-    found = next((i for i in result.indicators if i.id == indicator), None)
-    return found.evidence if found is not None else ()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from signals.likelihoods import imitation_room_problem
 from signals.validation import KEBAB_CASE, Rationale, StrictModel
 
 if TYPE_CHECKING:
@@ -63,10 +64,7 @@ def check_scenario_priors(catalogue: Catalogue) -> None:
         headline = row.priors[str(info.headline)]
         if headline >= info.ceiling:
             raise ValueError(f"{where}: the ceiling must be above the headline's prior")
-        imitation = headline * (1 - info.ceiling) / info.ceiling
         host = str(info.imitated_by)
-        if row.priors[host] <= imitation:
-            raise ValueError(
-                f"{where}: '{host}' has a prior of {row.priors[host]:g}, too small to hold"
-                f" the imitation the ceiling implies ({imitation:.3g})"
-            )
+        problem = imitation_room_problem(host, row.priors[host], headline, info.ceiling)
+        if problem is not None:
+            raise ValueError(f"{where}: {problem}")

@@ -12,7 +12,7 @@ weigh more than 1 together, they share the whole weight in proportion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from signals.catalogue import Catalogue
@@ -67,5 +67,9 @@ def scenario_note(priors: dict[str, float], scenarios: Iterable[ScenarioWeight])
     if not reported:
         return None
     named = ", ".join(f"{s.indicator} (weight {100 * s.weight:.0f}%)" for s in reported)
-    values = ", ".join(f"{h} {100 * p:.0f}%" for h, p in priors.items())
-    return f"Priors set by the scenario table: {named}; the priors are {values}."
+    return f"Priors set by the scenario table: {named}; the priors are {percents(priors)}."
+
+
+def percents(priors: Mapping[str, float], places: int = 0) -> str:
+    """Priors as a reader reads them: `genuine 10%, frozen 50%, ...`."""
+    return ", ".join(f"{h} {100 * p:.{places}f}%" for h, p in priors.items())

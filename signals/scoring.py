@@ -46,7 +46,6 @@ from signals.hypotheses import (
     intent_cap,
     parts,
     posterior,
-    shown_priors,
 )
 from signals.hypotheses import (
     logit as logit,
@@ -317,7 +316,7 @@ def score_classes(
         stages=stages,
         hypotheses=weighed.shown,
         posterior=weighed,
-        priors=shown_priors(space),
+        priors=space.by_shown(space.priors),
         scenarios=scenarios.scenarios if scenarios else (),
     )
     return ScoreResult(

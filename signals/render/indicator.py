@@ -9,6 +9,7 @@ from rich.text import Text
 
 from signals.catalogue import Catalogue, Indicator
 from signals.likelihoods import BREACH, WITHDRAWAL
+from signals.scenarios import percents
 
 
 def indicator_detail(catalogue: Catalogue, indicator: Indicator) -> RenderableType:
@@ -63,8 +64,7 @@ def _scenario(catalogue: Catalogue, indicator: Indicator) -> str:
     row = catalogue.scenario_row(indicator.id)
     if row is None:
         return ""
-    priors = ", ".join(f"{h} {100 * p:.0f}%" for h, p in row.priors.items())
-    return f"while reported, weighed by its support: {priors}. {row.rationale}"
+    return f"while reported, weighed by its support: {percents(row.priors)}. {row.rationale}"
 
 
 def _readings(catalogue: Catalogue, indicator: Indicator) -> Table | None:
