@@ -161,6 +161,11 @@ class Indicator(StrictModel):
             problem = spread_problem(f"variant '{name}'", variant.likelihoods)
             if problem:
                 raise ValueError(problem)
+            if variant.standing is not None and not self.standing:
+                raise ValueError(
+                    f"variant '{name}' sets standing, which only a variant of a standing"
+                    " position can: its evidence decays already"
+                )
         if self.default_variant is not None and self.default_variant not in self.variants:
             raise ValueError(f"default_variant '{self.default_variant}' is not one of its variants")
         if self.standing and self.standing_rationale is None:
@@ -191,6 +196,14 @@ class Indicator(StrictModel):
             return self.withdrawal_likelihoods
         variant = self.variants.get(reading)
         return dict(variant.likelihoods) if variant is not None else None
+
+    def stands(self, reading: str) -> bool:
+        """Whether evidence of this reading is a position in force, counted undiminished
+        until withdrawn, rather than evidence that decays with the half-life."""
+        if not self.standing:
+            return False
+        variant = self.variants.get(reading)
+        return variant is None or variant.standing is not False
 
     def reaches_stage(self, reading: str) -> bool:
         """Whether evidence of this reading is the step the indicator's stage stands for."""

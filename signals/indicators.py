@@ -199,17 +199,18 @@ def score_indicator(
     caller scores many indicators or days with one catalogue; `window_count`, for an
     indicator with a usual rate, its events in the rate's window, each by its weight."""
     bases = base_weights(catalogue) if bases is None else bases
-    half_life = math.inf if indicator.standing else indicator.half_life_days
+    half_lives: dict[str, float] = {}
     weighed = sorted(
         (
             weigh(
                 e,
-                half_life,
+                _half_life(indicator, reading, half_lives),
                 bases[e.reliability, e.credibility, e.status],
                 as_of,
-                indicator.reading(e.variant),
+                reading,
             )
             for e in evidence
+            for reading in (indicator.reading(e.variant),)
         ),
         key=lambda w: (-w.strength, w.observed_at, w.event_id),
     )
@@ -259,6 +260,13 @@ def score_indicator(
         evidence=tuple(weighed),
         readings=readings,
     )
+
+
+def _half_life(indicator: Indicator, reading: str, known: dict[str, float]) -> float:
+    """A reading's half-life: none for a position in force, which does not fade."""
+    if reading not in known:
+        known[reading] = math.inf if indicator.stands(reading) else indicator.half_life_days
+    return known[reading]
 
 
 def _counts_for_state(indicator: Indicator, reading: str) -> bool:

@@ -37,6 +37,10 @@ class Variant(StrictModel):
     # Whether this reading is the step its stage stands for (a unilateral release is the
     # article's goodwill deed; a routine exchange is not).
     reaches_stage: bool = False
+    # On a standing indicator, `false` for a reading that is no position in force (a call
+    # on troops in one battle to lay down their arms ends with the battle): it decays with
+    # the indicator's half-life. None is the indicator's own rule.
+    standing: bool | None = None
 
 
 class Rate(StrictModel):

@@ -52,7 +52,8 @@ def _weight(catalogue: Catalogue, member: Linked, as_of: dt.date) -> float:
         return 0.0
     base = base_weights(catalogue)[member.reliability, member.credibility, member.status]
     age = (as_of - member.observed_at).days
-    decay = 1.0 if indicator.standing else 0.5 ** (age / indicator.half_life_days)
+    stands = indicator.stands(indicator.reading(member.variant))
+    decay = 1.0 if stands else 0.5 ** (age / indicator.half_life_days)
     return base * decay * _diagnosticity(indicator, member.variant)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from signals.catalogue import Catalogue, Indicator
 from signals.evidence import Linked
-from signals.indicators import IndicatorScore, State
+from signals.indicators import ENDINGS, IndicatorScore, State
 from signals.likelihoods import BREACH, WITHDRAWAL
 from signals.readings import ended_by, observation_choices
 from signals.scenarios import percents
@@ -94,14 +94,19 @@ def _ids(events: Sequence[int]) -> str:
 
 
 def _readings(indicator: Indicator, score: IndicatorScore) -> Iterable[RuleFired]:
-    if indicator.standing and any(not w.against and not w.reading for w in score.evidence):
+    standing = tuple(
+        w.event_id
+        for w in score.evidence
+        if not w.against and w.reading not in ENDINGS and indicator.stands(w.reading)
+    )
+    if standing:
         yield RuleFired(
             "standing",
             f"{indicator.id} is a standing position: its evidence counts undiminished"
             " until an event withdraws it.",
             indicator.standing_rationale,
             indicator.id,
-            tuple(w.event_id for w in score.evidence if not w.reading),
+            standing,
         )
     for reading, events in _events_by_reading(score).items():
         if reading == BREACH:
@@ -128,6 +133,11 @@ def _readings(indicator: Indicator, score: IndicatorScore) -> Iterable[RuleFired
                 if indicator.stage is None or indicator.reaches_stage(reading)
                 else f"; it does not reach stage {indicator.stage}"
             )
+            if indicator.standing and not indicator.stands(reading):
+                stage += (
+                    f"; it is no standing position: it decays with the half-life"
+                    f" ({indicator.half_life_days} days)"
+                )
             yield RuleFired(
                 "variant",
                 f"{_ids(events)} of {indicator.id} read as {reading} ({variant.title}){stage}.",

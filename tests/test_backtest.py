@@ -34,8 +34,6 @@ READINGS = [
 DISAGREES = {
     "2015-03-01": "names ploy, as the analyst did, but reads Minsk I and II broken and the"
     " observers kept out as 'almost no chance', with coercion second rather than frozen",
-    "2020-09-30": "a standing demand of 2019 keeps coercion ahead of the July 2020"
-    " ceasefire's frozen/ploy reading",
     "2023-12-31": "Zaluzhnyi's 'stalemate' of November 2023 is the article's stalemate"
     " scenario, whose row of the scenario table puts frozen ahead of coercion",
 }

@@ -235,7 +235,7 @@ def test_validate_accepts_the_default_catalogue(signals) -> None:
     result = signals("catalogue", "validate", str(default_catalogue_path()))
     assert result.exit_code == 0, result.stderr
     assert "is valid" in result.stderr
-    assert "'kremlin-peace-signals' v2" in result.stderr
+    assert "'kremlin-peace-signals' v3" in result.stderr
     assert "11 intent, 7 counter and 7 context" in result.stderr
 
 
@@ -305,6 +305,13 @@ BROKEN = {
         ("elite-uncertainty", "kind"),
     ),
     "invalid-toml": (lambda text: text + "\n[[indicators]\n", ("not valid TOML",)),
+    # Only a reading of a standing position can be said not to stand.
+    "decaying-variant-of-a-decaying-indicator": (
+        lambda text: text.replace(
+            "reaches_stage = true }", "reaches_stage = true, standing = false }", 1
+        ),
+        ("release-detainees", "variant 'unilateral' sets standing"),
+    ),
 }
 
 

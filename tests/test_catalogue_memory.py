@@ -4,6 +4,7 @@ command runs with another one."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,23 +13,30 @@ from signals.paths import data_dir, default_catalogue_path
 from tests.conftest import EDITION1_CATALOGUE
 
 OTHER = data_dir() / "catalogues" / "offensive-preparation.toml"
+# The default catalogue's version as shipped, and the next one.
+SHIPPED = int(
+    re.search(r"^version = (\d+)$", default_catalogue_path().read_text(encoding="utf-8"), re.M)[1]  # type: ignore[index]
+)
+NEXT = SHIPPED + 1
 MISMATCH = (
-    "Warning: This database's events were logged against catalogue 'kremlin-peace-signals' v2;"
+    f"Warning: This database's events were logged against catalogue 'kremlin-peace-signals' v{SHIPPED};"
     " you are using 'offensive-preparation' v1 (--catalogue / SIGNALS_CATALOGUE).\n"
 )
 NEWER = (
-    "Note: This database's events were last logged against v2 of catalogue"
-    " 'kremlin-peace-signals'; you are using v3.\n"
+    f"Note: This database's events were last logged against v{SHIPPED} of catalogue"
+    f" 'kremlin-peace-signals'; you are using v{NEXT}.\n"
 )
 
 
 @pytest.fixture
-def version_3(tmp_path: Path) -> Path:
-    """The default catalogue (v2), as its next version would ship."""
+def next_version(tmp_path: Path) -> Path:
+    """The default catalogue, as its next version would ship."""
     text = default_catalogue_path().read_text(encoding="utf-8")
-    assert "\nversion = 2\n" in text
-    path = tmp_path / "kremlin-peace-signals-v3.toml"
-    path.write_text(text.replace("\nversion = 2\n", "\nversion = 3\n", 1), encoding="utf-8")
+    assert f"\nversion = {SHIPPED}\n" in text
+    path = tmp_path / f"kremlin-peace-signals-v{NEXT}.toml"
+    path.write_text(
+        text.replace(f"\nversion = {SHIPPED}\n", f"\nversion = {NEXT}\n", 1), encoding="utf-8"
+    )
     return path
 
 
@@ -83,21 +91,21 @@ def test_an_empty_database_warns_of_nothing(signals) -> None:
     assert result.stderr == ""
 
 
-def test_another_version_gets_a_note(signals, logged, version_3) -> None:
-    result = signals("--catalogue", str(version_3), "status", "--json")
+def test_another_version_gets_a_note(signals, logged, next_version) -> None:
+    result = signals("--catalogue", str(next_version), "status", "--json")
     assert result.exit_code == 0
     assert result.stderr == NEWER
     json.loads(result.stdout)
 
 
-def test_quiet_silences_the_note_but_not_the_warning(signals, logged, version_3) -> None:
+def test_quiet_silences_the_note_but_not_the_warning(signals, logged, next_version) -> None:
     """-q leaves only data and errors; a warning that the catalogue does not match the
     database is about whether that data can be trusted, so it is shown like an error. The
     note on another version of the same catalogue is only information, and -q drops it."""
     result = signals("-q", "--catalogue", str(OTHER), "status", "--json")
     assert result.exit_code == 0
     assert result.stderr == MISMATCH
-    result = signals("-q", "--catalogue", str(version_3), "status", "--json")
+    result = signals("-q", "--catalogue", str(next_version), "status", "--json")
     assert result.exit_code == 0
     assert result.stderr == ""
 
@@ -108,15 +116,17 @@ def test_commands_that_read_no_catalogue_warn_of_nothing(signals, logged) -> Non
     assert result.stderr == ""
 
 
-def test_log_edit_and_import_record_the_catalogue(signals, tmp_path, logged, version_3) -> None:
-    assert used(signals) == [("kremlin-peace-signals", 2)]
+def test_log_edit_and_import_record_the_catalogue(signals, tmp_path, logged, next_version) -> None:
+    assert used(signals) == [("kremlin-peace-signals", SHIPPED)]
 
-    edited = signals("--catalogue", str(version_3), "events", "edit", "1", "--status", "confirmed")
+    edited = signals(
+        "--catalogue", str(next_version), "events", "edit", "1", "--status", "confirmed"
+    )
     assert edited.exit_code == 0, edited.stderr
     assert edited.stderr == NEWER + "Event #1 is now at revision 2.\n"
-    assert used(signals) == [("kremlin-peace-signals", 3), ("kremlin-peace-signals", 2)]
+    assert used(signals) == [("kremlin-peace-signals", NEXT), ("kremlin-peace-signals", SHIPPED)]
     # Once events are logged against version 3, it is the one the database expects.
-    assert signals("--catalogue", str(version_3), "status").stderr == ""
+    assert signals("--catalogue", str(next_version), "status").stderr == ""
 
     csv_file = tmp_path / "build-up.csv"
     csv_file.write_text(
@@ -128,7 +138,7 @@ def test_log_edit_and_import_record_the_catalogue(signals, tmp_path, logged, ver
     assert imported.exit_code == 0, imported.stderr
     assert used(signals)[0] == ("offensive-preparation", 1)
     assert len(used(signals)) == 3
-    result = signals("--catalogue", str(version_3), "status", "--json")
+    result = signals("--catalogue", str(next_version), "status", "--json")
     assert result.stderr == (
         "Warning: This database also has events logged against 'offensive-preparation' v1;"
         " 'kremlin-peace-signals' scores only the events of its own indicators.\n"
@@ -148,7 +158,7 @@ def test_writes_that_do_not_happen_record_nothing(signals, tmp_path, logged) -> 
     refused = signals("--catalogue", str(OTHER), "import", str(csv_file))
     assert refused.exit_code == 1
 
-    assert used(signals) == [("kremlin-peace-signals", 2)]
+    assert used(signals) == [("kremlin-peace-signals", SHIPPED)]
 
 
 def test_db_check_says_which_catalogues_events_were_logged_against(signals, logged) -> None:
@@ -156,7 +166,7 @@ def test_db_check_says_which_catalogues_events_were_logged_against(signals, logg
     assert result.exit_code == 0
     lines = [line for line in result.stderr.splitlines() if line.startswith("logged against:")]
     assert len(lines) == 1
-    assert lines[0].startswith("logged against: catalogue 'kremlin-peace-signals' v2 (")
+    assert lines[0].startswith(f"logged against: catalogue 'kremlin-peace-signals' v{SHIPPED} (")
 
 
 def test_a_database_of_the_first_edition_gets_a_note_under_the_second(signals) -> None:
@@ -171,7 +181,7 @@ def test_a_database_of_the_first_edition_gets_a_note_under_the_second(signals) -
     assert result.exit_code == 0
     assert result.stderr == (
         "Note: This database's events were last logged against v1 of catalogue"
-        " 'kremlin-peace-signals'; you are using v2.\n"
+        f" 'kremlin-peace-signals'; you are using v{SHIPPED}.\n"
     )
     document = json.loads(result.stdout)
     assert {i["id"]: i["events"] for i in document["indicators"]}["nuclear-threats"] == 1

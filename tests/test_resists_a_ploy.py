@@ -200,6 +200,76 @@ def test_a_standing_demand_does_not_fade_until_it_is_withdrawn(signals) -> None:
     assert state(withdrawn, "demand-kyiv-initiate") == "withdrawn"
 
 
+def test_a_surrender_demanded_in_one_battle_ends_with_the_battle(signals) -> None:  # type: ignore[no-untyped-def]
+    """A call on an encircled garrison to lay down its arms is read as a demand of
+    capitulation while the battle lasts, and fades after it as evidence does: it is no
+    position in force that stands for years (the catalogue's battlefield reading)."""
+    log(
+        signals,
+        "demand-kyiv-initiate",
+        "Putin urges Kyiv to let the encircled troops lay down their arms",
+        "--observed",
+        "2024-01-10",
+        *A1,
+        "--variant",
+        "battlefield",
+    )
+    soon = score(signals, "2024-01-20")
+    a_year_on = score(signals, "2025-01-20")
+    prior = a_year_on["score"]["prior"]
+    assert soon["score"]["p_genuine"] < prior
+    assert state(soon, "demand-kyiv-initiate") == "present"
+    # Faded: a year on it weighs almost nothing and the indicator is no longer present.
+    assert a_year_on["score"]["p_genuine"] == pytest.approx(prior, abs=0.002)
+    assert state(a_year_on, "demand-kyiv-initiate") != "present"
+    explained = signals.json("status", "--as-of", "2024-01-20", "--explain")
+    rules = {rule["rule"]: rule for rule in explained["rules_fired"]}
+    assert "standing" not in rules
+    assert "no standing position: it decays" in rules["variant"]["text"]
+
+
+def test_a_standing_demand_and_a_battlefield_one_are_told_apart(signals) -> None:  # type: ignore[no-untyped-def]
+    """Only the standing demand stands: the standing rule names it, not the battle's."""
+    standing = log(
+        signals,
+        "demand-kyiv-initiate",
+        "Ukraine must leave four regions before talks",
+        "--observed",
+        "2024-01-10",
+        *A1,
+    )
+    battle = log(
+        signals,
+        "demand-kyiv-initiate",
+        "Lay down your arms at the plant",
+        "--observed",
+        "2024-01-12",
+        "-r",
+        "B",
+        "-c",
+        "2",
+        "--variant",
+        "battlefield",
+    )
+    explained = signals.json("status", "--as-of", "2025-01-20", "--explain")
+    (rule,) = [r for r in explained["rules_fired"] if r["rule"] == "standing"]
+    assert rule["events"] == [standing]
+    weighed = {
+        e["event_id"]: e
+        for i in explained["indicators"]
+        if i["id"] == "demand-kyiv-initiate"
+        for e in i["evidence"]
+    }
+    assert weighed[standing]["decay"] == 1
+    assert weighed[battle]["decay"] < 0.01
+
+
+def test_indicators_show_says_which_reading_does_not_stand(signals) -> None:  # type: ignore[no-untyped-def]
+    result = signals("indicators", "show", "demand-kyiv-initiate")
+    assert result.exit_code == 0, result.stderr
+    assert "yes, but for the battlefield reading, which decays" in " ".join(result.stdout.split())
+
+
 def test_silence_never_drifts_toward_genuine_intent_while_a_demand_stands(signals) -> None:  # type: ignore[no-untyped-def]
     log(
         signals,

@@ -31,12 +31,7 @@ def indicator_detail(catalogue: Catalogue, indicator: Indicator) -> RenderableTy
             if indicator.likelihood_ratio is not None
             else "",
         ),
-        (
-            "standing",
-            f"yes: {indicator.standing_rationale}"
-            if indicator.standing
-            else "no (its evidence decays)",
-        ),
+        ("standing", _standing(indicator)),
         ("half-life", f"{indicator.half_life_days} days: {indicator.half_life_rationale}"),
         ("imitable", "yes: a deceiver produces it as readily" if indicator.imitable else "no"),
         ("sets the priors", _scenario(catalogue, indicator)),
@@ -65,6 +60,18 @@ def _scenario(catalogue: Catalogue, indicator: Indicator) -> str:
     if row is None:
         return ""
     return f"while reported, weighed by its support: {percents(row.priors)}. {row.rationale}"
+
+
+def _standing(indicator: Indicator) -> str:
+    if not indicator.standing:
+        return "no (its evidence decays)"
+    decaying = [name for name in indicator.variants if not indicator.stands(name)]
+    if not decaying:
+        return f"yes: {indicator.standing_rationale}"
+    return (
+        f"yes, but for the {', '.join(decaying)} reading{'s' if len(decaying) > 1 else ''},"
+        f" which decay{'' if len(decaying) > 1 else 's'}: {indicator.standing_rationale}"
+    )
 
 
 def _readings(catalogue: Catalogue, indicator: Indicator) -> Table | None:
