@@ -34,8 +34,9 @@ READINGS = [
 DISAGREES = {
     "2015-03-01": "names ploy, as the analyst did, but reads Minsk I and II broken and the"
     " observers kept out as 'almost no chance', with coercion second rather than frozen",
-    "2023-12-31": "Zaluzhnyi's 'stalemate' of November 2023 is the article's stalemate"
-    " scenario, whose row of the scenario table puts frozen ahead of coercion",
+    "2023-12-31": "Zaluzhnyi's disputed 'stalemate' of November 2023 is the article's"
+    " stalemate scenario, whose row of the scenario table lifts frozen level with coercion:"
+    " the tool reports a tie where the analyst named coercion",
 }
 
 
@@ -77,7 +78,9 @@ def _agrees(score: dict, band: str, leader: str, second: str | None, tie: bool) 
         return set(ranked[:2]) == {leader, second} and (
             shown[ranked[0]] - shown[ranked[1]] < TIE_MARGIN
         )
-    return ranked[0] == leader and (second is None or ranked[1] == second)
+    # The tool reports a near tie as a tie: a leader it names is ahead by more than that.
+    clear = shown[ranked[0]] - shown[ranked[1]] >= TIE_MARGIN
+    return ranked[0] == leader and clear and (second is None or ranked[1] == second)
 
 
 def test_the_whole_record_imports() -> None:
