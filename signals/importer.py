@@ -12,20 +12,15 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
+from signals import offload
 from signals.catalogue import Catalogue
 from signals.errors import SignalsError
 from signals.events import (
-    ENDING_COLUMNS,
     FILE_COLUMNS,
     REQUIRED_FIELDS,
-    InvalidEventError,
-    ending_flag_problem,
-    parse_event,
 )
-from signals.exporter import restore
-from signals.fastpath import FastRows
 from signals.input_files import (
     Reading,
     encoding_error,
@@ -33,26 +28,22 @@ from signals.input_files import (
     read_json,
     unknown_columns_error,
 )
+from signals.row_checking import (
+    Ending,
+    Outcome,
+    Rejected,
+    RowChecker,
+    RowMapping,
+    as_row,
+    checked_here,
+    shared,
+)
 from signals.store import Store
 
 BATCH_SIZE = 1_000
 MAX_FIELD_BYTES = 64 * 1024 * 1024
 ERRORS_KEPT = 20
 csv.field_size_limit(MAX_FIELD_BYTES)
-
-
-class RowMapping(Protocol):
-    """Turns a foreign file's rows into event fields (see `signals.mapping`)."""
-
-    @property
-    def delimiter(self) -> str | None: ...
-
-    @property
-    def columns(self) -> Sequence[str] | None: ...
-
-    def check_header(self, header: list[str]) -> None: ...
-
-    def apply(self, row: dict[str, str]) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -105,19 +96,6 @@ def _sniff_delimiter(first_line: str) -> str:
     if ";" in first_line and "," not in first_line and "\t" not in first_line:
         return ";"
     return "\t" if first_line.count("\t") > first_line.count(",") else ","
-
-
-def as_row(header: list[str], values: list[str]) -> dict[str, str]:
-    """A row's cells by column; a row of the wrong width keeps its cells under their columns
-    (so a rejects file stays one table) and says what was wrong with it."""
-    if len(values) == len(header):
-        return dict(zip(header, values, strict=True))
-    cells = dict(zip(header, [*values, *[""] * len(header)], strict=False))
-    return {**cells, "__width__": _width(values, header)}
-
-
-def _width(values: list[str], header: list[str]) -> str:
-    return f"{len(values)} cells for {len(header)} columns"
 
 
 def read_cells(
@@ -245,26 +223,6 @@ def _check_header(header: list[str], reading: Reading) -> frozenset[int]:
     return frozenset(i for i, name in enumerate(header) if name.lower() not in FILE_COLUMNS)
 
 
-class _Cells:
-    """Turns a row of this file's cells into event fields, with the header read once."""
-
-    def __init__(self, header: list[str]) -> None:
-        self.names = [name.lower() for name in header]
-        self.width = len(header)
-        self.required = frozenset(REQUIRED_FIELDS)
-
-    def fields(self, values: list[str]) -> dict[str, Any]:
-        # An empty optional cell means "not given", as if the column were absent: the
-        # model's default applies (an ungraded source is F6, not an error).
-        if len(values) != len(self.names):
-            raise InvalidEventError([("row", f"has {_width(values, self.names)}")])
-        return {
-            name: restore(value) if value[:1] == "'" else value
-            for name, value in zip(self.names, values, strict=True)
-            if (value and not value.isspace()) or name in self.required
-        }
-
-
 def import_events(
     store: Store,
     catalogue: Catalogue,
@@ -294,7 +252,8 @@ def import_events(
     header, rows = read_cells(text, mapping, reading)
     report = ImportReport(dry_run=dry_run, ignored=reading.ignored)
     stamp = now or utc_now()
-    checked = _checked_rows(header, rows, mapping, catalogue, today)
+    check = RowChecker(header, mapping, catalogue, today)
+    checked: Iterator[Outcome] = check(rows)
     in_child = parallel if parallel is not None else _worth_a_second_process(text)
     # What a JSON file leaves out is counted as it is read, which must be in this process.
     in_child = in_child and not reading.in_process
@@ -302,13 +261,10 @@ def import_events(
     with store.bulk_import(stamp=stamp, rollback=dry_run) as bulk:
         from signals.store.bulk import UnresolvedEnding
 
-        if in_child:
-            from signals import offload
-
-            # Forked once the lock is held, so nothing can fail before its rows are read
-            # and leave it waiting; the child never touches the connection.
-            if offload.available():
-                checked = offload.in_child(checked)
+        # Forked once the lock is held, so nothing can fail before its rows are read and
+        # leave it waiting; the child never touches the connection.
+        if in_child and offload.available():
+            checked = checked_here(offload.in_child(shared(rows, check)), check)
         for outcome in checked:
             report.rows += 1
             if on_progress is not None and report.rows % 1000 == 0:
@@ -356,87 +312,6 @@ def import_events(
     return report
 
 
-@dataclass(frozen=True)
-class Ending:
-    """A valid row that ends an earlier event, which is found when it is inserted: the
-    event may be on record, or earlier in the same file."""
-
-    line: int
-    values: list[str]
-    row: tuple[Any, ...]
-    column: str  # breaks or withdraws
-    reference: str  # an external id, or an event id
-
-
-@dataclass(frozen=True)
-class Rejected:
-    line: int
-    values: list[str]
-    problems: list[tuple[str, str]]
-    # A mapped row's event fields: its problems name these, not the file's columns.
-    mapped: dict[str, Any] | None = None
-
-
-def _checked_rows(
-    header: list[str],
-    rows: Iterator[tuple[int, list[str]]],
-    mapping: RowMapping | None,
-    catalogue: Catalogue,
-    today: dt.date | None,
-) -> Iterator[tuple[Any, ...] | Ending | Rejected | None]:
-    """What each row is: the table row to insert, one that ends an earlier event, a
-    rejection, or None (not tracked)."""
-    cells = _Cells(header)
-    fast = FastRows(catalogue, today)
-    take = fast.taker(cells.names)
-    for line, values in rows:
-        fields: dict[str, Any] | None = None
-        try:
-            if mapping is None:
-                # Most rows need none of the model's judgement; the rest get all of it.
-                row = fast.cells(values, take) if len(values) == cells.width else None
-                yield row or _modelled(line, values, cells.fields(values), catalogue, today)
-                continue
-            fields = _mapped(header, values, mapping)
-            if fields is None:
-                yield None
-                continue
-            yield fast.row(fields) or parse_event(fields, catalogue, today).values()
-        except InvalidEventError as invalid:
-            yield Rejected(line, values, invalid.problems, fields)
-
-
-# The event an ending names is found at insert time; until then the model judges the row
-# as one that ends some event.
-_SOME_EVENT = 1
-
-
-def _modelled(
-    line: int,
-    values: list[str],
-    fields: dict[str, Any],
-    catalogue: Catalogue,
-    today: dt.date | None,
-) -> tuple[Any, ...] | Ending:
-    """A row judged by the model; one with `breaks` or `withdraws` becomes an `Ending`."""
-    given = [(column, fields.pop(column)) for column in ENDING_COLUMNS if column in fields]
-    if not given:
-        return parse_event(fields, catalogue, today).values()
-    if len(given) > 1:
-        raise InvalidEventError(
-            [("withdraws", "is given with breaks: an event breaks or withdraws one event")]
-        )
-    column, reference = given[0]
-    reference = str(reference).strip()
-    indicator = catalogue.by_id.get(str(fields.get("indicator", "")).strip().lower())
-    problem = ending_flag_problem(indicator, column) if indicator else None
-    if problem:
-        raise InvalidEventError([(column, problem)])
-    fields["ends"] = _SOME_EVENT
-    event = parse_event(fields, catalogue, today)
-    return Ending(line, values, event.values(), column, reference)
-
-
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
@@ -452,16 +327,6 @@ def _worth_a_second_process(text: IO[str]) -> bool:
     if stat.S_ISFIFO(mode.st_mode):
         return True
     return stat.S_ISREG(mode.st_mode) and mode.st_size >= PARALLEL_MIN_BYTES
-
-
-def _mapped(header: list[str], values: list[str], mapping: RowMapping) -> dict[str, Any] | None:
-    raw = as_row(header, values)
-    if "__width__" in raw:
-        raise InvalidEventError([("row", f"has {raw['__width__']}")])
-    try:
-        return mapping.apply(raw)
-    except ValueError as error:
-        raise InvalidEventError([("row", str(error))]) from None
 
 
 def _reject(

@@ -11,9 +11,10 @@ import pytest
 from signals.catalogue import Catalogue
 from signals.errors import SignalsError
 from signals.events import EventInput
-from signals.importer import as_row, read_cells
+from signals.importer import read_cells
 from signals.mapping import CompiledMapping, load_mapping, shipped_mappings_dir
 from signals.mapping.compiled import TEXT_LIMITS
+from signals.row_checking import as_row
 
 BASE = """
 [mapping]

@@ -16,7 +16,9 @@ from signals.catalogue_loader import load_catalogue
 from signals.errors import SignalsError, UsageError
 from signals.importer import import_events
 from signals.mapping import load_mapping
+from signals.offload import CHUNK
 from signals.paths import data_dir, default_catalogue_path
+from signals.row_checking import SHARE
 from signals.store import open_store
 
 pytestmark = pytest.mark.skipif(not offload.available(), reason="needs fork")
@@ -107,8 +109,10 @@ def write_gdelt_like(path: Path, rows: int) -> Path:
 
 @pytest.mark.parametrize("skip_invalid", [False, True])
 def test_an_import_reports_the_same_in_one_process_or_two(
-    tmp_path: Path, skip_invalid: bool
+    tmp_path: Path, skip_invalid: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Small batches, so that several are checked in each process (see importer.SHARE).
+    monkeypatch.setattr(offload, "CHUNK", 50)
     source = write_gdelt_like(tmp_path / "events.csv", 700)
     outcomes = []
     for parallel in (False, True):
@@ -164,9 +168,14 @@ def test_a_mapped_import_reports_the_same_in_one_process_or_two(tmp_path: Path) 
     assert reports[0].not_tracked > 0
 
 
-def test_an_encoding_error_names_the_same_line_in_one_process_or_two(tmp_path: Path) -> None:
+@pytest.mark.parametrize("before", [5_000, (SHARE - 1) * CHUNK + 10])
+def test_an_encoding_error_names_the_same_line_in_one_process_or_two(
+    tmp_path: Path, before: int
+) -> None:
+    """Wherever the bad row falls: in a batch the reading process checks, or in one it
+    passes on for the writing process to check."""
     body = "".join(
-        f"declaration-intent,Event number {n},2024-01-01\n" for n in range(5_000)
+        f"declaration-intent,Event number {n},2024-01-01\n" for n in range(before)
     ).encode()
     source = tmp_path / "late.csv"
     source.write_bytes(
@@ -184,7 +193,7 @@ def test_an_encoding_error_names_the_same_line_in_one_process_or_two(tmp_path: P
         finally:
             store.close()
     assert messages[0] == messages[1]
-    assert "line 5002" in messages[0]
+    assert f"line {before + 2}" in messages[0]
 
 
 def test_an_import_that_fails_before_reading_leaves_no_process_behind(
