@@ -168,6 +168,15 @@ class Indicator(StrictModel):
                 )
         if self.default_variant is not None and self.default_variant not in self.variants:
             raise ValueError(f"default_variant '{self.default_variant}' is not one of its variants")
+        if (
+            self.standing
+            and self.default_variant is not None
+            and not self.stands(self.default_variant)
+        ):
+            raise ValueError(
+                f"default_variant '{self.default_variant}' does not stand, so a standing"
+                " position would have no reading that stands but its own, never used"
+            )
         if self.standing and self.standing_rationale is None:
             raise ValueError("a standing indicator needs a standing_rationale")
         if self.withdrawal_likelihoods is not None and not self.standing:
@@ -196,6 +205,10 @@ class Indicator(StrictModel):
             return self.withdrawal_likelihoods
         variant = self.variants.get(reading)
         return dict(variant.likelihoods) if variant is not None else None
+
+    def fading(self) -> frozenset[str]:
+        """Of a standing position, the variants that do not stand (see `stands`)."""
+        return frozenset(name for name in self.variants if self.standing and not self.stands(name))
 
     def stands(self, reading: str) -> bool:
         """Whether evidence of this reading is a position in force, counted undiminished
@@ -337,6 +350,10 @@ class Catalogue(StrictModel):
     @property
     def by_id(self) -> dict[str, Indicator]:
         return {indicator.id: indicator for indicator in self.indicators}
+
+    def fading_readings(self) -> dict[str, frozenset[str]]:
+        """Per standing position, its readings that fade and so are never withdrawn."""
+        return {i.id: i.fading() for i in self.indicators if i.fading()}
 
     def scenario_row(self, indicator_id: str) -> ScenarioPrior | None:
         """The scenario table's row for an indicator, if its scenario sets the priors."""

@@ -227,7 +227,7 @@ def _robustness(p: float, changes: Sequence[Change]) -> Reason:
         )
     return Reason(
         Level.LOW,
-        f"crosses {ROBUSTNESS_EDGE:.0%} {_percent(crossing[0].p_headline)} with {crossing[0].label}",
+        f"crosses {ROBUSTNESS_EDGE:.0%}: {_percent(crossing[0].p_headline)} with {crossing[0].label}",
     )
 
 

@@ -339,9 +339,24 @@ def _ended(
     ]
     if not endings or not supporting:
         return state
-    if max(w.observed_at for w in endings) < max(w.observed_at for w in supporting):
-        return state
-    return State.WITHDRAWN if indicator.standing else State.BROKEN
+    ended_on = max(w.observed_at for w in endings)
+    since = [w for w in supporting if w.observed_at > ended_on]
+    if not indicator.standing:
+        return state if since else State.BROKEN
+    if any(indicator.stands(w.reading) for w in since):
+        return state  # the position stated again: in force again
+    if since:
+        # Only readings that fade came after the withdrawal: while they are alive they
+        # count on their own; the withdrawn position no longer makes the indicator present.
+        fresh = _state(
+            support_of((w.strength for w in since), catalogue),
+            0.0,
+            support_of((w.base for w in since), catalogue),
+            catalogue,
+        )
+        if fresh in (State.PRESENT, State.EMERGING):
+            return fresh
+    return State.WITHDRAWN
 
 
 def _expired(

@@ -75,8 +75,11 @@ def _agrees(score: dict, band: str, leader: str, second: str | None, tie: bool) 
     if score["estimative"] != band:
         return False
     if tie:
-        return set(ranked[:2]) == {leader, second} and (
-            shown[ranked[0]] - shown[ranked[1]] < TIE_MARGIN
+        # Two tied, and only two: a three-way tie names no pair.
+        return (
+            set(ranked[:2]) == {leader, second}
+            and shown[ranked[0]] - shown[ranked[1]] < TIE_MARGIN
+            and shown[ranked[1]] - shown[ranked[2]] >= TIE_MARGIN
         )
     # The tool reports a near tie as a tie: a leader it names is ahead by more than that.
     clear = shown[ranked[0]] - shown[ranked[1]] >= TIE_MARGIN
@@ -119,5 +122,6 @@ def test_the_tool_beats_the_prior_alone(record: dict[str, dict]) -> None:  # typ
     }
     tool_right = sum(_agrees(record[r[0]], *r[1:]) for r in READINGS)
     prior_right = sum(_agrees(prior, *r[1:]) for r in READINGS)
+    assert prior_right == 0  # right about three bands, but never about the leaders
     assert tool_right > prior_right
     assert tool_right >= len(READINGS) - len(DISAGREES)

@@ -312,6 +312,15 @@ BROKEN = {
         ),
         ("release-detainees", "variant 'unilateral' sets standing"),
     ),
+    "standing-position-read-by-default-as-a-reading-that-fades": (
+        lambda text: _edit_indicator(
+            text,
+            "demand-kyiv-initiate",
+            r"^standing = true$",
+            'standing = true\ndefault_variant = "battlefield"',
+        ),
+        ("demand-kyiv-initiate", "default_variant 'battlefield' does not stand"),
+    ),
 }
 
 

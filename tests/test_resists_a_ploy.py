@@ -264,6 +264,75 @@ def test_a_standing_demand_and_a_battlefield_one_are_told_apart(signals) -> None
     assert weighed[battle]["decay"] < 0.01
 
 
+def test_a_battlefield_demand_is_never_withdrawn(signals, snapshot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """It ends with its battle: a withdrawal of it would stand, at full weight, for ever."""
+    battle = log(
+        signals, "demand-kyiv-initiate", "Lay down your arms at the plant",
+        "--observed", "2024-01-10", *A1, "--variant", "battlefield",
+    )  # fmt: skip
+    before = snapshot()
+    result = signals(
+        "log", "demand-kyiv-initiate", "The call is dropped", "--observed", "2024-01-20",
+        *A1, "--withdraws", str(battle), "--no-input",
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "Traceback" not in result.stderr
+    assert f"Event #{battle} is read as battlefield, which is no standing position" in (
+        result.stderr
+    )
+    assert snapshot() == before
+    rows = tmp_path / "withdrawal.csv"
+    rows.write_text(
+        "indicator,summary,observed_at,withdraws\n"
+        f"demand-kyiv-initiate,The call is dropped,2024-01-20,{battle}\n",
+        encoding="utf-8",
+    )
+    imported = signals("import", str(rows))
+    assert imported.exit_code != 0
+    assert "no standing position" in imported.stderr
+    assert snapshot() == before
+
+
+def test_a_battle_call_after_a_withdrawal_does_not_bring_the_position_back(signals) -> None:  # type: ignore[no-untyped-def]
+    """Once the demand is withdrawn, a later call on one garrison counts while it is fresh,
+    on its own; when it has faded the indicator is withdrawn again, not present."""
+    demand = log(
+        signals, "demand-kyiv-initiate", "Ukraine must leave four regions before talks",
+        "--observed", "2024-01-10", *A1,
+    )  # fmt: skip
+    log(
+        signals, "demand-kyiv-initiate", "Moscow drops the precondition",
+        "--observed", "2024-03-01", *A1, "--withdraws", str(demand),
+    )  # fmt: skip
+    log(
+        signals, "demand-kyiv-initiate", "Lay down your arms at the plant",
+        "--observed", "2024-06-01", *A1, "--variant", "battlefield",
+    )  # fmt: skip
+    assert state(score(signals, "2024-06-05"), "demand-kyiv-initiate") == "present"
+    assert state(score(signals, "2025-06-01"), "demand-kyiv-initiate") == "withdrawn"
+
+
+def test_the_most_telling_reading_of_an_act_fades_with_a_battlefield_call(signals) -> None:  # type: ignore[no-untyped-def]
+    """One act read as a battle call and as an offer to freeze the line: fresh, the call
+    is the more telling; a year on it has faded faster than the freeze, which is kept."""
+    call = log(
+        signals, "demand-kyiv-initiate", "Surrender the plant, then we stop on this line",
+        "--observed", "2024-01-10", *A1, "--variant", "battlefield", "--observation", "speech",
+    )  # fmt: skip
+    freeze = log(
+        signals, "freeze-current-lines", "Same speech: stop on this line",
+        "--observed", "2024-01-10", *A1, "--observation", "speech",
+    )  # fmt: skip
+
+    def kept(day: str) -> int:
+        explained = signals.json("status", "--as-of", day, "--explain")
+        (rule,) = [r for r in explained["rules_fired"] if r["rule"] == "observation"]
+        return call if rule["text"].startswith(f"#{call} ") else freeze
+
+    assert kept("2024-01-11") == call
+    assert kept("2025-01-10") == freeze
+
+
 def test_indicators_show_says_which_reading_does_not_stand(signals) -> None:  # type: ignore[no-untyped-def]
     result = signals("indicators", "show", "demand-kyiv-initiate")
     assert result.exit_code == 0, result.stderr

@@ -68,6 +68,7 @@ class Session:
             return
         info = self._catalogue.catalogue
         self._store.catalogue = (info.id, info.version)
+        self._store.fading = self._catalogue.fading_readings()
         used = self._store.catalogues_used()
         if used:
             _tell_of_other_catalogues(used, info.id, info.version)

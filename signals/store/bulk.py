@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +102,7 @@ class BulkImport:
         stamp: str,
         catalogue: tuple[str, int] | None,
         rollback: bool,
+        fading: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self._connection = connection
         self._stamp = stamp
@@ -109,6 +110,7 @@ class BulkImport:
         self._plain_insert = _insert_sql(PLAIN_ORDER, stamp)
         self._read_insert = _insert_sql(CONTENT_COLUMNS, stamp)
         self._catalogue = catalogue
+        self._fading = fading or {}
         self._rollback = rollback
         # Events are never deleted, so the highest id is also how many the table held.
         self.first_id = int(
@@ -159,7 +161,13 @@ class BulkImport:
                 f"names no event on record or earlier in the file (by id or external id"
                 f" '{reference}')"
             )
-        problem = ending_problem(self._connection, found[0], row[_INDICATOR], row[_OBSERVED])
+        problem = ending_problem(
+            self._connection,
+            found[0],
+            row[_INDICATOR],
+            row[_OBSERVED],
+            fading=self._fading.get(row[_INDICATOR], frozenset()),
+        )
         if problem:
             raise UnresolvedEnding(problem)
         ends = list(row)
@@ -206,7 +214,11 @@ class Bulk(StoreBase):
         try:
             with self._write(rollback=rollback, bulk=True) as connection:
                 bulk = BulkImport(
-                    connection, stamp=stamp, catalogue=self.catalogue, rollback=rollback
+                    connection,
+                    stamp=stamp,
+                    catalogue=self.catalogue,
+                    rollback=rollback,
+                    fading=self.fading,
                 )
                 yield bulk
                 if not bulk.finished:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +56,7 @@ class Events(Search):
     def _insert(self, connection: sqlite3.Connection, event: EventInput, now: str) -> int:
         row = event.row()
         self._refuse_duplicate(connection, row, exclude_id=None)
-        _refuse_bad_ending(connection, row, event_id=None)
+        _refuse_bad_ending(connection, row, event_id=None, fading=self.fading)
         columns = (*CONTENT_COLUMNS, "logged_at", "revision", "revised_at")
         values = [row[column] for column in CONTENT_COLUMNS] + [now, 1, now]
         cursor = connection.execute(
@@ -187,7 +187,7 @@ class Events(Search):
             if tuple(old[: len(CONTENT_COLUMNS)]) == tuple(row[c] for c in CONTENT_COLUMNS):
                 raise SignalsError(f"The edit changes nothing in event #{event_id}.")
             self._refuse_duplicate(connection, row, exclude_id=event_id)
-            _refuse_bad_ending(connection, row, event_id=event_id)
+            _refuse_bad_ending(connection, row, event_id=event_id, fading=self.fading)
             connection.execute(
                 f"INSERT INTO event_revisions (event_id, {', '.join(CONTENT_COLUMNS)}, revision,"
                 f" revised_at, replaced_at) VALUES (?, {', '.join('?' * len(CONTENT_COLUMNS))},"
@@ -287,20 +287,22 @@ def ending_problem(
     observed_at: str,
     *,
     event_id: int | None = None,
+    fading: frozenset[str] = frozenset(),
 ) -> str | None:
     """Why an event of `indicator` observed on `observed_at` cannot end event `ends`, if
     it cannot: it ends an earlier (or same-day) event of its own indicator that still
-    counts and is not itself an ending."""
+    counts, is not itself an ending and is not of a reading that fades (`fading`: a
+    standing position's readings that are no position in force)."""
     if ends == event_id:
         return "An event cannot end itself."
     target = connection.execute(
-        "SELECT e.indicator, e.observed_at, e.ends, r.event_id IS NOT NULL FROM events e"
+        "SELECT e.indicator, e.observed_at, e.ends, r.event_id IS NOT NULL, e.variant FROM events e"
         " LEFT JOIN retractions r ON r.event_id = e.id WHERE e.id = ?",
         (ends,),
     ).fetchone()
     if target is None:
         return f"There is no event #{ends} to end."
-    target_indicator, target_observed, target_ends, retracted = target
+    target_indicator, target_observed, target_ends, retracted, target_variant = target
     if target_indicator != indicator:
         return (
             f"Event #{ends} is filed under {target_indicator}: an event ends only one of its"
@@ -315,16 +317,29 @@ def ending_problem(
         return f"Event #{ends} is retracted, so there is nothing of it to end."
     if target_ends is not None:
         return f"Event #{ends} itself ends event #{target_ends}; an ending cannot be ended."
+    if target_variant in fading:
+        return (
+            f"Event #{ends} is read as {target_variant}, which is no standing position: it"
+            " fades with time and is not withdrawn."
+        )
     return None
 
 
 def _refuse_bad_ending(
-    connection: sqlite3.Connection, row: dict[str, Any], event_id: int | None
+    connection: sqlite3.Connection,
+    row: dict[str, Any],
+    event_id: int | None,
+    fading: Mapping[str, frozenset[str]],
 ) -> None:
     if row["ends"] is None:
         return
     problem = ending_problem(
-        connection, row["ends"], row["indicator"], row["observed_at"], event_id=event_id
+        connection,
+        row["ends"],
+        row["indicator"],
+        row["observed_at"],
+        event_id=event_id,
+        fading=fading.get(row["indicator"], frozenset()),
     )
     if problem:
         raise SignalsError(problem)

@@ -8,7 +8,7 @@ import os
 import signal
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,6 +40,9 @@ class StoreBase:
         # The (id, version) of the catalogue the events written here were validated
         # against, recorded with them when known.
         self.catalogue: tuple[str, int] | None = None
+        # Per standing indicator of that catalogue, the readings that are no position in
+        # force (they fade) and so cannot be withdrawn.
+        self.fading: Mapping[str, frozenset[str]] = {}
         # Write transactions committed through this connection, so that an interrupted
         # command can say truthfully whether it changed the database.
         self.commits = 0
