@@ -7,7 +7,6 @@ earlier revisions, the per-class totals and the planner's statistics are all see
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -210,46 +209,22 @@ class Bulk(StoreBase):
         """A bulk import in one write transaction, which holds the lock from its start and
         gets a page cache large enough for the indexes being written; `rollback` makes it a
         rehearsal. Whatever the block raises, nothing of the import is kept."""
-        written_once = not rollback and self._write_once()
-        try:
-            with self._write(rollback=rollback, bulk=True) as connection:
-                bulk = BulkImport(
-                    connection,
-                    stamp=stamp,
-                    catalogue=self.catalogue,
-                    rollback=rollback,
-                    fading=self.fading,
-                )
-                yield bulk
-                if not bulk.finished:
-                    raise RuntimeError("a bulk import ended without finish()")
-        finally:
-            if written_once:
-                # Should it fail (a full disk), the next command that writes switches it.
-                with contextlib.suppress(sqlite3.Error):
-                    self._connection.execute("PRAGMA journal_mode = WAL")
-                    self._connection.execute("PRAGMA synchronous = NORMAL")
-
-    def _write_once(self) -> bool:
-        """Put a database with no events in rollback-journal mode for its first import, if
-        nobody else has it open; whether it did.
-
-        In WAL mode each page is written twice, to the log and back by the checkpoint: a
-        tenth of a million-row import (measured). With a rollback journal, pages added to
-        the file are written once and journalled not at all, and a crash still leaves the
-        file as it was. The price is that anyone who opens the database meanwhile waits for
-        the import to end; there is nothing in it yet for them to read."""
-        if self._connection.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()[0]:
-            return False
-        try:
-            (mode,) = self._connection.execute("PRAGMA journal_mode = DELETE").fetchone()
-        except sqlite3.OperationalError:  # another connection has it open: it stays in WAL
-            return False
-        if mode != "delete":
-            return False
-        # A rollback journal is only as safe as its syncs: every one is made.
-        self._connection.execute("PRAGMA synchronous = FULL")
-        return True
+        # It stays in WAL mode, though each page is then written twice (to the log, and
+        # back by the checkpoint: a tenth of a million-row import, measured). A rollback
+        # journal writes a first import once, but a process that opens the database
+        # meanwhile can then be refused at once rather than wait (a reader asking to
+        # write while the import commits), which the concurrent tests showed.
+        with self._write(rollback=rollback, bulk=True) as connection:
+            bulk = BulkImport(
+                connection,
+                stamp=stamp,
+                catalogue=self.catalogue,
+                rollback=rollback,
+                fading=self.fading,
+            )
+            yield bulk
+            if not bulk.finished:
+                raise RuntimeError("a bulk import ended without finish()")
 
 
 def _new_content(
