@@ -137,8 +137,9 @@ class RowChecker:
 
 # Of every SHARE batches the reading process reads, it checks all but the last and passes
 # that one on unchecked: the writing process checks it in the time it would otherwise
-# spend waiting (checking costs about twice what writing does, measured).
-SHARE = 3
+# spend waiting. A quarter makes a million-row import about 5 % faster on two cores; a
+# third or a half leave the writing process the slower one (measured).
+SHARE = 4
 
 
 @dataclass(frozen=True)
