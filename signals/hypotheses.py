@@ -292,3 +292,28 @@ def intent_cap(ceiling: float, prior: float) -> float:
 def leader_of(shown: Mapping[str, float]) -> str:
     """The hypothesis with the largest posterior (by id, where two are equal)."""
     return max(shown, key=lambda h: (shown[h], h))
+
+
+# Posteriors closer than this to the leader's are tied with it: no analyst could tell
+# them apart on the record, and a lead of a point or two is no lead to report.
+TIE_MARGIN = 0.05
+
+
+def tied_at_the_top(shown: Mapping[str, float]) -> list[str]:
+    """The leader and every hypothesis within TIE_MARGIN of it, by posterior: one id when
+    one hypothesis leads."""
+    leader = leader_of(shown)
+    level = [h for h in shown if h != leader and shown[leader] - shown[h] < TIE_MARGIN]
+    return [leader, *sorted(level, key=lambda h: (-shown[h], h))]
+
+
+def tie_sentence(shown: Mapping[str, float]) -> str | None:
+    """Which hypotheses are tied at the top, in words, if any are."""
+    tied = tied_at_the_top(shown)
+    if len(tied) < 2:
+        return None
+    names = f"{', '.join(tied[:-1])} and {tied[-1]}"
+    return (
+        f"{names} are tied: within {100 * TIE_MARGIN:.0f} points of each other,"
+        " none leads on this record."
+    )

@@ -17,10 +17,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from signals.hypotheses import TIE_MARGIN as TIE_MARGIN
 from signals.hypotheses import HypothesisSpace, Reading, leader_of, parts, posterior
 from signals.scoring import IndicatorScore, ScoreResult
 
-TIE_MARGIN = 0.05
 # Below this a cell is drawn as consistent: a confirmed report 10 % likelier elsewhere.
 NEUTRAL_CELL = 0.1
 # From here a cell is strongly inconsistent: a confirmed report three times likelier elsewhere.

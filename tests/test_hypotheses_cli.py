@@ -128,3 +128,41 @@ def test_the_confidence_asks_the_store_for_every_source_it_reads(
     assert assess_confidence(catalogue, space, result, store.sources(asked)) == assess_confidence(
         catalogue, space, result, store.sources(every_event)
     )
+
+
+def test_a_near_tie_is_reported_as_a_tie_wherever_the_hypotheses_show(signals, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """With no evidence the three rivals of genuine intent share the prior (30 % each):
+    the status screen, the JSON, the markdown report and the brief all say they are
+    tied, and name no leader."""
+    assert signals("init").exit_code == 0
+    as_of = ("--as-of", AS_OF)
+    score = signals.json("status", *as_of)["score"]
+    assert score["leading"] == ["ploy", "coercive", "frozen"]
+    screen = " ".join(signals("status", *as_of).stdout.split())
+    assert "Ploy, coercive and frozen are tied: within 5 points" in screen
+    markdown = signals("report", *as_of, "--format", "markdown")
+    assert "Ploy, coercive and frozen are tied: within 5 points" in markdown.stdout
+    brief = tmp_path / "brief.html"
+    assert signals("report", *as_of, "--output", str(brief)).exit_code == 0
+    assert "Ploy, coercive and frozen are tied: within 5 points" in brief.read_text("utf-8")
+
+
+def test_a_clear_leader_is_named_alone(signals) -> None:  # type: ignore[no-untyped-def]
+    logged = signals(
+        "log", "demand-kyiv-initiate", "Ukraine must leave four regions before talks",
+        "--observed", "2024-06-01", "-r", "A", "-c", "1", "--status", "confirmed", "--no-input",
+    )  # fmt: skip
+    assert logged.exit_code == 0, logged.stderr
+    score = signals.json("status", "--as-of", AS_OF)["score"]
+    assert score["leading"] == ["coercive"]
+    assert "tied" not in signals("status", "--as-of", AS_OF).stdout
+
+
+def test_the_hypotheses_tied_at_the_top_are_those_within_the_margin() -> None:
+    from signals.hypotheses import TIE_MARGIN, tie_sentence, tied_at_the_top
+
+    shown = {"genuine": 0.01, "frozen": 0.37, "ploy": 0.24, "coercive": 0.38}
+    assert tied_at_the_top(shown) == ["coercive", "frozen"]
+    assert tied_at_the_top({**shown, "frozen": 0.38 - TIE_MARGIN - 0.001}) == ["coercive"]
+    assert tied_at_the_top({**shown, "frozen": 0.38 - TIE_MARGIN + 0.001}) == ["coercive", "frozen"]
+    assert tie_sentence({**shown, "frozen": 0.2, "ploy": 0.45}) is None

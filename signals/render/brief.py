@@ -14,6 +14,7 @@ from typing import Any
 from signals.catalogue import Kind
 from signals.confidence import headline_words
 from signals.events import Event
+from signals.hypotheses import tie_sentence
 from signals.render.alerts import acknowledgement
 from signals.render.chart import move_label, trend_chart
 from signals.report import WeeklyReport
@@ -89,8 +90,10 @@ def brief_context(report: WeeklyReport) -> dict[str, Any]:
         else []
     )
     hypotheses = []
+    tie = None
     if catalogue.edition == 2:
         shown = headline.hypotheses
+        tie = tie_sentence(shown)
         hypotheses = [
             {
                 "id": h.id,
@@ -143,6 +146,7 @@ def brief_context(report: WeeklyReport) -> dict[str, Any]:
         "reasons": reasons,
         "hangs_on": hangs_on,
         "hypotheses": hypotheses,
+        "tie": f"{tie[0].upper()}{tie[1:]}" if tie else None,
         "others": others,
         "stages": stages,
         "counters": [_indicator_row(i) for i in report.counters_seen],

@@ -39,6 +39,8 @@ def rounded(value: float, places: int = 4) -> float:
 
 
 def headline_document(result: ScoreResult) -> Document:
+    from signals.hypotheses import tied_at_the_top
+
     headline = result.headline
     return {
         "progress": rounded(headline.progress, 1),
@@ -67,6 +69,7 @@ def headline_document(result: ScoreResult) -> Document:
             for row in headline.stages
         ],
         "hypotheses": {name: rounded(p) for name, p in headline.hypotheses.items()},
+        "leading": tied_at_the_top(headline.hypotheses) if headline.hypotheses else [],
         "priors": {name: rounded(p) for name, p in headline.priors.items()},
         "scenarios": {s.indicator: rounded(s.weight) for s in headline.scenarios},
         **(confidence_document(result.confidence) if result.confidence else {}),

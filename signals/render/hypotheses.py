@@ -9,7 +9,7 @@ from rich.text import Text
 
 from signals.catalogue import Catalogue
 from signals.confidence import Confidence
-from signals.hypotheses import IMITATION, HypothesisSpace
+from signals.hypotheses import IMITATION, HypothesisSpace, tie_sentence
 from signals.matrix import Matrix, mark
 from signals.scenarios import scenario_note
 from signals.scoring import ScoreResult
@@ -52,6 +52,9 @@ def hypotheses_text(result: ScoreResult) -> Text:
             for h in ranked
         ),
     )
+    tie = tie_sentence(shown)
+    if tie is not None:
+        text.append(f"\n{tie[0].upper()}{tie[1:]}")
     note = scenario_note(result.headline.priors, result.headline.scenarios)
     if note is not None:
         text.append(f"\n{note}")

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from signals.catalogue import Kind
 from signals.confidence import headline_words
 from signals.events import Event
+from signals.hypotheses import tie_sentence
 from signals.render.chart import move_label
 from signals.report import WeeklyReport, sparkline
 from signals.scenarios import scenario_note
@@ -158,6 +159,9 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
             f" {100 * previous[h.id]:.0f}% | {100 * headline.priors.get(h.id, h.prior):.0f}% |"
             for h in sorted(catalogue.hypotheses, key=lambda h: -shown[h.id])
         ]
+        tie = tie_sentence(shown)
+        if tie is not None:
+            lines += ["", _text(f"{tie[0].upper()}{tie[1:]}")]
         note = scenario_note(headline.priors, headline.scenarios)
         if note is not None:
             lines += ["", _text(note)]
