@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from signals.catalogue import Catalogue
-from signals.hypotheses import leader_of
+from signals.hypotheses import leader_of, tied_at_the_top
 from signals.scoring import ScoreResult, score_classes
 from signals.tripwire_models import (
     IndicatorReaches,
@@ -117,22 +117,21 @@ def _probability(condition: ProbabilityCrosses, before: Snapshot, now: Snapshot)
     return None
 
 
-def _leaders(state: Snapshot) -> list[str]:
-    """The hypotheses level at the top (more than one while the priors tie, say)."""
-    top = max(state.hypotheses.values())
-    return sorted(h for h, p in state.hypotheses.items() if p >= top - LEVEL)
-
-
 def _leader(condition: LeaderChanges, before: Snapshot, now: Snapshot) -> str | None:
-    was, is_now = _leaders(before), _leaders(now)
-    if was == is_now or (condition.to is not None and is_now != [condition.to]):
+    # The lead as the brief states it: a hypothesis within the tie margin of the leader
+    # shares the lead, so posteriors trading a point inside a tie change nothing.
+    was, is_now = tied_at_the_top(before.hypotheses), tied_at_the_top(now.hypotheses)
+    if set(was) == set(is_now) or (condition.to is not None and is_now != [condition.to]):
         return None
 
     def named(state: Snapshot, leaders: list[str]) -> str:
-        share = _percent(state.hypotheses[leaders[0]])
+        shares = [_percent(state.hypotheses[h]) for h in leaders]
         if len(leaders) == 1:
-            return f"{leaders[0]} ({share})"
-        return f"{', '.join(leaders[:-1])} and {leaders[-1]} level ({share} each)"
+            return f"{leaders[0]} ({shares[0]})"
+        names = f"{', '.join(leaders[:-1])} and {leaders[-1]}"
+        if len(set(shares)) == 1:
+            return f"{names} tied ({shares[0]} each)"
+        return f"{names} tied ({', '.join(shares[:-1])} and {shares[-1]})"
 
     return f"The lead changed from {named(before, was)} to {named(now, is_now)}."
 

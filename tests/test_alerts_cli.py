@@ -145,10 +145,10 @@ def test_a_week_without_alerts_says_whether_it_was_checked(signals, alerted: Pat
     assert isinstance(document, dict)
     assert (document["tripwires_fired"], document["checks"]) == ([], 0)
 
-    assert signals("check", "--as-of", "2024-06-27").exit_code == 0
-    quiet = signals("report", "--as-of", "2024-06-27", "--format", "markdown").stdout
+    assert signals("check", "--as-of", "2024-06-24").exit_code == 0
+    quiet = signals("report", "--as-of", "2024-06-24", "--format", "markdown").stdout
     assert "## Tripwires fired this week\n\nNo tripwire fired at the week's 1 check." in quiet
-    table = signals("report", "--as-of", "2024-06-27").stdout
+    table = signals("report", "--as-of", "2024-06-24").stdout
     assert "Tripwires: No tripwire fired at the week's 1 check." in table
 
 

@@ -72,8 +72,10 @@ def test_the_demo_checked_day_by_day_fires_each_crossing_once(signals, demo: Pat
         "2024-01-10": [],
         # The stalemate scenario of 16 January sets the priors: frozen leads a tie.
         "2024-02-01": ["leader-changes"],
-        "2024-04-20": ["probing-begins"],
-        "2024-05-20": ["public-commitment"],
+        # Ploy comes within 5 points of frozen: the two share the lead, then frozen
+        # draws ahead again.
+        "2024-04-20": ["probing-begins", "leader-changes"],
+        "2024-05-20": ["public-commitment", "leader-changes"],
         "2024-06-01": ["deeds-begin"],
         "2024-06-10": ["deeds-lapse", "observers-refused", "genuine-back-below-prior"],
         "2024-06-20": ["ploy-majority", "leader-changes"],

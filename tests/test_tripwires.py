@@ -300,12 +300,28 @@ def test_the_leader_fires_on_a_change_and_names_a_tie(catalogue: Catalogue) -> N
     frozen = _state(checked, hypotheses={"ploy": 0.2, "frozen": 0.5, "coercive": 0.2})
 
     assert [f.detail for f in evaluate(checked, tied, ploy)] == [
-        "The lead changed from coercive, frozen and ploy level (30% each) to ploy (50%)."
+        "The lead changed from ploy, coercive and frozen tied (30% each) to ploy (50%)."
     ]
     assert [f.detail for f in evaluate(checked, ploy, frozen)] == [
         "The lead changed from ploy (50%) to frozen (50%)."
     ]
     assert evaluate(checked, ploy, ploy) == []
+
+
+def test_the_lead_is_the_briefs_posteriors_trading_places_inside_a_tie_change_nothing(
+    catalogue: Catalogue,
+) -> None:
+    """Within the tie margin two hypotheses share the lead, as the brief says: a point
+    traded between them fires nothing; a lead that opens or closes fires."""
+    checked = _with(catalogue, _tripwire({"kind": "leader"}))
+    coercive = _state(checked, hypotheses={"coercive": 0.38, "frozen": 0.37, "ploy": 0.24})
+    frozen = _state(checked, hypotheses={"coercive": 0.37, "frozen": 0.38, "ploy": 0.24})
+    clear = _state(checked, hypotheses={"coercive": 0.50, "frozen": 0.30, "ploy": 0.19})
+    assert evaluate(checked, coercive, frozen) == []
+    assert [f.detail for f in evaluate(checked, clear, frozen)] == [
+        "The lead changed from coercive (50%) to frozen and coercive tied (38% and 37%)."
+    ]
+    assert len(evaluate(checked, frozen, clear)) == 1
 
 
 def test_a_leader_named_fires_only_for_it(catalogue: Catalogue) -> None:
