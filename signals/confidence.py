@@ -26,7 +26,15 @@ from dataclasses import dataclass, replace
 from enum import IntEnum
 
 from signals.catalogue import Catalogue
-from signals.hypotheses import HypothesisSpace, intent_cap, leader_of, parts, posterior
+from signals.hypotheses import (
+    HypothesisSpace,
+    in_words,
+    intent_cap,
+    leader_of,
+    parts,
+    posterior,
+    tied_at_the_top,
+)
 from signals.indicators import reading_key, support_of
 from signals.scoring import IndicatorScore, ScoreResult, estimative, readings
 
@@ -284,17 +292,24 @@ def _basis(
 def _consistency(
     space: HypothesisSpace, shown: Mapping[str, float], indicators: Sequence[IndicatorScore]
 ) -> Reason:
-    leader = leader_of(shown)
-    column = space.shown.index(leader)
-    inconsistency = 0.0
+    columns = [0.0] * len(space.shown)
     for reading in (r for i in indicators for r in i.readings):
         for against, strength in ((False, reading.support), (True, reading.against)):
             row = space.row(reading.key, refuted=against)
             if row is None or strength <= 0:
                 continue
             visible = row[: len(space.shown)]
-            inconsistency += strength * (visible[column] - max(visible))
+            for column, value in enumerate(visible):
+                columns[column] += strength * (value - max(visible))
+    leading = tied_at_the_top(shown)
+    # Under a tie the judgement is "one of these": it has to explain away only what the
+    # best explained of them leaves.
+    leader = max(leading, key=lambda h: columns[space.shown.index(h)])
+    inconsistency = columns[space.shown.index(leader)]
     words = f"{leader} has {inconsistency:+.2f} of evidence against it to explain away"
+    if len(leading) > 1:
+        others = in_words([h for h in leading if h != leader])
+        words = f"of those tied, {words}; {others} more"
     if inconsistency > CONSISTENT_ABOVE:
         return Reason(Level.HIGH, words)
     if inconsistency > INCONSISTENT_BELOW:

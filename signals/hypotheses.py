@@ -289,22 +289,41 @@ def intent_cap(ceiling: float, prior: float) -> float:
     return max(0.0, logit(ceiling) - logit(prior))
 
 
+def ranked(shown: Mapping[str, float]) -> list[str]:
+    """The hypotheses by posterior, largest first, and by id where two are equal: the one
+    order every view of them uses, so that no two views name a different leader."""
+    return sorted(shown, key=lambda h: (-shown[h], h))
+
+
 def leader_of(shown: Mapping[str, float]) -> str:
-    """The hypothesis with the largest posterior (by id, where two are equal)."""
-    return max(shown, key=lambda h: (shown[h], h))
+    """The hypothesis with the largest posterior (the first by id, where two are equal)."""
+    return ranked(shown)[0]
 
 
 # Posteriors closer than this to the leader's are tied with it: no analyst could tell
 # them apart on the record, and a lead of a point or two is no lead to report.
 TIE_MARGIN = 0.05
+# A lead of exactly TIE_MARGIN is a lead, however the subtraction rounds (0.38 - 0.33 is
+# 0.0499…): a difference this close to the margin counts as the margin.
+_ROUNDING = 1e-9
+
+
+def is_tied(leading: float, other: float) -> bool:
+    """Whether a posterior is within TIE_MARGIN of the leading one."""
+    return leading - other < TIE_MARGIN - _ROUNDING
 
 
 def tied_at_the_top(shown: Mapping[str, float]) -> list[str]:
-    """The leader and every hypothesis within TIE_MARGIN of it, by posterior: one id when
+    """The leader and every hypothesis within TIE_MARGIN of it, in rank order: one id when
     one hypothesis leads."""
-    leader = leader_of(shown)
-    level = [h for h in shown if h != leader and shown[leader] - shown[h] < TIE_MARGIN]
-    return [leader, *sorted(level, key=lambda h: (-shown[h], h))]
+    order = ranked(shown)
+    top = shown[order[0]]
+    return [h for h in order if is_tied(top, shown[h])]
+
+
+def in_words(names: Sequence[str]) -> str:
+    """Names as a sentence lists them: "a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def tie_sentence(shown: Mapping[str, float]) -> str | None:
@@ -312,8 +331,7 @@ def tie_sentence(shown: Mapping[str, float]) -> str | None:
     tied = tied_at_the_top(shown)
     if len(tied) < 2:
         return None
-    names = f"{', '.join(tied[:-1])} and {tied[-1]}"
     return (
-        f"{names} are tied: within {100 * TIE_MARGIN:.0f} points of each other,"
+        f"{in_words(tied)} are tied: within {100 * TIE_MARGIN:.0f} points of each other,"
         " none leads on this record."
     )

@@ -18,7 +18,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from signals.hypotheses import TIE_MARGIN as TIE_MARGIN
-from signals.hypotheses import HypothesisSpace, Reading, leader_of, parts, posterior
+from signals.hypotheses import (
+    HypothesisSpace,
+    Reading,
+    is_tied,
+    parts,
+    posterior,
+    tied_at_the_top,
+)
+from signals.hypotheses import ranked as ranked_hypotheses
 from signals.scoring import IndicatorScore, ScoreResult
 
 # Below this a cell is drawn as consistent: a confirmed report 10 % likelier elsewhere.
@@ -79,6 +87,8 @@ class Assumption:
     title: str
     posterior_if_seen: float
     new_leader: str
+    # Those that would share the lead then (the new leader alone, when one would lead).
+    leading_if_seen: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,11 @@ class Matrix:
     @property
     def leader(self) -> Ranked:
         return self.ranked[0]
+
+    @property
+    def leading(self) -> tuple[Ranked, ...]:
+        """The leader and those tied with it."""
+        return tuple(r for r in self.ranked if r is self.ranked[0] or r.tied_with_leader)
 
     @property
     def inconsistency(self) -> dict[str, float]:
@@ -136,9 +151,10 @@ def build_matrix(space: HypothesisSpace, result: ScoreResult) -> Matrix:
             )
     shown_posterior = result.headline.hypotheses
     column_sums = [sum(r.cells[i] for r in rows) for i in range(visible)]
-    order = sorted(
-        range(visible), key=lambda i: (-shown_posterior[space.shown[i]], -column_sums[i], i)
-    )
+    order = [
+        space.shown.index(h)
+        for h in ranked_hypotheses({h: shown_posterior[h] for h in space.shown})
+    ]
     top = shown_posterior[space.shown[order[0]]]
     ranked = tuple(
         Ranked(
@@ -146,7 +162,7 @@ def build_matrix(space: HypothesisSpace, result: ScoreResult) -> Matrix:
             title=space.shown_titles[i],
             posterior=shown_posterior[space.shown[i]],
             inconsistency=column_sums[i],
-            tied_with_leader=rank > 0 and top - shown_posterior[space.shown[i]] < TIE_MARGIN,
+            tied_with_leader=rank > 0 and is_tied(top, shown_posterior[space.shown[i]]),
         )
         for rank, i in enumerate(order)
     )
@@ -183,9 +199,16 @@ def _assumptions(
         seen = [r for r in readings if r.indicator != indicator.id]
         seen.append(Reading(indicator.id, 1.0, 0.0))
         weighed = posterior(space, parts(space, seen)).shown
-        new_leader = leader_of(weighed)
+        leading = tuple(tied_at_the_top(weighed))
         candidates.append(
-            Assumption(leader, indicator.id, titles[indicator.id], weighed[leader], new_leader)
+            Assumption(
+                hypothesis=leader,
+                indicator=indicator.id,
+                title=titles[indicator.id],
+                posterior_if_seen=weighed[leader],
+                new_leader=leading[0],
+                leading_if_seen=leading,
+            )
         )
     candidates.sort(key=lambda a: (a.posterior_if_seen, a.indicator))
     return tuple(candidates[:3])

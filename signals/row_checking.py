@@ -156,15 +156,20 @@ def shared(rows: Rows, check: RowChecker, batch: int | None = None) -> Iterator[
     size = batch or offload.CHUNK
     taken: list[tuple[int, list[str]]] = []
     number = 0
-    try:
-        for row in rows:
-            taken.append(row)
-            if len(taken) == size:
-                yield from _pass_on(number, taken, check)
-                number, taken = number + 1, []
-    except Exception:
-        yield from _pass_on(number, taken, check)
-        raise
+    while True:
+        # Only reading is guarded: an error while checking is the checker's to raise, and
+        # catching it here would check the same batch twice.
+        try:
+            row = next(rows, None)
+        except Exception:
+            yield from _pass_on(number, taken, check)
+            raise
+        if row is None:
+            break
+        taken.append(row)
+        if len(taken) == size:
+            yield from _pass_on(number, taken, check)
+            number, taken = number + 1, []
     yield from _pass_on(number, taken, check)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from signals.catalogue import Catalogue
-from signals.hypotheses import leader_of, tied_at_the_top
+from signals.hypotheses import in_words, leader_of, tied_at_the_top
 from signals.scoring import ScoreResult, score_classes
 from signals.tripwire_models import (
     IndicatorReaches,
@@ -28,7 +28,7 @@ from signals.tripwire_models import (
 )
 
 WITHDRAWN = "withdrawn"
-# Probabilities closer than this are level: a tie of priors is no lead.
+# A probability closer than this to a tripwire's line is on it (see _probability).
 LEVEL = 1e-9
 
 
@@ -43,6 +43,11 @@ class Snapshot:
     @property
     def leader(self) -> str:
         return leader_of(self.hypotheses)
+
+    @property
+    def leading(self) -> list[str]:
+        """The leader and those tied with it, as the brief states the lead."""
+        return tied_at_the_top(self.hypotheses)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -128,10 +133,9 @@ def _leader(condition: LeaderChanges, before: Snapshot, now: Snapshot) -> str | 
         shares = [_percent(state.hypotheses[h]) for h in leaders]
         if len(leaders) == 1:
             return f"{leaders[0]} ({shares[0]})"
-        names = f"{', '.join(leaders[:-1])} and {leaders[-1]}"
         if len(set(shares)) == 1:
-            return f"{names} tied ({shares[0]} each)"
-        return f"{names} tied ({', '.join(shares[:-1])} and {shares[-1]})"
+            return f"{in_words(leaders)} tied ({shares[0]} each)"
+        return f"{in_words(leaders)} tied ({in_words(shares)})"
 
     return f"The lead changed from {named(before, was)} to {named(now, is_now)}."
 

@@ -348,3 +348,12 @@ def test_the_record_is_never_deleted(signals, db_path) -> None:
                 connection.execute(statement)
     finally:
         connection.close()
+
+
+def test_the_record_names_a_tied_lead_as_a_tie(signals) -> None:  # type: ignore[no-untyped-def]
+    """With no evidence the three rivals of genuine intent share the prior: the record
+    shows the lead as the brief stated it, a tie, not a leader picked by a rounding."""
+    assert signals("init").exit_code == 0
+    assert signals("forecasts", "record", "--as-of", "2024-06-16").exit_code == 0
+    table = " ".join(signals("forecasts", "list").stdout.split())
+    assert "ploy 30%, coercive 30% and frozen 30% tied" in table

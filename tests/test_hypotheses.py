@@ -10,6 +10,7 @@ weights 18/16/208/216/108 of 566.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from signals.catalogue_loader import load_catalogue
 from signals.confidence import Level, assess_confidence, headline_words
@@ -26,10 +28,15 @@ from signals.hypotheses import (
     HypothesisSpace,
     Reading,
     hypothesis_space,
+    is_tied,
+    leader_of,
     parts,
     posterior,
+    ranked,
+    tied_at_the_top,
 )
 from signals.matrix import build_matrix, mark
+from signals.render.hypotheses import matrix_view
 from signals.scoring import score
 from tests.strength import examples
 
@@ -96,6 +103,74 @@ def test_the_matrix_ranks_ploy_and_coercive_as_a_tie_and_names_what_contradicts_
     # Genuine falls below its prior, so there is no deception check to prompt.
     assert matrix.prompts == ()
     assert matrix.assumptions and matrix.assumptions[0].hypothesis == "ploy"
+
+
+def test_a_tied_leader_is_named_as_one_of_those_tied() -> None:
+    """Ploy (39.6 %) and coercive (38.2 %) are tied: what the matrix says of ploy says
+    so, and the consistency of the judgement is that of the better explained of the two."""
+    result = score(WORKED, worked_events(), DAY)
+    matrix = build_matrix(hypothesis_space(WORKED), result)
+    console = Console(width=200, record=True, file=io.StringIO())
+    for part in matrix_view(matrix):
+        console.print(part)
+    text = " ".join(console.export_text().split())
+    assert "Most against ploy (tied with coercive):" in text
+    assert "Key assumptions of ploy (tied with coercive)" in text
+    confidence = assess_confidence(WORKED, hypothesis_space(WORKED), result)
+    column = {h: matrix.inconsistency[h] for h in ("ploy", "coercive")}
+    best = max(column, key=column.__getitem__)
+    assert confidence.consistency.why.startswith(f"of those tied, {best} has ")
+    assert f"{column[best]:+.2f}" in confidence.consistency.why
+
+
+@pytest.mark.parametrize(
+    ("leading", "ending"),
+    [
+        (("ploy",), "ploy would fall to 20%"),
+        (("coercive",), "ploy would fall to 20%, and coercive would lead"),
+        (("coercive", "frozen"), "ploy would fall to 20%, and coercive and frozen would be tied"),
+        (("coercive", "ploy"), "ploy would fall to 20%, and coercive and ploy would be tied"),
+    ],
+)
+def test_a_key_assumption_says_whether_one_would_lead_or_several_tie(
+    leading: tuple[str, ...], ending: str
+) -> None:
+    matrix = build_matrix(hypothesis_space(WORKED), score(WORKED, worked_events(), DAY))
+    assumption = replace(
+        matrix.assumptions[0],
+        posterior_if_seen=0.2,
+        new_leader=leading[0],
+        leading_if_seen=leading,
+    )
+    console = Console(width=400, record=True, file=io.StringIO())
+    for part in matrix_view(replace(matrix, assumptions=(assumption,))):
+        console.print(part)
+    line = next(x for x in console.export_text().splitlines() if "would fall to" in x)
+    assert line.rstrip().endswith(f"is confirmed: {ending}")
+
+
+def test_a_lead_of_exactly_the_margin_is_a_lead_however_the_subtraction_rounds() -> None:
+    # 0.38 - 0.33 is 0.04999999999999999 in floating point, 0.40 - 0.35 is 0.05000000000000004.
+    for top, second in ((0.38, 0.33), (0.40, 0.35), (0.55, 0.50)):
+        assert not is_tied(top, second)
+        assert tied_at_the_top({"a": top, "b": second, "c": 1 - top - second}) == ["a"]
+    assert tied_at_the_top({"a": 0.38, "b": 0.3301, "c": 0.2899}) == ["a", "b"]
+
+
+posteriors = st.dictionaries(
+    st.sampled_from(["genuine", "frozen", "ploy", "coercive", "other"]),
+    st.sampled_from([0.1, 0.2, 0.25, 0.3, 0.33, 0.38]),
+    min_size=2,
+)
+
+
+@given(posteriors)
+def test_every_view_of_the_hypotheses_names_the_same_leader(shown: dict[str, float]) -> None:
+    order = ranked(shown)
+    assert leader_of(shown) == order[0] == tied_at_the_top(shown)[0]
+    tied = tied_at_the_top(shown)
+    assert tied == order[: len(tied)]
+    assert [shown[h] for h in order] == sorted(shown.values(), reverse=True)
 
 
 def test_no_evidence_gives_the_prior_and_low_confidence() -> None:

@@ -18,7 +18,7 @@ from signals.importer import import_events
 from signals.mapping import load_mapping
 from signals.offload import CHUNK
 from signals.paths import data_dir, default_catalogue_path
-from signals.row_checking import SHARE
+from signals.row_checking import SHARE, shared
 from signals.store import open_store
 
 pytestmark = pytest.mark.skipif(not offload.available(), reason="needs fork")
@@ -168,32 +168,66 @@ def test_a_mapped_import_reports_the_same_in_one_process_or_two(tmp_path: Path) 
     assert reports[0].not_tracked > 0
 
 
-@pytest.mark.parametrize("before", [5_000, (SHARE - 1) * CHUNK + 10])
+# The text layer decodes ahead of the rows it hands out, so a bad byte is raised while an
+# earlier row is read: 100 rows before the end of the first batch passed on is still well
+# inside it, past the few hundred rows one read-ahead holds.
+@pytest.mark.parametrize("before", [5_000, SHARE * CHUNK - 100])
 def test_an_encoding_error_names_the_same_line_in_one_process_or_two(
     tmp_path: Path, before: int
 ) -> None:
     """Wherever the bad row falls: in a batch the reading process checks, or in one it
-    passes on for the writing process to check."""
+    passes on for the writing process to check; and the invalid rows read before it are
+    each reported once."""
+    invalid_at = before - 400
     body = "".join(
-        f"declaration-intent,Event number {n},2024-01-01\n" for n in range(before)
+        f"{'no-such-indicator' if n == invalid_at else 'declaration-intent'},"
+        f"Event number {n},2024-01-01\n"
+        for n in range(before)
     ).encode()
     source = tmp_path / "late.csv"
     source.write_bytes(
         b"indicator,summary,observed_at\n" + body + b"nuclear-threats,caf\xe9,2024-01-02\n"
     )
-    messages = []
+    outcomes = []
     for parallel in (False, True):
         store = open_store(tmp_path / f"{parallel}.db")
+        rejected: list[int] = []
         try:
             with source.open("rb") as binary, pytest.raises(SignalsError) as raised:
                 text = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-                import_events(store, CATALOGUE, text, parallel=parallel)
-            messages.append(str(raised.value))
+                import_events(
+                    store,
+                    CATALOGUE,
+                    text,
+                    skip_invalid=True,
+                    on_reject=lambda line, _raw, _reason, kept=rejected: kept.append(line),
+                    parallel=parallel,
+                )
+            outcomes.append((str(raised.value), rejected))
             assert store.count() == 0
         finally:
             store.close()
-    assert messages[0] == messages[1]
-    assert f"line {before + 2}" in messages[0]
+    assert outcomes[0] == outcomes[1]
+    assert f"line {before + 2}" in outcomes[0][0]
+    assert outcomes[0][1] == [invalid_at + 2]
+
+
+def test_a_batch_whose_checking_fails_is_checked_once() -> None:
+    """An error raised by the checker, not by the reader, is not a reason to check the
+    batch again: each check reports its rejections as it goes."""
+    checked: list[int] = []
+
+    def check(rows: list[tuple[int, list[str]]]) -> Iterator[object]:
+        for line, _values in rows:
+            checked.append(line)
+            if line == 7:
+                raise RuntimeError("the checker failed")
+            yield line
+
+    rows = iter([(line, ["cell"]) for line in range(20)])
+    with pytest.raises(RuntimeError, match="checker failed"):
+        list(shared(rows, check, batch=5))  # type: ignore[arg-type]
+    assert checked == list(range(8))
 
 
 def test_an_import_that_fails_before_reading_leaves_no_process_behind(

@@ -133,6 +133,7 @@ def matrix_document(matrix: Matrix) -> Document:
                 "indicator": a.indicator,
                 "posterior_if_seen": rounded(a.posterior_if_seen),
                 "new_leader": a.new_leader,
+                "leading_if_seen": list(a.leading_if_seen),
             }
             for a in matrix.assumptions
         ],
@@ -474,6 +475,7 @@ def check_document(
         "state": {
             "hypotheses": {name: rounded(p) for name, p in state.hypotheses.items()},
             "leader": state.leader,
+            "leading": state.leading,
             "stages_reached": [stage for stage, reached in state.stages.items() if reached],
         },
         "notifications": [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import RenderableType
 from rich.table import Table
@@ -9,7 +11,7 @@ from rich.text import Text
 
 from signals.catalogue import Catalogue
 from signals.confidence import Confidence
-from signals.hypotheses import IMITATION, HypothesisSpace, tie_sentence
+from signals.hypotheses import IMITATION, HypothesisSpace, in_words, tie_sentence
 from signals.matrix import Matrix, mark
 from signals.scenarios import scenario_note
 from signals.scoring import ScoreResult
@@ -102,25 +104,23 @@ def matrix_view(matrix: Matrix) -> list[RenderableType]:
             f", inconsistency {ranked.inconsistency:+.2f}{tie} — {ranked.title}\n"
         )
     leader = matrix.leader.id
+    # Under a tie the first ranked leads no one: it is named as one of those tied.
+    named = leader + _tied_with(leader, [r.id for r in matrix.leading])
     if matrix.most_against_leader is not None:
         row = matrix.most_against_leader
         column = matrix.hypotheses.index(leader)
         ranking.append(
-            f"Most against {leader}: {row.indicator} ({row.title}), {row.cells[column]:+.2f}\n"
+            f"Most against {named}: {row.indicator} ({row.title}), {row.cells[column]:+.2f}\n"
         )
     else:
-        ranking.append(f"Nothing on record contradicts {leader}.\n")
+        ranking.append(f"Nothing on record contradicts {named}.\n")
     if matrix.assumptions:
-        ranking.append(f"Key assumptions of {leader} — it holds unless:\n", style="bold")
+        ranking.append(f"Key assumptions of {named} — it holds unless:\n", style="bold")
         for assumption in matrix.assumptions:
             ranking.append(
                 f"  {assumption.indicator} ({assumption.title}) is confirmed:"
                 f" {leader} would fall to {100 * assumption.posterior_if_seen:.0f}%"
-                + (
-                    f", and {assumption.new_leader} would lead"
-                    if assumption.new_leader != leader
-                    else ""
-                )
+                + _lead_then(leader, assumption.leading_if_seen)
                 + "\n"
             )
     if matrix.prompts:
@@ -131,6 +131,19 @@ def matrix_view(matrix: Matrix) -> list[RenderableType]:
             ranking.append(f"  {name}: {prompt}\n")
     parts.append(ranking)
     return parts
+
+
+def _tied_with(leader: str, leading: Sequence[str]) -> str:
+    others = [h for h in leading if h != leader]
+    return f" (tied with {in_words(others)})" if others else ""
+
+
+def _lead_then(leader: str, leading: Sequence[str]) -> str:
+    if list(leading) == [leader]:
+        return ""
+    if len(leading) == 1:
+        return f", and {leading[0]} would lead"
+    return f", and {in_words(leading)} would be tied"
 
 
 def posterior_explanation(

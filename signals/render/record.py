@@ -13,6 +13,7 @@ from rich.text import Text
 from signals.calibration import RecordScore, Summary
 from signals.catalogue import Kind
 from signals.forecasts import Forecast, Resolution
+from signals.hypotheses import in_words, tied_at_the_top
 from signals.review import Review
 
 
@@ -58,7 +59,7 @@ def _forecasts_table(forecasts: Sequence[Forecast]) -> Table:
     table.add_column("leading", no_wrap=True)
     table.add_column("kept by", no_wrap=True)
     for forecast in forecasts:
-        leader = max(forecast.hypotheses, key=lambda h: (forecast.hypotheses[h], h))
+        leading = tied_at_the_top(forecast.hypotheses)
         cells: list[RenderableType] = [forecast.as_of.isoformat()]
         if several:
             cells.append(Text(f"{forecast.catalogue_id} v{forecast.catalogue_version}"))
@@ -66,7 +67,10 @@ def _forecasts_table(forecasts: Sequence[Forecast]) -> Table:
             Text(f"{forecast.headline} {_percent(forecast.p_headline)}"),
             f"{_percent(forecast.low)}–{_percent(forecast.high)}",
             forecast.confidence,
-            Text(f"{leader} {_percent(forecast.hypotheses[leader])}"),
+            Text(
+                in_words([f"{h} {_percent(forecast.hypotheses[h])}" for h in leading])
+                + (" tied" if len(leading) > 1 else "")
+            ),
             forecast.issued_by,
         ]
         table.add_row(*cells)
