@@ -301,15 +301,20 @@ def _consistency(
             visible = row[: len(space.shown)]
             for column, value in enumerate(visible):
                 columns[column] += strength * (value - max(visible))
-    leading = tied_at_the_top(shown)
+    inconsistency_of = {h: columns[space.shown.index(h)] for h in tied_at_the_top(shown)}
     # Under a tie the judgement is "one of these": it has to explain away only what the
-    # best explained of them leaves.
-    leader = max(leading, key=lambda h: columns[space.shown.index(h)])
-    inconsistency = columns[space.shown.index(leader)]
-    words = f"{leader} has {inconsistency:+.2f} of evidence against it to explain away"
-    if len(leading) > 1:
-        others = in_words([h for h in leading if h != leader])
-        words = f"of those tied, {words}; {others} more"
+    # best explained of them leaves. Those it names as level with it are level as printed.
+    inconsistency = max(inconsistency_of.values())
+    printed = {h: f"{value:+.2f}" for h, value in inconsistency_of.items()}
+    best = [h for h in inconsistency_of if printed[h] == f"{inconsistency:+.2f}"]
+    worse = [h for h in inconsistency_of if h not in best]
+    amount = f"{inconsistency:+.2f} of evidence against"
+    if len(best) == 1:
+        words = f"{best[0]} has {amount} it to explain away"
+    else:
+        words = f"{in_words(best)} each have {amount} them to explain away"
+    if worse:
+        words = f"of those tied, {words}; {in_words(worse)} more"
     if inconsistency > CONSISTENT_ABOVE:
         return Reason(Level.HIGH, words)
     if inconsistency > INCONSISTENT_BELOW:

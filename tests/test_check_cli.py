@@ -188,8 +188,8 @@ def test_a_probability_crossing_upwards_fires_and_names_both_sides(signals, demo
 def test_the_state_names_a_tied_lead_as_the_brief_does(signals) -> None:  # type: ignore[no-untyped-def]
     assert signals("init").exit_code == 0
     _code, document = check(signals, "--as-of", "2024-06-01")
-    assert document["state"]["leading"] == ["ploy", "coercive", "frozen"]
-    assert document["state"]["leader"] == "ploy"
+    assert document["state"]["leading"] == ["coercive", "frozen", "ploy"]
+    assert document["state"]["leader"] == "coercive"
 
 
 def test_the_text_output_names_severity_tripwire_message_and_alert(signals, demo: Path) -> None:

@@ -356,4 +356,4 @@ def test_the_record_names_a_tied_lead_as_a_tie(signals) -> None:  # type: ignore
     assert signals("init").exit_code == 0
     assert signals("forecasts", "record", "--as-of", "2024-06-16").exit_code == 0
     table = " ".join(signals("forecasts", "list").stdout.split())
-    assert "ploy 30%, coercive 30% and frozen 30% tied" in table
+    assert "coercive 30%, frozen 30% and ploy 30% tied" in table

@@ -137,14 +137,24 @@ def test_a_near_tie_is_reported_as_a_tie_wherever_the_hypotheses_show(signals, t
     assert signals("init").exit_code == 0
     as_of = ("--as-of", AS_OF)
     score = signals.json("status", *as_of)["score"]
-    assert score["leading"] == ["ploy", "coercive", "frozen"]
+    assert score["leading"] == ["coercive", "frozen", "ploy"]
     screen = " ".join(signals("status", *as_of).stdout.split())
-    assert "Ploy, coercive and frozen are tied: within 5 points" in screen
+    assert "Coercive, frozen and ploy are tied: within 5 points" in screen
     markdown = signals("report", *as_of, "--format", "markdown")
-    assert "Ploy, coercive and frozen are tied: within 5 points" in markdown.stdout
+    assert "Coercive, frozen and ploy are tied: within 5 points" in markdown.stdout
     brief = tmp_path / "brief.html"
     assert signals("report", *as_of, "--output", str(brief)).exit_code == 0
-    assert "Ploy, coercive and frozen are tied: within 5 points" in brief.read_text("utf-8")
+    assert "Coercive, frozen and ploy are tied: within 5 points" in brief.read_text("utf-8")
+    # And every list of them names the tied in the order the tie line does.
+    html = brief.read_text("utf-8")
+    lists = {
+        "screen": (screen[screen.index("Hypotheses: ") :], "{} 30%"),
+        "markdown": (markdown.stdout, "| **{}**"),
+        "brief": (html[html.index("<h2>Hypotheses</h2>") :], "<tr><td>{} —"),
+    }
+    for view, (text, shape) in lists.items():
+        at = [text.index(shape.format(h)) for h in ("coercive", "frozen", "ploy")]
+        assert at == sorted(at), view
 
 
 def test_a_clear_leader_is_named_alone(signals) -> None:  # type: ignore[no-untyped-def]

@@ -300,7 +300,7 @@ def test_the_leader_fires_on_a_change_and_names_a_tie(catalogue: Catalogue) -> N
     frozen = _state(checked, hypotheses={"ploy": 0.2, "frozen": 0.5, "coercive": 0.2})
 
     assert [f.detail for f in evaluate(checked, tied, ploy)] == [
-        "The lead changed from ploy, coercive and frozen tied (30% each) to ploy (50%)."
+        "The lead changed from coercive, frozen and ploy tied (30% each) to ploy (50%)."
     ]
     assert [f.detail for f in evaluate(checked, ploy, frozen)] == [
         "The lead changed from ploy (50%) to frozen (50%)."

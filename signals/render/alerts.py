@@ -107,12 +107,14 @@ def notice(outcome: CheckOutcome, catalogue: Catalogue) -> tuple[str, str]:
         f" ({worst}) in {catalogue.catalogue.id}, {outcome.as_of}"
     )
     state = outcome.state
-    ranked = sorted(state.hypotheses.items(), key=lambda item: -item[1])
+    from signals.hypotheses import ranked
+
+    hypotheses = state.hypotheses
     reached = [str(stage) for stage, is_reached in sorted(state.stages.items()) if is_reached]
     lines = [
         f"{catalogue.catalogue.title}: checked {outcome.as_of} against {compared_with(outcome)}.",
         "Now: "
-        + ", ".join(f"{name} {round(100 * p)}%" for name, p in ranked)
+        + ", ".join(f"{name} {round(100 * hypotheses[name])}%" for name in ranked(hypotheses))
         + f"; stages reached: {', '.join(reached) or 'none'}.",
         "",
     ]

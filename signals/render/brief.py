@@ -14,7 +14,7 @@ from typing import Any
 from signals.catalogue import Kind
 from signals.confidence import headline_words
 from signals.events import Event
-from signals.hypotheses import tie_sentence
+from signals.hypotheses import ranked, tie_sentence
 from signals.render.alerts import acknowledgement
 from signals.render.chart import move_label, trend_chart
 from signals.report import WeeklyReport
@@ -94,6 +94,7 @@ def brief_context(report: WeeklyReport) -> dict[str, Any]:
     if catalogue.edition == 2:
         shown = headline.hypotheses
         tie = tie_sentence(shown)
+        order = ranked(shown)
         hypotheses = [
             {
                 "id": h.id,
@@ -103,7 +104,7 @@ def brief_context(report: WeeklyReport) -> dict[str, Any]:
                 "prior": _percent(headline.priors.get(h.id, h.prior)),
                 "headline": h.id == catalogue.catalogue.headline,
             }
-            for h in sorted(catalogue.hypotheses, key=lambda h: -shown[h.id])
+            for h in sorted(catalogue.hypotheses, key=lambda h: order.index(h.id))
         ]
     others = [h.id for h in catalogue.hypotheses if h.id != catalogue.catalogue.headline]
     stages = [

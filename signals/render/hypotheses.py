@@ -11,7 +11,7 @@ from rich.text import Text
 
 from signals.catalogue import Catalogue
 from signals.confidence import Confidence
-from signals.hypotheses import IMITATION, HypothesisSpace, in_words, tie_sentence
+from signals.hypotheses import IMITATION, HypothesisSpace, in_words, ranked, tie_sentence
 from signals.matrix import Matrix, mark
 from signals.scenarios import scenario_note
 from signals.scoring import ScoreResult
@@ -40,7 +40,7 @@ def hypotheses_text(result: ScoreResult) -> Text:
     """The hypotheses by posterior, on one line, the imitation named inside its host; and,
     where a reported scenario set the priors, which one and what they are."""
     shown = result.headline.hypotheses
-    ranked = sorted(shown, key=lambda h: (-shown[h], h))
+    order = ranked(shown)
     posterior = result.headline.posterior
     host, imitation = "", 0.0
     if posterior is not None and posterior.imitation:
@@ -51,7 +51,7 @@ def hypotheses_text(result: ScoreResult) -> Text:
         + " · ".join(
             f"{h} {100 * shown[h]:.0f}%"
             + (f" ({100 * imitation:.0f}% imitating genuine intent)" if h == host else "")
-            for h in ranked
+            for h in order
         ),
     )
     tie = tie_sentence(shown)
@@ -97,11 +97,11 @@ def matrix_view(matrix: Matrix) -> list[RenderableType]:
     parts.append(table)
 
     ranking = Text("Ranked by posterior\n", style="bold")
-    for position, ranked in enumerate(matrix.ranked, start=1):
-        tie = " (tied with the leader)" if ranked.tied_with_leader else ""
+    for position, place in enumerate(matrix.ranked, start=1):
+        tie = " (tied with the leader)" if place.tied_with_leader else ""
         ranking.append(
-            f"  {position}. {ranked.id} {100 * ranked.posterior:.1f}%"
-            f", inconsistency {ranked.inconsistency:+.2f}{tie} — {ranked.title}\n"
+            f"  {position}. {place.id} {100 * place.posterior:.1f}%"
+            f", inconsistency {place.inconsistency:+.2f}{tie} — {place.title}\n"
         )
     leader = matrix.leader.id
     # Under a tie the first ranked leads no one: it is named as one of those tied.
@@ -120,7 +120,7 @@ def matrix_view(matrix: Matrix) -> list[RenderableType]:
             ranking.append(
                 f"  {assumption.indicator} ({assumption.title}) is confirmed:"
                 f" {leader} would fall to {100 * assumption.posterior_if_seen:.0f}%"
-                + _lead_then(leader, assumption.leading_if_seen)
+                + _lead_then(leader, assumption.leading_if_seen, shared=len(matrix.leading) > 1)
                 + "\n"
             )
     if matrix.prompts:
@@ -138,9 +138,9 @@ def _tied_with(leader: str, leading: Sequence[str]) -> str:
     return f" (tied with {in_words(others)})" if others else ""
 
 
-def _lead_then(leader: str, leading: Sequence[str]) -> str:
+def _lead_then(leader: str, leading: Sequence[str], *, shared: bool) -> str:
     if list(leading) == [leader]:
-        return ""
+        return f", and {leader} would lead alone" if shared else ""
     if len(leading) == 1:
         return f", and {leading[0]} would lead"
     return f", and {in_words(leading)} would be tied"

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from signals.catalogue import Kind
 from signals.confidence import headline_words
 from signals.events import Event
-from signals.hypotheses import tie_sentence
+from signals.hypotheses import ranked, tie_sentence
 from signals.render.chart import move_label
 from signals.report import WeeklyReport, sparkline
 from signals.scenarios import scenario_note
@@ -157,7 +157,7 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
         lines += [
             f"| **{_text(h.id)}** — {_text(h.title)} | {100 * shown[h.id]:.0f}% |"
             f" {100 * previous[h.id]:.0f}% | {100 * headline.priors.get(h.id, h.prior):.0f}% |"
-            for h in sorted(catalogue.hypotheses, key=lambda h: -shown[h.id])
+            for h in sorted(catalogue.hypotheses, key=lambda h: ranked(shown).index(h.id))
         ]
         tie = tie_sentence(shown)
         if tie is not None:
