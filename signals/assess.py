@@ -25,7 +25,7 @@ from signals.store import Store
 
 if TYPE_CHECKING:
     from signals.events import Event
-    from signals.report import WeeklyReport
+    from signals.report import DayScore, WeeklyReport
 
 
 def classes_reader(
@@ -167,14 +167,25 @@ def weekly_report(
     and bounded in SQL, and read only when `list_late` asks for them: a backfill's size
     must not set the report's."""
     # Imported here: `status` shares this module and never needs the report's.
+    from signals import trend_days
     from signals.report import TREND_WEEKS, LateReports, Week, build_report
 
     trend_weeks = TREND_WEEKS if trend_weeks is None else trend_weeks
     week = Week.holding(as_of)
-    days = [week.shifted(-k).sunday for k in range(1, max(trend_weeks, 2))] + [as_of]
+    previous_sunday = week.shifted(-1).sunday
+    earlier = [week.shifted(-k).sunday for k in range(2, trend_weeks)]
     horizon = known_by(as_of) if as_known else None
+    scoring = None if as_known else trend_days.scoring_key(catalogue, prior)
     # The scores and the week's events from one view of the database.
     with store.read():
+        kept: dict[dt.date, DayScore] = {}
+        if scoring is not None:
+            state = store.record_state()
+            kept = {
+                day: trend_days.from_text(text)
+                for day, text in store.kept_days(scoring, earlier, state).items()
+            }
+        days = [day for day in earlier if day not in kept] + [previous_sunday, as_of]
         # Each day is read once: the report's current day is read again for its range.
         classes_at = cache(classes_reader(store, catalogue, days, as_known=as_known))
         counts_at = cache(windows_reader(store, catalogue, days, as_known=as_known))
@@ -200,6 +211,7 @@ def weekly_report(
             late=late,
             events_by_id=events_by_id,
             window_counts_at=counts_at,
+            kept=kept,
         )
         current = with_confidence(
             store, catalogue, report.current, classes_at(as_of), prior, counts_at(as_of)
@@ -208,4 +220,7 @@ def weekly_report(
             catalogue=catalogue.catalogue.id, since=week.monday, until=as_of, known_by=horizon
         )
         checks = store.checks_between(catalogue.catalogue.id, week.monday, as_of, known_by=horizon)
-        return replace(report, current=current, tripwires=tuple(fired), checks=checks)
+    if scoring is not None:
+        scored = {d.as_of: d for d in report.days if d.as_of in earlier and d.as_of not in kept}
+        store.keep_days(scoring, state, {day: trend_days.to_text(d) for day, d in scored.items()})
+    return replace(report, current=current, tripwires=tuple(fired), checks=checks)

@@ -12,65 +12,10 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
+from signals.first_schema import CONTENT_COLUMNS, M001_STATEMENTS
+
 MIGRATION_SET = "signals"
 MIGRATIONS_TABLE = "_sqlite_migrations"
-
-_CONTENT_COLUMNS = """
-    indicator TEXT NOT NULL,
-    summary TEXT NOT NULL,
-    observed_at TEXT NOT NULL CHECK (observed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
-    source TEXT,
-    url TEXT,
-    reliability TEXT NOT NULL CHECK (reliability IN ('A','B','C','D','E','F')),
-    credibility TEXT NOT NULL CHECK (credibility IN ('1','2','3','4','5','6')),
-    status TEXT NOT NULL CHECK (status IN ('reported','confirmed','refuted')),
-    location TEXT,
-    analyst TEXT,
-    tags TEXT,
-    notes TEXT,
-    external_id TEXT,
-    fingerprint TEXT NOT NULL
-"""
-
-M001_STATEMENTS = (
-    f"""CREATE TABLE events (
-        id INTEGER PRIMARY KEY,
-        {_CONTENT_COLUMNS},
-        logged_at TEXT NOT NULL,
-        revision INTEGER NOT NULL DEFAULT 1,
-        revised_at TEXT NOT NULL
-    )""",
-    "CREATE UNIQUE INDEX events_external_id ON events (external_id) WHERE external_id IS NOT NULL",
-    # An external id is the identity of an imported row; only rows without one are
-    # identified by their content.
-    "CREATE UNIQUE INDEX events_fingerprint ON events (fingerprint) WHERE external_id IS NULL",
-    "CREATE INDEX events_indicator_observed ON events (indicator, observed_at)",
-    "CREATE INDEX events_observed ON events (observed_at)",
-    "CREATE INDEX events_logged ON events (logged_at)",
-    f"""CREATE TABLE event_revisions (
-        event_id INTEGER NOT NULL REFERENCES events (id),
-        revision INTEGER NOT NULL,
-        {_CONTENT_COLUMNS},
-        revised_at TEXT NOT NULL,
-        replaced_at TEXT NOT NULL,
-        PRIMARY KEY (event_id, revision)
-    )""",
-    """CREATE TABLE retractions (
-        event_id INTEGER PRIMARY KEY REFERENCES events (id),
-        reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
-        retracted_at TEXT NOT NULL,
-        analyst TEXT
-    )""",
-    "CREATE INDEX retractions_at ON retractions (retracted_at)",
-    # Events are corrected by revision and withdrawn by retraction, never rewritten
-    # in place or deleted: the database itself refuses it.
-    """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-        BEGIN SELECT RAISE(ABORT, 'events are retracted, never deleted'); END""",
-    """CREATE TRIGGER revisions_no_update BEFORE UPDATE ON event_revisions
-        BEGIN SELECT RAISE(ABORT, 'event revisions are never changed'); END""",
-    """CREATE TRIGGER revisions_no_delete BEFORE DELETE ON event_revisions
-        BEGIN SELECT RAISE(ABORT, 'event revisions are never deleted'); END""",
-)
 
 
 def m001_events(db: Database) -> None:
@@ -111,7 +56,7 @@ def m003_lighter_event_checks(db: Database) -> None:
     index, which the evidence index already serves; every index is one more B-tree to
     update per inserted row. The rebuild follows SQLite's documented procedure (new table,
     copy, drop, rename); the caller runs it with foreign keys off and checks them after."""
-    columns = _CONTENT_COLUMNS
+    columns = CONTENT_COLUMNS
     for heavy, light in _LIGHT_CHECKS:
         assert heavy in columns
         columns = columns.replace(heavy, light)
@@ -438,6 +383,37 @@ def m011_compact_storage(db: Database) -> None:
     db.execute("ANALYZE")
 
 
+def m012_trend_days(db: Database) -> None:
+    """The trend's past days as a report scored them, so that the next report shows them
+    without scoring them again (see `signals.trend_days`). A kept day is valid while no
+    event observed by then was added and nothing was changed: events are only ever added
+    with a larger id, and every other change to what a score reads (an edit, a link, a
+    retraction or its withdrawal, totals counted afresh) counts itself here, whoever
+    makes it."""
+    bump = "BEGIN UPDATE record_changes SET changes = changes + 1; END"
+    for statement in (
+        """CREATE TABLE trend_days (
+        scoring TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        high_water INTEGER NOT NULL,
+        changes INTEGER NOT NULL,
+        day TEXT NOT NULL CHECK (json_valid(day)),
+        PRIMARY KEY (scoring, as_of)
+    )""",
+        """CREATE TABLE record_changes (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        changes INTEGER NOT NULL
+    )""",
+        "INSERT INTO record_changes (id, changes) VALUES (1, 0)",
+        f"CREATE TRIGGER record_changes_edit AFTER UPDATE ON events {bump}",
+        f"CREATE TRIGGER record_changes_retract AFTER INSERT ON retractions {bump}",
+        f"CREATE TRIGGER record_changes_retraction_edit AFTER UPDATE ON retractions {bump}",
+        f"CREATE TRIGGER record_changes_unretract AFTER DELETE ON retractions {bump}",
+        f"CREATE TRIGGER record_changes_totals AFTER DELETE ON evidence_totals {bump}",
+    ):
+        db.execute(statement)
+
+
 def _rebuild_with_integer_fingerprint(db: Database, table: str) -> None:
     (definition,) = db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
@@ -476,6 +452,7 @@ MIGRATION_FUNCTIONS = (
     m009_alerts,
     m010_forecasts,
     m011_compact_storage,
+    m012_trend_days,
 )
 KNOWN_MIGRATIONS = tuple(function.__name__ for function in MIGRATION_FUNCTIONS)
 

@@ -105,6 +105,48 @@ class TrendMove:
 
 
 @dataclass(frozen=True)
+class DayScore:
+    """What the trend keeps of a day's score: its point on the chart, and what a move
+    into the day from the week before needs. A trend day before the week reported is
+    the same in every report that shows it, so it may be kept from an earlier one (see
+    `signals.trend_days`)."""
+
+    as_of: dt.date
+    progress: float
+    p_genuine: float
+    hypotheses: Mapping[str, float]
+    prior_log_odds: float
+    scenarios: tuple[str, ...]
+    contributions: Mapping[str, float]
+    # Per indicator, the events of its evidence observed in the `since` days before.
+    fresh: Mapping[str, tuple[int, ...]]
+    since: dt.date
+
+    @classmethod
+    def of(cls, result: ScoreResult, since: dt.date) -> DayScore:
+        """The day of `result`, its moves counted from `since` (the trend's day before)."""
+        fresh = {
+            i.id: ids
+            for i in result.indicators
+            for ids in [
+                tuple(w.event_id for w in i.evidence if since < w.observed_at <= result.as_of)
+            ]
+            if ids
+        }
+        return cls(
+            as_of=result.as_of,
+            progress=result.headline.progress,
+            p_genuine=result.headline.p_genuine,
+            hypotheses=dict(result.headline.hypotheses),
+            prior_log_odds=result.headline.prior_log_odds,
+            scenarios=tuple(s.indicator for s in result.headline.scenarios),
+            contributions={i.id: i.contribution for i in result.indicators},
+            fresh=fresh,
+            since=since,
+        )
+
+
+@dataclass(frozen=True)
 class WatchItem:
     indicator: Indicator
     state: State
@@ -124,6 +166,8 @@ class WeeklyReport:
     trend: tuple[TrendPoint, ...]
     late: LateReports = LateReports(0, None, None)
     moves: tuple[TrendMove, ...] = ()
+    # The trend's days as scored, for a later report to keep (see `DayScore`).
+    days: tuple[DayScore, ...] = ()
     # The tripwires that fired at checks of the week's days, with their acknowledgements,
     # and how many checks there were (none fired at none, or none were run?).
     tripwires: tuple[Alert, ...] = ()
@@ -197,7 +241,8 @@ SMALLEST_MOVE = 0.05
 
 
 def _moves(
-    points: Sequence[tuple[Week, ScoreResult]],
+    points: Sequence[tuple[Week, DayScore]],
+    catalogue: Catalogue,
     events_by_id: Callable[[Sequence[int]], Mapping[int, Event]],
 ) -> tuple[TrendMove, ...]:
     """Per trend week, the indicator whose contribution changed most against the week
@@ -207,32 +252,29 @@ def _moves(
     log-odds."""
     found: list[tuple[TrendMove, tuple[int, ...]]] = []
     for (_, before), (week, after) in pairwise(points):
-        earlier = {i.id: i.contribution for i in before.indicators}
-        scenarios = {s.indicator for s in after.headline.scenarios}
-        prior_change = after.headline.prior_log_odds - before.headline.prior_log_odds
+        # Each day counts its fresh events from the trend's day before it.
+        assert after.since == before.as_of, (after.since, before.as_of)
+        scenarios = set(after.scenarios)
+        prior_change = after.prior_log_odds - before.prior_log_odds
         candidates = []
-        for indicator in after.indicators:
-            if indicator.id in scenarios:
+        for indicator, contribution in after.contributions.items():
+            if indicator in scenarios:
                 change = prior_change
             else:
-                change = indicator.contribution - earlier.get(indicator.id, 0.0)
-            fresh = tuple(
-                w.event_id
-                for w in indicator.evidence
-                if before.as_of < w.observed_at <= after.as_of
-            )
+                change = contribution - before.contributions.get(indicator, 0.0)
+            fresh = after.fresh.get(indicator, ())
             if fresh and abs(change) >= SMALLEST_MOVE:
                 candidates.append((abs(change), change, indicator, fresh))
         if not candidates:
             continue
-        _, change, indicator, fresh = max(candidates, key=lambda c: (c[0], c[2].id))
+        _, change, indicator, fresh = max(candidates, key=lambda c: (c[0], c[2]))
         move = TrendMove(
             week.label,
             after.as_of,
-            indicator.id,
-            indicator.title,
+            indicator,
+            catalogue.by_id[indicator].title,
             change,
-            after.headline.p_genuine - before.headline.p_genuine,
+            after.p_genuine - before.p_genuine,
             (),
         )
         found.append((move, fresh))
@@ -256,11 +298,14 @@ def build_report(
     late: LateReports = LateReports(0, None, None),
     events_by_id: Callable[[Sequence[int]], Mapping[int, Event]] = lambda ids: {},
     window_counts_at: Callable[[dt.date], WindowCounts] | None = None,
+    kept: Mapping[dt.date, DayScore] | None = None,
 ) -> WeeklyReport:
     """Assemble the week's report; `classes_at` gives the evidence counting on a day, and
-    `events_by_id` the events that moved the trend, to name them."""
+    `events_by_id` the events that moved the trend, to name them. `kept` are trend days
+    before the week before, as an earlier report scored them: they are not scored again."""
     week = Week.holding(as_of)
     scored: dict[dt.date, ScoreResult] = {}
+    kept = kept or {}
 
     def score_at(day: dt.date) -> ScoreResult:
         if day not in scored:
@@ -274,22 +319,22 @@ def build_report(
             )
         return scored[day]
 
+    def day_at(day: dt.date, since: dt.date) -> DayScore:
+        if day in kept and kept[day].since == since:
+            return kept[day]
+        return DayScore.of(score_at(day), since)
+
     current = score_at(as_of)
     # The week before is its trend point: the previous ISO week scored at its Sunday.
     previous = score_at(week.shifted(-1).sunday)
-    points: list[tuple[Week, ScoreResult]] = []
+    points: list[tuple[Week, DayScore]] = []
     for offset in range(trend_weeks - 1, -1, -1):
         point_week = week.shifted(-offset)
-        points.append((point_week, current if offset == 0 else score_at(point_week.sunday)))
+        day = as_of if offset == 0 else point_week.sunday
+        points.append((point_week, day_at(day, point_week.shifted(-1).sunday)))
     trend = tuple(
-        TrendPoint(
-            point_week.label,
-            result.as_of,
-            result.headline.progress,
-            result.headline.p_genuine,
-            result.headline.hypotheses,
-        )
-        for point_week, result in points
+        TrendPoint(point_week.label, day.as_of, day.progress, day.p_genuine, dict(day.hypotheses))
+        for point_week, day in points
     )
     watch_stage, watch = _watch_next(current, catalogue)
     return WeeklyReport(
@@ -306,7 +351,8 @@ def build_report(
         watch_next=watch,
         trend=trend,
         late=late,
-        moves=_moves(points, events_by_id),
+        moves=_moves(points, catalogue, events_by_id),
+        days=tuple(day for _, day in points),
     )
 
 

@@ -153,6 +153,11 @@ def report(
     current = session(ctx)
     catalogue = current.catalogue()
     store = current.store()
+    if target is not None:
+        # Refused before the report is scored, which may keep trend days in the database.
+        from signals.cli.files import refuse_to_replace
+
+        refuse_to_replace(target, current.own_files())
     day = report_as_of(as_of, Week.holding(week) if week else None, dt.date.today())
     report_week = Week.holding(day)
     report = weekly_report(

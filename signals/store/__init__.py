@@ -15,11 +15,13 @@ from signals.store.forecasts import Forecasts
 from signals.store.opening import companion_files, connect, utc_now
 from signals.store.search import search_query
 from signals.store.totals import Totals
+from signals.store.trend_days import RecordState, TrendDays
 
 __all__ = [
     "BulkImport",
     "CatalogueUse",
     "EventFilter",
+    "RecordState",
     "Store",
     "companion_files",
     "open_scratch_store",
@@ -29,7 +31,7 @@ __all__ = [
 ]
 
 
-class Store(Events, Bulk, EvidenceReads, Totals, Catalogues, Checks, Alerts, Forecasts):
+class Store(Events, Bulk, EvidenceReads, Totals, Catalogues, Checks, Alerts, Forecasts, TrendDays):
     """An open signals database."""
 
 

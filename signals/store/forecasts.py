@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -60,10 +59,6 @@ def _resolution(row: Sequence[Any]) -> Resolution:
 
 
 class Forecasts(StoreBase):
-    def writable(self) -> bool:
-        """Whether this user may write the database (the test that opening makes)."""
-        return os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
-
     def keep_forecasts(
         self, forecasts: Sequence[Forecast], today: dt.date, *, wait: bool = True
     ) -> tuple[int, int]:

@@ -92,6 +92,10 @@ class StoreBase:
             if bulk:
                 self._connection.execute(f"PRAGMA cache_size = {int(previous_cache)}")
 
+    def writable(self) -> bool:
+        """Whether this user may write the database (the test that opening makes)."""
+        return os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+
     def _refuse_foreign_schema(self) -> None:
         """Refuse to write to a database whose schema signals did not make: a trigger added
         by hand could undo each write while signals reports it done. Checked once, in
