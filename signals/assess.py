@@ -179,8 +179,8 @@ def weekly_report(
     # The scores and the week's events from one view of the database.
     with store.read():
         kept: dict[dt.date, DayScore] = {}
-        if scoring is not None:
-            state = store.record_state()
+        state = store.record_state() if scoring is not None else None
+        if scoring is not None and state is not None:
             kept = {
                 day: trend_days.from_text(text)
                 for day, text in store.kept_days(scoring, earlier, state).items()
@@ -220,7 +220,7 @@ def weekly_report(
             catalogue=catalogue.catalogue.id, since=week.monday, until=as_of, known_by=horizon
         )
         checks = store.checks_between(catalogue.catalogue.id, week.monday, as_of, known_by=horizon)
-    if scoring is not None:
+    if scoring is not None and state is not None:
         scored = {d.as_of: d for d in report.days if d.as_of in earlier and d.as_of not in kept}
         store.keep_days(scoring, state, {day: trend_days.to_text(d) for day, d in scored.items()})
     return replace(report, current=current, tripwires=tuple(fired), checks=checks)

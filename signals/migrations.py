@@ -388,8 +388,8 @@ def m012_trend_days(db: Database) -> None:
     without scoring them again (see `signals.trend_days`). A kept day is valid while no
     event observed by then was added and nothing was changed: events are only ever added
     with a larger id, and every other change to what a score reads (an edit, a link, a
-    retraction or its withdrawal, totals counted afresh) counts itself here, whoever
-    makes it."""
+    retraction or its withdrawal, totals counted afresh) counts itself here, by triggers
+    that fire whoever updates the table."""
     bump = "BEGIN UPDATE record_changes SET changes = changes + 1; END"
     for statement in (
         """CREATE TABLE trend_days (
@@ -410,6 +410,13 @@ def m012_trend_days(db: Database) -> None:
         f"CREATE TRIGGER record_changes_retraction_edit AFTER UPDATE ON retractions {bump}",
         f"CREATE TRIGGER record_changes_unretract AFTER DELETE ON retractions {bump}",
         f"CREATE TRIGGER record_changes_totals AFTER DELETE ON evidence_totals {bump}",
+        # The count only grows, and is never taken away: a kept day checked against a
+        # count set back could be shown for a record it no longer describes.
+        """CREATE TRIGGER record_changes_only_grow BEFORE UPDATE ON record_changes
+        WHEN NEW.changes < OLD.changes OR NEW.id <> OLD.id
+        BEGIN SELECT RAISE(ABORT, 'the count of changes only grows'); END""",
+        """CREATE TRIGGER record_changes_kept BEFORE DELETE ON record_changes
+        BEGIN SELECT RAISE(ABORT, 'the count of changes is never deleted'); END""",
     ):
         db.execute(statement)
 

@@ -224,3 +224,70 @@ def test_the_events_added_since_a_day_was_kept_are_read_by_id(
     plans = _plans(demo, monkeypatch, db_path, "report", "--as-of", AS_OF, "--json")
     added = [plan for sql, plan in plans if "min(observed_at)" in sql and "id >" in sql]
     assert added == [["SEARCH events USING INTEGER PRIMARY KEY (rowid>?)"]]
+
+
+def test_an_event_observed_on_a_kept_sunday_has_that_sunday_scored_again(
+    demo, db_path: Path
+) -> None:
+    demo("report", "--as-of", AS_OF)
+    mark_kept_days(db_path)
+    logged = demo("log", "declaration-intent", "A statement", "--observed", "2024-05-12")
+    assert logged.exit_code == 0
+    assert marked(trend(demo)) == [day for day in KEPT if day < "2024-05-12"]
+
+
+def fresh_report(signals, db_path: Path, *args: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """The report with no day kept: what every kept day must reproduce."""
+    with closing(sqlite3.connect(db_path)) as connection, connection:
+        kept = connection.execute("SELECT * FROM trend_days").fetchall()
+        connection.execute("DELETE FROM trend_days")
+    document = signals.json("report", *args)
+    with closing(sqlite3.connect(db_path)) as connection, connection:
+        connection.execute("DELETE FROM trend_days")
+        connection.executemany("INSERT INTO trend_days VALUES (?, ?, ?, ?, ?)", kept)
+    return document  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--as-of", AS_OF),
+        ("--as-of", "2024-06-16"),  # a Sunday: the report's own day is a trend Sunday
+        ("--week", "2024-W24"),
+        ("--as-of", AS_OF, "--weeks", "4"),
+        ("--as-of", AS_OF, "--weeks", "30"),
+    ],
+    ids=["thursday", "sunday", "week", "four-weeks", "thirty-weeks"],
+)
+def test_a_report_with_days_kept_is_the_report_scored_afresh(
+    demo, db_path: Path, args: tuple[str, ...]
+) -> None:
+    """Whatever the shape of the report, and after events are added around the kept
+    days (one after them, which leaves them standing, one before the last of them)."""
+    demo.json("report", *args)
+    assert demo.json("report", *args) == fresh_report(demo, db_path, *args)
+    for observed in ("2024-06-14", "2024-05-30"):
+        logged = demo("log", "pause-to-rearm", f"Seen {observed}", "--observed", observed)
+        assert logged.exit_code == 0
+        assert demo.json("report", *args) == fresh_report(demo, db_path, *args)
+
+
+def test_only_one_scoring_is_kept(demo, db_path: Path) -> None:
+    """Days kept for another prior go when days are kept for this one: the table holds a
+    row per day at most."""
+    demo("report", "--as-of", AS_OF, "--prior", "0.2")
+    demo("report", "--as-of", AS_OF)
+    with closing(sqlite3.connect(db_path)) as connection:
+        rows = connection.execute("SELECT count(*), count(DISTINCT scoring) FROM trend_days")
+        assert rows.fetchone() == (len(KEPT), 1)
+
+
+def test_the_count_of_changes_cannot_be_set_back_or_taken_away(demo, db_path: Path) -> None:
+    assert demo("events", "retract", "1", "--reason", "a duplicate").exit_code == 0
+    with closing(sqlite3.connect(db_path)) as connection:
+        for statement in (
+            "UPDATE record_changes SET changes = 0",
+            "DELETE FROM record_changes",
+        ):
+            with pytest.raises(sqlite3.IntegrityError):
+                connection.execute(statement)

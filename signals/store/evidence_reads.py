@@ -190,7 +190,9 @@ class EvidenceReads(StoreBase):
             ):
                 key = (reliability, credibility, status)
                 counts[key] = counts.get(key, 0) - events
-            found[indicator] = [(*key, n) for key, n in counts.items() if n > 0]
+            # In one order whatever classes the record holds: the window's weights are summed
+            # in it, and a sum's last digit should not depend on an unrelated grade's row.
+            found[indicator] = sorted((*key, n) for key, n in counts.items() if n > 0)
         return found
 
     def freshest_without(

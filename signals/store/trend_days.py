@@ -25,14 +25,14 @@ class RecordState:
 
 
 class TrendDays(StoreBase):
-    def record_state(self) -> RecordState:
+    def record_state(self) -> RecordState | None:
+        """Where the record stands; None where that cannot be told (its count of changes
+        was taken away by hand), and no day may be kept or shown."""
         (high_water,) = self._connection.execute(
             "SELECT coalesce(max(id), 0) FROM events"
         ).fetchone()
-        (changes,) = self._connection.execute(
-            "SELECT changes FROM record_changes WHERE id = 1"
-        ).fetchone()
-        return RecordState(high_water, changes)
+        row = self._connection.execute("SELECT changes FROM record_changes WHERE id = 1").fetchone()
+        return None if row is None else RecordState(high_water, row[0])
 
     def kept_days(
         self, scoring: str, days: Sequence[dt.date], state: RecordState
@@ -72,6 +72,9 @@ class TrendDays(StoreBase):
         self._connection.execute("PRAGMA busy_timeout = 0")
         try:
             with self._write() as connection:
+                # Days kept under another scoring (another catalogue, prior or version of
+                # signals) go: the table holds at most one row per day.
+                connection.execute("DELETE FROM trend_days WHERE scoring <> ?", (scoring,))
                 connection.executemany(
                     "INSERT OR REPLACE INTO trend_days (scoring, as_of, high_water, changes, day)"
                     " VALUES (?, ?, ?, ?, ?)",
