@@ -15,6 +15,7 @@ from signals.hypotheses import leader_of, space_of
 from signals.readings import FreshestWithout, alternative_filings, one_reading_per_observation
 from signals.rules import rules_fired
 from signals.scoring import (
+    IndicatorMemo,
     ScoreResult,
     WindowCounts,
     count_windows,
@@ -70,14 +71,21 @@ def assess(
     with store.read():
         classes = classes_reader(store, catalogue, [as_of], as_known=as_known)(as_of)
         counts = windows_reader(store, catalogue, [as_of], as_known=as_known)(as_of)
+        memo: IndicatorMemo = {}
         result = score_classes(
-            catalogue, classes, as_of, prior=prior, as_known=as_known, window_counts=counts
+            catalogue,
+            classes,
+            as_of,
+            prior=prior,
+            as_known=as_known,
+            window_counts=counts,
+            memo=memo,
         )
         linked = store.linked(as_of, known_by(as_of) if as_known else None)
         result = replace(result, rules=rules_fired(catalogue, result, linked))
         if not confidence:
             return result
-        return with_confidence(store, catalogue, result, classes, prior, counts)
+        return with_confidence(store, catalogue, result, classes, prior, counts, memo)
 
 
 def windows_reader(
@@ -101,9 +109,12 @@ def with_confidence(
     classes: Sequence[EvidenceClass],
     prior: float | None,
     counts: WindowCounts | None = None,
+    memo: IndicatorMemo | None = None,
 ) -> ScoreResult:
     """`result` with the range and confidence of its headline, telling origins apart by the
-    sources its evidence names, and with every alternative filing an event names."""
+    sources its evidence names, and with every alternative filing an event names; `memo`
+    holds the indicators already scored that day (see `score_classes`)."""
+    memo = {} if memo is None else memo
     day = result.as_of
     linked = store.linked(day, known_by(day) if result.as_known else None)
     rescored = [
@@ -116,7 +127,13 @@ def with_confidence(
         for member, moved in alternative_filings(catalogue, classes, linked, day)
         for refiled in [
             score_classes(
-                catalogue, moved, day, prior=prior, as_known=result.as_known, window_counts=counts
+                catalogue,
+                moved,
+                day,
+                prior=prior,
+                as_known=result.as_known,
+                window_counts=counts,
+                memo=memo,
             )
         ]
     ]
@@ -131,6 +148,7 @@ def with_confidence(
             prior=prior,
             as_known=result.as_known,
             window_counts=counts,
+            memo=memo,
         )
         rescored.append(
             Change(
@@ -186,6 +204,7 @@ def weekly_report(
                 for day, text in store.kept_days(scoring, earlier, state).items()
             }
         days = [day for day in earlier if day not in kept] + [previous_sunday, as_of]
+        memo: IndicatorMemo = {}
         # Each day is read once: the report's current day is read again for its range.
         classes_at = cache(classes_reader(store, catalogue, days, as_known=as_known))
         counts_at = cache(windows_reader(store, catalogue, days, as_known=as_known))
@@ -212,9 +231,10 @@ def weekly_report(
             events_by_id=events_by_id,
             window_counts_at=counts_at,
             kept=kept,
+            memo=memo,
         )
         current = with_confidence(
-            store, catalogue, report.current, classes_at(as_of), prior, counts_at(as_of)
+            store, catalogue, report.current, classes_at(as_of), prior, counts_at(as_of), memo
         )
         fired = store.alerts(
             catalogue=catalogue.catalogue.id, since=week.monday, until=as_of, known_by=horizon

@@ -17,7 +17,14 @@ from signals.alerts import Alert
 from signals.catalogue import Catalogue, Indicator, Kind
 from signals.events import Event
 from signals.evidence import EvidenceClass
-from signals.scoring import IndicatorScore, ScoreResult, State, WindowCounts, score_classes
+from signals.scoring import (
+    IndicatorMemo,
+    IndicatorScore,
+    ScoreResult,
+    State,
+    WindowCounts,
+    score_classes,
+)
 
 TREND_WEEKS = 12
 
@@ -299,6 +306,7 @@ def build_report(
     events_by_id: Callable[[Sequence[int]], Mapping[int, Event]] = lambda ids: {},
     window_counts_at: Callable[[dt.date], WindowCounts] | None = None,
     kept: Mapping[dt.date, DayScore] | None = None,
+    memo: IndicatorMemo | None = None,
 ) -> WeeklyReport:
     """Assemble the week's report; `classes_at` gives the evidence counting on a day, and
     `events_by_id` the events that moved the trend, to name them. `kept` are trend days
@@ -316,6 +324,7 @@ def build_report(
                 prior=prior,
                 as_known=as_known,
                 window_counts=window_counts_at(day) if window_counts_at else None,
+                memo=memo,
             )
         return scored[day]
 

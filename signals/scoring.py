@@ -243,6 +243,12 @@ def count_windows(
     return {i: [(*key, n) for key, n in counter.items()] for i, counter in found.items()}
 
 
+# An indicator's score from its classes, kept for the next scoring of the same day with
+# one catalogue: a range rescores the day once per alternative filing and scenario, and
+# each changes one indicator or two of some twenty-five.
+IndicatorMemo = dict[tuple[str, dt.date, tuple[EvidenceClass, ...], float], IndicatorScore]
+
+
 def score_classes(
     catalogue: Catalogue,
     classes: Iterable[EvidenceClass],
@@ -251,27 +257,27 @@ def score_classes(
     prior: float | None = None,
     as_known: bool = False,
     window_counts: WindowCounts | None = None,
+    memo: IndicatorMemo | None = None,
 ) -> ScoreResult:
     """Score evidence classes that already count at `as_of` (see `classify`); for
     indicators with a usual rate, `window_counts` gives their events in each one's window
-    (indicator -> (reliability, credibility, status, events))."""
+    (indicator -> (reliability, credibility, status, events)). A `memo` shared by scorings
+    with one catalogue spares each the indicators whose classes another already scored."""
     by_indicator: dict[str, list[EvidenceClass]] = {i.id: [] for i in catalogue.indicators}
     for item in classes:
         if item.indicator in by_indicator and item.latest <= as_of:
             by_indicator[item.indicator].append(item)
     bases = base_weights(catalogue)
     counts = window_counts or {}
-    indicators = [
-        score_indicator(
-            indicator,
-            by_indicator[indicator.id],
-            catalogue,
-            as_of,
-            bases,
-            window_count(indicator, counts.get(indicator.id, ()), bases),
-        )
-        for indicator in catalogue.indicators
-    ]
+    memo = {} if memo is None else memo
+    indicators: list[IndicatorScore] = []
+    for indicator in catalogue.indicators:
+        evidence = by_indicator[indicator.id]
+        in_window = window_count(indicator, counts.get(indicator.id, ()), bases)
+        key = (indicator.id, as_of, tuple(evidence), in_window)
+        if key not in memo:
+            memo[key] = score_indicator(indicator, evidence, catalogue, as_of, bases, in_window)
+        indicators.append(memo[key])
     stages, progress, stage, out_of_sequence = _progress(
         [i for i in indicators if i.kind is Kind.INTENT], catalogue
     )

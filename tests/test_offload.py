@@ -113,7 +113,8 @@ def test_an_import_reports_the_same_in_one_process_or_two(
 ) -> None:
     # Small batches, so that several are checked in each process (see importer.SHARE).
     monkeypatch.setattr(offload, "CHUNK", 50)
-    source = write_gdelt_like(tmp_path / "events.csv", 700)
+    # Eight batches: two of them passed on for the writing process to check.
+    source = write_gdelt_like(tmp_path / "events.csv", 400)
     outcomes = []
     for parallel in (False, True):
         store = open_store(tmp_path / f"{parallel}.db")

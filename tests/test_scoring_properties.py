@@ -23,9 +23,18 @@ from hypothesis import strategies as st
 
 from signals.catalogue import Kind
 from signals.catalogue_loader import load_catalogue
-from signals.evidence import Evidence
+from signals.evidence import Evidence, classify
 from signals.render.documents import score_document
-from signals.scoring import ScoreResult, State, combine, estimative, score
+from signals.scoring import (
+    IndicatorMemo,
+    ScoreResult,
+    State,
+    combine,
+    count_windows,
+    estimative,
+    score,
+    score_classes,
+)
 from tests.conftest import EDITION1_CATALOGUE
 from tests.strength import examples
 
@@ -643,3 +652,20 @@ CONFIDENCE_KEYS = ("confidence", "range", "confidence_reasons", "hangs_on")
 
 def _without(document: dict[str, object], *keys: str) -> dict[str, object]:
     return {key: value for key, value in document.items() if key not in keys}
+
+
+@FAST
+@given(evidence=evidence_lists(), left_out=st.sampled_from(sorted(INTENT_IDS)))
+def test_a_memo_of_indicator_scores_changes_no_figure(
+    evidence: list[Evidence], left_out: str
+) -> None:
+    """Scoring a day with an indicator's classes left out, then whole, with one memo:
+    each is the scoring without it."""
+    classes = classify(evidence, AS_OF, None)
+    counts = count_windows(CATALOGUE, evidence, AS_OF, None)
+    without = [c for c in classes if c.indicator != left_out]
+    memo: IndicatorMemo = {}
+    for part in (without, classes, without):
+        assert score_classes(
+            CATALOGUE, part, AS_OF, window_counts=counts, memo=memo
+        ) == score_classes(CATALOGUE, part, AS_OF, window_counts=counts)
