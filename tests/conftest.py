@@ -79,6 +79,28 @@ def on_edition1(isolated_environment: Path, monkeypatch: pytest.MonkeyPatch) -> 
     return EDITION1_CATALOGUE
 
 
+def _build_the_command_line_once() -> None:
+    """Typer's test runner builds the click command from the app on every invocation, a
+    fifth of a short command's time in the suite; the app does not change between them,
+    so it is built once. Where typer names its builder otherwise, it is built each time."""
+    import typer.testing
+
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:
+        return
+    built: dict[int, Any] = {}
+
+    def once(typer_app: Any) -> Any:
+        if id(typer_app) not in built:
+            built[id(typer_app)] = build(typer_app)
+        return built[id(typer_app)]
+
+    typer.testing._get_command = once  # type: ignore[attr-defined]
+
+
+_build_the_command_line_once()
+
+
 class Signals:
     """Runs the real CLI in-process and returns the result."""
 

@@ -195,7 +195,6 @@ TABLES = [
 ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("args", TABLES, ids=lambda args: " ".join(args))
 def test_no_codes_in_a_pipe(demo, db_path, args) -> None:
     child = run(args, db_path)
@@ -205,7 +204,6 @@ def test_no_codes_in_a_pipe(demo, db_path, args) -> None:
     assert not ANSI.search(child.stderr)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("args", TABLES[1:3] + TABLES[4:5], ids=lambda args: " ".join(args))
 def test_no_colour_on_a_terminal_with_no_color(demo, db_path, args) -> None:
     coloured = run_on_a_terminal(args, db_path)
@@ -214,7 +212,6 @@ def test_no_colour_on_a_terminal_with_no_color(demo, db_path, args) -> None:
     assert not COLOUR.search(plain)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [["status", "--as-of", "2024-06-20", "--json"], ["report", "--as-of", "2024-06-20", "--json"]],
@@ -338,7 +335,6 @@ def test_debug_after_the_command_is_debug(signals, broken_scorer) -> None:
         signals("status", "--as-of", "2024-06-20", "--debug")
 
 
-@pytest.mark.slow
 def test_debug_prints_a_plain_traceback_in_a_real_process(tmp_path) -> None:
     """A standard traceback, without the local variables rich would show: notes are
     sensitive."""
@@ -367,7 +363,6 @@ def test_debug_prints_a_plain_traceback_in_a_real_process(tmp_path) -> None:
     assert "analyst note" not in debug.stderr
 
 
-@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly(signals, tmp_path) -> None:
     rows = [f"nuclear-threats,Threat {n} {'x' * 200},2024-02-01" for n in range(2_000)]
     csv = tmp_path / "many.csv"
@@ -385,7 +380,6 @@ def test_a_closed_pipe_ends_quietly(signals, tmp_path) -> None:
     assert reader.stderr == ""
 
 
-@pytest.mark.slow
 def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """`signals export | head -c 100`: no message, and the exit status a shell gives a
     command ended by SIGPIPE (141), not 1 ("bad data")."""

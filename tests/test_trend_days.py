@@ -253,9 +253,9 @@ def fresh_report(signals, db_path: Path, *args: str) -> dict:  # type: ignore[no
     [
         ("--as-of", AS_OF),
         ("--as-of", "2024-06-16"),  # a Sunday: the report's own day is a trend Sunday
-        pytest.param(("--week", "2024-W24"), marks=pytest.mark.slow),
-        pytest.param(("--as-of", AS_OF, "--weeks", "4"), marks=pytest.mark.slow),
-        pytest.param(("--as-of", AS_OF, "--weeks", "30"), marks=pytest.mark.slow),
+        ("--week", "2024-W24"),
+        ("--as-of", AS_OF, "--weeks", "4"),
+        ("--as-of", AS_OF, "--weeks", "30"),
     ],
     ids=["thursday", "sunday", "week", "four-weeks", "thirty-weeks"],
 )
