@@ -25,7 +25,6 @@ from signals.scoring import (
 from signals.store import Store
 
 if TYPE_CHECKING:
-    from signals.events import Event
     from signals.report import DayScore, WeeklyReport
 
 
@@ -216,9 +215,6 @@ def weekly_report(
                 events=tuple(store.events_of_week(week.monday, as_of, known_by=horizon, late=True)),
             )
 
-        def events_by_id(ids: Sequence[int]) -> dict[int, Event]:
-            return {event_id: store.get(event_id) for event_id in ids}
-
         report = build_report(
             catalogue,
             classes_at,
@@ -228,7 +224,7 @@ def weekly_report(
             prior=prior,
             trend_weeks=trend_weeks,
             late=late,
-            events_by_id=events_by_id,
+            events_by_id=store.get_many,
             window_counts_at=counts_at,
             kept=kept,
             memo=memo,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +29,40 @@ from signals.report import DayScore
 _NOT_SCORING = ("cli", "render", "mapping")
 
 
-def scoring_key(catalogue: Catalogue, prior: float | None) -> str | None:
+PACKAGE = Path(__file__).resolve().parent
+
+
+def scoring_key(catalogue: Catalogue, prior: float | None, package: Path = PACKAGE) -> str | None:
     """What a kept day must have been scored with; None when signals' own code cannot be
     read to tell (an install without its sources), so that no day is kept."""
     digest = hashlib.sha256(repr(catalogue).encode("utf-8"))
     digest.update(repr(prior).encode("ascii"))
-    package = Path(__file__).resolve().parent
     try:
-        sources = sorted(
-            path
-            for path in package.rglob("*.py")
-            if path.relative_to(package).parts[0] not in _NOT_SCORING
-        )
+        sources = sorted(_sources(package))
+        # A module is told changed as Python tells it to recompile one: by its size and
+        # modification time, read in a stat rather than the whole source.
         for path in sources:
-            digest.update(path.relative_to(package).as_posix().encode("utf-8"))
-            digest.update(path.read_bytes())
+            status = path.stat()
+            name = path.relative_to(package).as_posix()
+            digest.update(f"{name} {status.st_size} {status.st_mtime_ns}\n".encode())
     except OSError:
         return None
     if not sources:
         return None
     return digest.hexdigest()
+
+
+def _sources(package: Path) -> list[Path]:
+    found: list[Path] = []
+    for directory, subdirectories, files in os.walk(package):
+        # Bytecode, data and the parts that only show a score are not walked at all.
+        subdirectories[:] = [
+            name
+            for name in subdirectories
+            if name not in _NOT_SCORING and name not in ("__pycache__", "data")
+        ]
+        found.extend(Path(directory, name) for name in files if name.endswith(".py"))
+    return found
 
 
 def to_text(day: DayScore) -> str:

@@ -8,6 +8,7 @@ does not scored the day again."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from contextlib import closing
@@ -291,3 +292,35 @@ def test_the_count_of_changes_cannot_be_set_back_or_taken_away(demo, db_path: Pa
         ):
             with pytest.raises(sqlite3.IntegrityError):
                 connection.execute(statement)
+
+
+def test_the_scoring_key_changes_with_the_catalogue_the_prior_and_the_scoring_code(
+    catalogue, edition1, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from signals.trend_days import PACKAGE, scoring_key
+
+    # A copy of the package, whose sources may be touched while other tests run.
+    package = shutil.copytree(PACKAGE, tmp_path / "signals")
+    key = scoring_key(catalogue, None, package)
+    assert key is not None and key == scoring_key(catalogue, None, package)
+    assert scoring_key(catalogue, 0.2, package) != key
+    assert scoring_key(edition1, None, package) != key
+    source = package / "indicators.py"
+    status = source.stat()
+    os.utime(source, ns=(status.st_atime_ns, status.st_mtime_ns + 10**9))
+    assert scoring_key(catalogue, None, package) != key
+    os.utime(source, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert scoring_key(catalogue, None, package) == key
+    # What only shows a score is no part of it.
+    os.utime(package / "render" / "brief.py", ns=(0, 0))
+    assert scoring_key(catalogue, None, package) == key
+
+
+def test_the_code_that_only_shows_a_score_is_no_part_of_the_key() -> None:
+    from signals.trend_days import PACKAGE, _sources
+
+    parts = {path.relative_to(PACKAGE).parts[0] for path in _sources(PACKAGE)}
+    assert "scoring.py" in parts and "store" in parts
+    assert not parts & {"cli", "render", "mapping", "data", "__pycache__"}

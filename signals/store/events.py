@@ -98,6 +98,18 @@ class Events(Search):
             raise EventNotFoundError(event_id)
         return event_from_row(row)
 
+    def get_many(self, event_ids: Sequence[int]) -> dict[int, Event]:
+        """The events of `event_ids` that exist, by id: one read per 500, not one each."""
+        found: dict[int, Event] = {}
+        ids = sorted(set(event_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._connection.execute(
+                f"{SELECT_EVENT} WHERE e.id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            found.update((event.id, event) for event in map(event_from_row, rows))
+        return found
+
     def revisions(self, event_id: int) -> list[EventRevision]:
         self.get(event_id)
         rows = self._connection.execute(
