@@ -101,14 +101,16 @@ def test_an_event_observed_after_the_kept_days_keeps_them(demo, db_path: Path) -
     assert marked(trend(demo)) == KEPT
 
 
-def test_an_event_observed_before_a_kept_day_has_that_day_and_every_later_one_scored_again(
-    demo, db_path: Path
+@pytest.mark.parametrize("observed", ["2024-05-15", "2024-05-12"], ids=["weekday", "sunday"])
+def test_an_event_observed_by_a_kept_day_has_that_day_and_every_later_one_scored_again(
+    demo, db_path: Path, observed: str
 ) -> None:
+    """Observed between two kept Sundays, or on one of them."""
     demo("report", "--as-of", AS_OF)
     mark_kept_days(db_path)
-    logged = demo("log", "declaration-intent", "A statement", "--observed", "2024-05-15")
+    logged = demo("log", "declaration-intent", "A statement", "--observed", observed)
     assert logged.exit_code == 0
-    before_it = [day for day in KEPT if day < "2024-05-15"]
+    before_it = [day for day in KEPT if day < observed]
     assert marked(trend(demo)) == before_it
     # The days scored again are kept anew, for the record as it now stands.
     assert marked(trend(demo)) == before_it
@@ -225,16 +227,6 @@ def test_the_events_added_since_a_day_was_kept_are_read_by_id(
     plans = _plans(demo, monkeypatch, db_path, "report", "--as-of", AS_OF, "--json")
     added = [plan for sql, plan in plans if "min(observed_at)" in sql and "id >" in sql]
     assert added == [["SEARCH events USING INTEGER PRIMARY KEY (rowid>?)"]]
-
-
-def test_an_event_observed_on_a_kept_sunday_has_that_sunday_scored_again(
-    demo, db_path: Path
-) -> None:
-    demo("report", "--as-of", AS_OF)
-    mark_kept_days(db_path)
-    logged = demo("log", "declaration-intent", "A statement", "--observed", "2024-05-12")
-    assert logged.exit_code == 0
-    assert marked(trend(demo)) == [day for day in KEPT if day < "2024-05-12"]
 
 
 def fresh_report(signals, db_path: Path, *args: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
