@@ -316,3 +316,44 @@ def test_the_code_that_only_shows_a_score_is_no_part_of_the_key() -> None:
     parts = {path.relative_to(PACKAGE).parts[0] for path in _sources(PACKAGE)}
     assert "scoring.py" in parts and "store" in parts
     assert not parts & {"cli", "render", "mapping", "data", "__pycache__"}
+
+
+def test_a_database_from_before_kept_days_migrates_and_reports_the_same(
+    signals, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlite_utils import Database
+
+    from signals.migrations import MIGRATIONS_TABLE, migrations
+
+    current = tmp_path / "current.db"
+    for command in (
+        ("import", str(DEMO_CSV)),
+        ("events", "edit", "2", "--reliability", "E"),
+        ("events", "retract", "3", "--reason", "Misattributed"),
+    ):
+        assert signals("--db", str(current), *command).exit_code == 0, command
+    old = tmp_path / "before-m012.db"
+    db = Database(old)
+    migrations().apply(db, stop_before="m012_trend_days")
+    db.conn.execute("ATTACH DATABASE ? AS current", (str(current),))
+    tables = [
+        row[0]
+        for row in db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%'"
+            " ESCAPE '!' AND name NOT LIKE 'events!_fts%' ESCAPE '!' AND name <> ?",
+            (MIGRATIONS_TABLE,),
+        )
+    ]
+    assert "trend_days" not in tables
+    for table in tables:
+        db.conn.execute(f"INSERT INTO {table} SELECT * FROM current.{table}")
+    db.conn.commit()
+    db.conn.execute("DETACH DATABASE current")
+    db.close()
+
+    report = ("report", "--as-of", AS_OF, "--json")
+    migrated = signals("--db", str(old), *report)
+    assert migrated.exit_code == 0, migrated.stderr
+    assert json.loads(migrated.stdout) == signals.json("--db", str(current), *report[:-1])
+    assert sorted(kept_days(old)) == KEPT
+    assert signals("--db", str(old), "db", "check").exit_code == 0
