@@ -237,6 +237,10 @@ def weekly_report(
         )
         checks = store.checks_between(catalogue.catalogue.id, week.monday, as_of, known_by=horizon)
     if scoring is not None and state is not None:
-        scored = {d.as_of: d for d in report.days if d.as_of in earlier and d.as_of not in kept}
-        store.keep_days(scoring, state, {day: trend_days.to_text(d) for day, d in scored.items()})
+        scored = {
+            d.as_of: trend_days.to_text(d)
+            for d in report.days
+            if d.as_of in earlier and d.as_of not in kept
+        }
+        store.keep_days(scoring, state, scored)
     return replace(report, current=current, tripwires=tuple(fired), checks=checks)

@@ -299,8 +299,9 @@ def _consistency(
             if row is None or strength <= 0:
                 continue
             visible = row[: len(space.shown)]
+            top = max(visible)
             for column, value in enumerate(visible):
-                columns[column] += strength * (value - max(visible))
+                columns[column] += strength * (value - top)
     inconsistency_of = {h: columns[space.shown.index(h)] for h in tied_at_the_top(shown)}
     # Under a tie the judgement is "one of these": it has to explain away only what the
     # best explained of them leaves. Those it names as level with it are level as printed.

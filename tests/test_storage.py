@@ -329,6 +329,19 @@ def _hex_fingerprint(
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
 
 
+def record_tables(connection: sqlite3.Connection) -> list[str]:
+    """The tables of a database's record: neither SQLite's own, the search index's, nor
+    the migrations' bookkeeping."""
+    return [
+        row[0]
+        for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%'"
+            " ESCAPE '!' AND name NOT LIKE 'events!_fts%' ESCAPE '!' AND name <> ?",
+            (MIGRATIONS_TABLE,),
+        )
+    ]
+
+
 @pytest.mark.slow
 def test_a_database_before_compact_storage_migrates_without_loss(signals, tmp_path: Path) -> None:
     """A record written before m011 (hex fingerprints, a unique fingerprint index) reads
@@ -356,14 +369,7 @@ def test_a_database_before_compact_storage_migrates_without_loss(signals, tmp_pa
     db.conn.execute("ATTACH DATABASE ? AS current", (str(current),))
     content = "indicator, summary, observed_at, source, url"
     # Every table of the record, column by column, with the fingerprint as it was stored.
-    tables = [
-        row[0]
-        for row in db.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%'"
-            " ESCAPE '!' AND name NOT LIKE 'events!_fts%' ESCAPE '!' AND name <> ?",
-            (MIGRATIONS_TABLE,),
-        )
-    ]
+    tables = record_tables(db.conn)
     assert {"events", "event_revisions", "retractions", "evidence_totals"} <= set(tables)
     for table in tables:
         columns = [row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")]

@@ -323,7 +323,8 @@ def test_a_database_from_before_kept_days_migrates_and_reports_the_same(
 ) -> None:  # type: ignore[no-untyped-def]
     from sqlite_utils import Database
 
-    from signals.migrations import MIGRATIONS_TABLE, migrations
+    from signals.migrations import migrations
+    from tests.test_storage import record_tables
 
     current = tmp_path / "current.db"
     for command in (
@@ -336,14 +337,7 @@ def test_a_database_from_before_kept_days_migrates_and_reports_the_same(
     db = Database(old)
     migrations().apply(db, stop_before="m012_trend_days")
     db.conn.execute("ATTACH DATABASE ? AS current", (str(current),))
-    tables = [
-        row[0]
-        for row in db.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%'"
-            " ESCAPE '!' AND name NOT LIKE 'events!_fts%' ESCAPE '!' AND name <> ?",
-            (MIGRATIONS_TABLE,),
-        )
-    ]
+    tables = record_tables(db.conn)
     assert "trend_days" not in tables
     for table in tables:
         db.conn.execute(f"INSERT INTO {table} SELECT * FROM current.{table}")

@@ -146,6 +146,7 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
             )
     if catalogue.edition == 2:
         shown = headline.hypotheses
+        order = ranked(shown)
         previous = report.previous.headline.hypotheses
         lines += [
             "",
@@ -157,7 +158,7 @@ def report_markdown(report: WeeklyReport, *, chart: str | None = None) -> str:
         lines += [
             f"| **{_text(h.id)}** — {_text(h.title)} | {100 * shown[h.id]:.0f}% |"
             f" {100 * previous[h.id]:.0f}% | {100 * headline.priors.get(h.id, h.prior):.0f}% |"
-            for h in sorted(catalogue.hypotheses, key=lambda h: ranked(shown).index(h.id))
+            for h in sorted(catalogue.hypotheses, key=lambda h: order.index(h.id))
         ]
         tie = tie_sentence(shown)
         if tie is not None:
